@@ -1,0 +1,29 @@
+# The two commands of the README.  Needs only Python 3.11 (and make) on the machine.
+PYTHON ?= python3.11
+VENV := .venv
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint install bench
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## First command: a running portal on http://127.0.0.1:8000 (Ctrl-C stops everything)
+run: $(STAMP)
+	$(VENV)/bin/python manage.py run_portal
+
+## Second command: ruff, then the whole test suite on real PostgreSQL, Redis and a Celery worker
+test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench $(BENCH_ARGS)

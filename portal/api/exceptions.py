@@ -1,0 +1,14 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.services import ApplicationError
+
+
+def exception_handler(exc, context):
+    """Business-rule errors (ApplicationError) and model validation answer 400 with the Chinese message."""
+    if isinstance(exc, ApplicationError):
+        exc = exceptions.ValidationError({"detail": exc.message, **({"errors": exc.extra} if exc.extra else {})})
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, **kwargs):
+    from portal.roles import sync_roles
+
+    sync_roles()
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "门户"
+
+    def ready(self):
+        from portal import jobs_builtin, panels, signals  # noqa: F401  (receivers, job kinds, home panels)
+
+        # post_migrate fires once per app; the last app's signal comes after every app's
+        # permissions were created (auth's receiver runs for each app before ours).
+        last_app = list(self.apps.get_app_configs())[-1]
+        post_migrate.connect(_sync_roles, sender=last_app, dispatch_uid="portal.sync_roles")

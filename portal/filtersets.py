@@ -1,0 +1,52 @@
+import django_filters
+from django.db.models import Q
+
+from portal.models import AuditAction, AuditEntry, Authority, Job, JobStatus, User
+
+
+class AuditEntryFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="操作")
+    username = django_filters.CharFilter(lookup_expr="icontains", label="账号")
+    authority = django_filters.ModelChoiceFilter(queryset=Authority.objects.provinces(), label="机关（省级）",
+                                                 method="in_authority")
+    time_after = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
+    time_before = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
+    ip = django_filters.CharFilter(field_name="ip", label="IP 地址")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "action", "username", "authority", "time_after", "time_before", "ip"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(object_repr__icontains=value) | Q(note__icontains=value)
+                               | Q(username__icontains=value))
+
+    def in_authority(self, queryset, name, value):
+        return queryset.filter(authority__code__startswith=value.scope_prefix)
+
+
+class JobFilterSet(django_filters.FilterSet):
+    kind = django_filters.CharFilter(label="任务类型")
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices, label="状态")
+
+    class Meta:
+        model = Job
+        fields = ["kind", "status"]
+
+
+class UserFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    authority = django_filters.ModelChoiceFilter(queryset=Authority.objects.provinces(), label="省级机关",
+                                                 method="in_authority")
+    is_active = django_filters.BooleanFilter(label="启用")
+
+    class Meta:
+        model = User
+        fields = ["q", "authority", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
+
+    def in_authority(self, queryset, name, value):
+        return queryset.filter(authority__code__startswith=value.scope_prefix)

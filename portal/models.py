@@ -1,0 +1,345 @@
+"""What every app shares: registration authorities, users, the audit log, background jobs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.scoping import RestrictedQuerySet
+
+
+class AuthorityLevel(models.TextChoices):
+    MINISTRY = "ministry", _("部级")
+    PROVINCE = "province", _("省级")
+    PREFECTURE = "prefecture", _("地市级")
+    COUNTY = "county", _("县级")
+
+
+# Code length of the significant part of a division code at each level (GB/T 2260: 2 + 2 + 2).
+PREFIX_LENGTH = {
+    AuthorityLevel.PROVINCE: 2,
+    AuthorityLevel.PREFECTURE: 4,
+    AuthorityLevel.COUNTY: 6,
+}
+
+MINISTRY_CODE = "000000"
+# 新疆生产建设兵团 has no GB/T 2260 code of its own; 66 is unused by GB/T 2260 and is the
+# code used for the 兵团 in civil-affairs statistics.  Its divisions (师) are 6601..6614.
+BINGTUAN_CODE = "660000"
+
+
+class AuthorityQuerySet(models.QuerySet):
+    def provinces(self):
+        return self.filter(level=AuthorityLevel.PROVINCE)
+
+    def aid_recipients(self):
+        return self.filter(level=AuthorityLevel.PROVINCE, is_aid_recipient=True)
+
+    def aiding(self):
+        return self.filter(level=AuthorityLevel.PROVINCE, is_aid_recipient=False)
+
+    def within(self, authority):
+        if authority.is_ministry:
+            return self.all()
+        return self.filter(code__startswith=authority.scope_prefix)
+
+
+class Authority(models.Model):
+    """A registration authority (社会组织登记管理机关) and the area it answers for.
+
+    The ministry, the 31 provinces and 兵团, and below them prefectures (and 兵团's divisions) and
+    counties.  ``code`` is the six-digit GB/T 2260 division code (``000000`` for the ministry).
+    """
+
+    code = models.CharField(_("区划代码"), max_length=6, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=12, choices=AuthorityLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    is_aid_recipient = models.BooleanField(
+        _("援藏援疆受援地"), default=False, help_text=_("西藏、新疆、青海、四川、甘肃、云南、兵团：填报附件1、2")
+    )
+
+    objects = AuthorityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("登记管理机关")
+        verbose_name_plural = _("登记管理机关")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[0-9]{6}$"), name="authority_code_six_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level=AuthorityLevel.MINISTRY) | models.Q(parent__isnull=False)
+                | models.Q(level=AuthorityLevel.PROVINCE),
+                name="authority_below_province_has_parent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["level", "name"], name="authority_level_name"),
+            # scope filters are ``code LIKE '54%'``: a pattern-ops index serves them
+            models.Index(fields=["code"], name="authority_code_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def is_ministry(self) -> bool:
+        return self.level == AuthorityLevel.MINISTRY
+
+    @property
+    def is_province(self) -> bool:
+        return self.level == AuthorityLevel.PROVINCE
+
+    @property
+    def scope_prefix(self) -> str:
+        if self.is_ministry:
+            return ""
+        return self.code[: PREFIX_LENGTH[self.level]]
+
+    @property
+    def province(self) -> Authority | None:
+        node = self
+        while node is not None and node.level not in (AuthorityLevel.PROVINCE, AuthorityLevel.MINISTRY):
+            node = node.parent
+        return node
+
+    @property
+    def full_name(self) -> str:
+        """The area's name with its ancestors (西藏自治区拉萨市城关区)."""
+        if self.is_ministry or self.is_province:
+            return self.name
+        names = []
+        node = self
+        while node is not None:
+            if node.name not in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    @property
+    def bureau_name(self) -> str:
+        """The name a document heads with: 单位：<bureau_name>（公章）."""
+        if self.is_ministry:
+            return "民政部社会组织管理局"
+        if self.code == BINGTUAN_CODE:
+            return "新疆生产建设兵团民政局"
+        return f"{self.full_name}民政厅" if self.is_province and self.name.endswith(("省", "区")) else (
+            f"{self.full_name}民政局"
+        )
+
+    def is_within(self, other: Authority) -> bool:
+        """Is this authority ``other`` or below it?"""
+        return other.is_ministry or self.code.startswith(other.scope_prefix)
+
+
+
+class Role(models.TextChoices):
+    """The portal's roles; each is a Group of the same name holding real permissions (portal.roles)."""
+
+    MINISTRY_STAFF = "部级工作人员", _("部级工作人员")
+    PROVINCE_STAFF = "省级工作人员", _("省级工作人员")
+    LIAISON = "联络员", _("联络员")
+    SYSTEM_ADMIN = "系统管理员", _("系统管理员")
+    SECURITY_ADMIN = "安全管理员", _("安全管理员")
+    AUDIT_ADMIN = "审计管理员", _("审计管理员")
+
+
+# 三权分立: an account holds at most one of these.
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+
+
+class UserManager(DjangoUserManager.from_queryset(RestrictedQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().select_related("authority", "authority__parent")
+
+
+class User(AbstractUser):
+    """A portal account, tied to one registration authority."""
+
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("所属机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+
+    objects = UserManager()
+    scope_field = "authority"  # a provincial system administrator manages his own province's accounts
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+        permissions = [
+            ("assign_roles", _("分配角色")),
+            ("unlock_user", _("解除登录锁定")),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def role_names(self) -> list[str]:
+        if not hasattr(self, "_role_names"):
+            self._role_names = sorted(self.groups.values_list("name", flat=True))
+        return self._role_names
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_names
+
+    @property
+    def is_ministry(self) -> bool:
+        return self.authority is not None and self.authority.is_ministry
+
+    @property
+    def province(self) -> Authority | None:
+        return self.authority.province if self.authority else None
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    DOWNLOAD = "download", _("下载")
+    EXPORT = "export", _("导出")
+    TRANSITION = "transition", _("流程操作")
+    VIEW_SENSITIVE = "view_sensitive", _("查看敏感信息")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    UNLOCK = "unlock", _("解除锁定")
+
+
+class AuditEntryQuerySet(RestrictedQuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """One append-only audit record.  A database trigger (migration 0002) refuses UPDATE/DELETE too."""
+
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_constraint=False,
+    )
+    username = models.CharField(_("账号"), max_length=150, blank=True)
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("机关"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_constraint=False,
+    )
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_constraint=False,
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    note = models.TextField(_("说明"), blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+    scope_field = None  # the audit administrator reads all of it; nobody else has view_auditentry
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-time", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def job_result_path(job, filename):
+    return f"jobs/{job.created:%Y/%m}/{job.pk}/{filename}"
+
+
+class Job(models.Model):
+    """A background job as a row: what to do, who asked, how far it is, what it produced."""
+
+    kind = models.CharField(_("任务类型"), max_length=64, db_index=True)
+    title = models.CharField(_("任务名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    params = models.JSONField(_("参数"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    total = models.PositiveIntegerField(_("总量"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    message = models.TextField(_("信息"), blank=True)
+    errors = models.JSONField(_("错误"), default=list, blank=True, encoder=DjangoJSONEncoder)
+    input_file = models.FileField(_("输入文件"), upload_to=job_result_path, blank=True, max_length=300)
+    result_file = models.FileField(_("结果文件"), upload_to=job_result_path, blank=True, max_length=300)
+    result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("所属机关"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["kind", "authority", "status", "-finished"], name="job_latest_result")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(done__lte=models.F("total")) | models.Q(total=0),
+                                   name="job_done_not_above_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

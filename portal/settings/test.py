@@ -1,0 +1,14 @@
+from .base import *  # noqa: F403
+
+DEBUG = False
+# Argon2 on every login in every test costs minutes; the hasher itself is tested in tests/portal.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "portal-test"  # noqa: F405
+# static files from the finders (no collectstatic before tests)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, reverse_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from portal.audit import record_change, record_download, snapshot
+from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
+from portal.forms import LoginForm, RoleAssignmentForm, UserForm
+from portal.home import panels_for
+from portal.jobs import REGISTRY, job_start
+from portal.models import AuditAction, AuditEntry, Job, User
+from portal.tables import AuditEntryTable, JobTable, UserTable
+from portal.views.generic import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedMixin, ScopedUpdateView
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["panels"] = panels_for(self.request.user)
+        return context
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+        record_change(actor=user, action=AuditAction.PASSWORD_CHANGE, obj=user)
+        messages.success(self.request, "密码已修改。")
+        return response
+
+
+# --- audit log (审计管理员) -------------------------------------------------------------------------
+class AuditEntryListView(ScopedListView):
+    model = AuditEntry
+    queryset = AuditEntry.objects.select_related("authority", "content_type")
+    filterset_class = AuditEntryFilterSet
+    table_class = AuditEntryTable
+    title = "审计日志"
+
+
+# --- background jobs -----------------------------------------------------------------------------
+class JobListView(ScopedListView):
+    model = Job
+    queryset = Job.objects.select_related("authority", "created_by")
+    filterset_class = JobFilterSet
+    table_class = JobTable
+    title = "后台任务"
+
+
+class JobDetailView(ScopedDetailView):
+    model = Job
+    template_name = "portal/job_detail.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["portal/job_progress.html"]
+        return [self.template_name]
+
+
+class JobDownloadView(ScopedMixin, View):
+    model = Job
+
+    def get(self, request, pk):
+        job = get_object_or_404(self.get_queryset(), pk=pk)
+        if not job.result_file:
+            raise Http404("该任务没有可下载的结果。")
+        record_download(actor=request.user, obj=job, filename=job.result_name)
+        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+
+
+class JobStartView(ScopedMixin, View):
+    """Starts a job kind that takes no parameters (e.g. the reference-data integrity report)."""
+
+    model = Job
+    action = "add"
+    allowed_kinds = {"reference_integrity"}
+
+    def post(self, request, kind):
+        if kind not in self.allowed_kinds or kind not in REGISTRY:
+            raise Http404("未知的任务类型。")
+        with transaction.atomic():
+            job = job_start(kind=kind, user=request.user, authority=request.user.authority)
+        return HttpResponseRedirect(reverse("job-detail", args=[job.pk]))
+
+
+# --- accounts (系统管理员 / 安全管理员) -------------------------------------------------------------
+class UserListView(ScopedListView):
+    model = User
+    queryset = User.objects.prefetch_related("groups")
+    filterset_class = UserFilterSet
+    table_class = UserTable
+    title = "用户账号"
+    create_url_name = "user-create"
+
+
+class UserFormMixin:
+    form_class = UserForm
+    success_url = reverse_lazy("user-list")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+class UserCreateView(UserFormMixin, ScopedCreateView):
+    model = User
+    success_message = "账号已创建，请将初始密码告知本人，首次登录后须修改。"
+
+
+class UserUpdateView(UserFormMixin, ScopedUpdateView):
+    model = User
+    template_name = "portal/user_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["locked"] = AccessAttempt.objects.filter(username=self.object.username,
+                                                         failures_since_start__gte=5).exists()
+        return context
+
+
+class UserRolesView(ScopedMixin, View):
+    """安全管理员 assigns roles; 三权分立 is checked by the form."""
+
+    model = User
+    permission_required = "portal.assign_roles"
+    template_name = "portal/user_roles.html"
+
+    def get_account(self, pk):
+        return get_object_or_404(User.objects.restrict(self.request.user, "view"), pk=pk)
+
+    def get(self, request, pk):
+        account = self.get_account(pk)
+        form = RoleAssignmentForm(account=account, initial={"roles": account.role_names})
+        return render(request, self.template_name, {"form": form, "account": account})
+
+    def post(self, request, pk):
+        account = self.get_account(pk)
+        if account == request.user:
+            raise PermissionDenied("不能修改自己的角色。")
+        form = RoleAssignmentForm(request.POST, account=account)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "account": account})
+        before = {"roles": account.role_names}
+        with transaction.atomic():
+            form.save()
+            record_change(actor=request.user, action=AuditAction.UPDATE, obj=account, before=before,
+                          after={"roles": sorted(form.cleaned_data["roles"])}, note="分配角色")
+        messages.success(request, "角色已更新。")
+        return HttpResponseRedirect(reverse("user-list"))
+
+
+class UserUnlockView(ScopedMixin, View):
+    model = User
+    permission_required = "portal.unlock_user"
+
+    def post(self, request, pk):
+        account = get_object_or_404(User.objects.restrict(request.user, "view"), pk=pk)
+        axes_reset(username=account.username)
+        record_change(actor=request.user, action=AuditAction.UNLOCK, obj=account, before=snapshot(account))
+        messages.success(request, f"已解除 {account.username} 的登录锁定。")
+        return HttpResponseRedirect(reverse("user-list"))
+
+
+@login_required
+def locked_users(request):
+    if not request.user.has_perm("portal.unlock_user"):
+        raise PermissionDenied("您没有执行此操作的权限。")
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=5).order_by("-attempt_time")
+    return render(request, "portal/locked_users.html", {"attempts": attempts})
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
