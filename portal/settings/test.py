@@ -12,3 +12,10 @@ CACHES["default"]["KEY_PREFIX"] = "portal-test"  # noqa: F405
 # static files from the finders (no collectstatic before tests)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Several test runs may share one PostgreSQL and Redis (developers' parallel runs): each names its
+# own test database, and its Celery queue follows from it, so no run's worker takes another's jobs.
+TEST_DB_NAME = env("TEST_DB_NAME", "test_portal")  # noqa: F405
+if not env("DATABASE_NAME_OVERRIDE"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"portal-{TEST_DB_NAME}")  # noqa: F405
