@@ -124,14 +124,14 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     from django.db import connection
 
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / "celery-worker.log"
+    log_path = ARTIFACTS / f"celery-worker-{settings.TEST_DB_NAME}.log"
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.test",
         DATABASE_NAME_OVERRIDE=connection.settings_dict["NAME"],
         CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
     )
-    log = open(log_path, "w")  # noqa: SIM115  (closed at teardown)
+    log = open(log_path, "w")  # closed at teardown
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
          "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat"],
