@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from aid_projects.choices import AidProgram, Confidence
 from aid_projects.models import Pairing
+from portal.filtersets import AuthorityScopeFilter
 from portal.models import Authority
 
 
@@ -11,8 +12,7 @@ class PairingFilterSet(django_filters.FilterSet):
     program = django_filters.ChoiceFilter(choices=AidProgram.choices, label="援助类别")
     recipient_province = django_filters.ModelChoiceFilter(queryset=Authority.objects.aid_recipients(),
                                                           label="受援省份")
-    aiding_province = django_filters.ModelChoiceFilter(queryset=Authority.objects.provinces(), label="支援省份",
-                                                       method="aiding_in")
+    aiding_province = AuthorityScopeFilter(field_name="aiding_authority", label="支援省份")
     confidence = django_filters.ChoiceFilter(choices=Confidence.choices, label="可信度")
 
     class Meta:
@@ -24,6 +24,3 @@ class PairingFilterSet(django_filters.FilterSet):
             Q(aiding_unit_label__icontains=value) | Q(recipient_area_label__icontains=value)
             | Q(recipient_counties_label__icontains=value) | Q(source_note__icontains=value)
         )
-
-    def aiding_in(self, queryset, name, value):
-        return queryset.filter(aiding_authority__code__startswith=value.scope_prefix)

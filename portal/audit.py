@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.forms.models import model_to_dict
 
 from portal.models import AuditAction, AuditEntry
 
@@ -41,9 +40,9 @@ def snapshot(obj: models.Model | None) -> dict | None:
         if isinstance(field, models.FileField):
             value = value.name if value else ""
         data[field.name] = value
-    for field in obj._meta.many_to_many:
-        if obj.pk is not None:
-            data[field.name] = sorted(model_to_dict(obj, fields=[field.name]).get(field.name, []), key=str)
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
     return data
 
 

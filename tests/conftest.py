@@ -221,8 +221,8 @@ def page(browser, live_server, request):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Stop the embedded servers this run started (none when DATABASE_URL/REDIS_URL were given)."""
-    if os.environ.get("PORTAL_KEEP_SERVERS") or (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+    """Stop the embedded servers this run started (not those it found running or was given)."""
+    if os.environ.get("PORTAL_KEEP_SERVERS"):
         return
     if hasattr(session.config, "workerinput"):
         return
@@ -231,4 +231,4 @@ def pytest_sessionfinish(session, exitstatus):
     from portal import embedded
 
     connections.close_all()
-    embedded.stop()
+    embedded.stop_started()

@@ -15,7 +15,7 @@ class JobSerializer(serializers.ModelSerializer):
                   "finished"]
         read_only_fields = fields
 
-    def get_download_url(self, obj):
+    def get_download_url(self, obj) -> str | None:
         if not obj.result_file:
             return None
         from django.urls import reverse

@@ -72,6 +72,11 @@ class ScopedDetailView(ScopedMixin, generic.DetailView):
 class AuditedWriteMixin:
     success_message = "已保存。"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["model_verbose_name"] = self.model._meta.verbose_name
+        return context
+
     def audit(self, action, obj, before, after):
         record_change(actor=self.request.user, action=action, obj=obj, before=before, after=after)
 

@@ -25,7 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="不载入演示数据与演示账号")
 
     def handle(self, *args, addr, no_demo, **options):
-        embedded_servers = not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference")
         if not no_demo:
@@ -72,9 +71,9 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
-            if embedded_servers:
-                from django.db import connections
+            # the embedded servers, if this command started them (settings did, on import)
+            from django.db import connections
 
-                connections.close_all()
-                embedded.stop()
+            connections.close_all()
+            embedded.stop_started()
             self.stdout.write("已全部停止。")

@@ -1,0 +1,85 @@
+import pytest
+from django.core.management import call_command
+
+from aid_projects.models import Pairing
+from portal.models import Authority, AuthorityLevel
+from portal.reference import load_reference, resolve_aiding, resolve_area
+
+pytestmark = pytest.mark.django_db
+
+
+def test_provincial_level_authorities():
+    provinces = Authority.objects.provinces()
+    assert provinces.count() == 32  # 31 + 兵团
+    bingtuan = Authority.objects.get(code="660000")
+    assert bingtuan.name == "新疆生产建设兵团" and bingtuan.is_province
+    divisions = list(bingtuan.children.order_by("code").values_list("name", flat=True))
+    assert len(divisions) == 14 and divisions[0] == "第一师阿拉尔市" and divisions[-1] == "第十四师昆玉市"
+    assert Authority.objects.get(level=AuthorityLevel.MINISTRY).code == "000000"
+
+
+def test_aid_recipient_flags():
+    names = set(Authority.objects.aid_recipients().values_list("name", flat=True))
+    assert names == {"西藏自治区", "新疆维吾尔自治区", "青海省", "四川省", "甘肃省", "云南省", "新疆生产建设兵团"}
+
+
+def test_counties_hang_under_prefectures():
+    chengguan = Authority.objects.get(code="540102")
+    assert chengguan.level == AuthorityLevel.COUNTY
+    assert chengguan.parent.code == "540100" and chengguan.province.code == "540000"
+    assert chengguan.full_name == "西藏自治区拉萨市城关区"
+    assert chengguan.scope_prefix == "540102"
+    # 东莞市 has no county level: it is a prefecture and not duplicated as a county
+    assert Authority.objects.filter(code="441900").get().level == AuthorityLevel.PREFECTURE
+
+
+def test_pairing_table_loaded_and_resolved():
+    assert Pairing.objects.count() == 63
+    zhejiang_nagqu = Pairing.objects.get(program="援藏", aiding_authority__name="浙江省")
+    assert zhejiang_nagqu.recipient_area.name == "那曲市"
+    hotan = Pairing.objects.get(program="援疆", aiding_unit_label="北京市", recipient_province__code="650000")
+    assert sorted(c.name for c in hotan.recipient_counties.all()) == ["和田县", "和田市", "墨玉县", "洛浦县"]
+    shenzhen = Pairing.objects.get(aiding_unit_label="深圳市")
+    assert shenzhen.aiding_authority.code == "440300"
+    division = Pairing.objects.get(aiding_unit_label="北京市", recipient_province__code="660000")
+    assert division.recipient_area.name == "第十四师昆玉市"
+
+
+def test_division_names_resolve_exactly():
+    bingtuan = Authority.objects.get(code="660000")
+    assert resolve_area(bingtuan, "第一师(阿拉尔市)").name == "第一师阿拉尔市"
+    assert resolve_area(bingtuan, "第十一师").name == "第十一师"
+    assert resolve_area(bingtuan, "第十二师").name == "第十二师"
+    assert resolve_aiding("四川省内(成都市等)").name == "四川省"
+    assert resolve_aiding("浙江省(杭州市等)").name == "浙江省"
+
+
+def test_loading_twice_changes_nothing(capsys):
+    before = (Authority.objects.count(), Pairing.objects.count())
+    result = load_reference()
+    assert result["authorities"]["created"] == 0 and result["authorities"]["updated"] == 0
+    assert result["pairings"]["created"] == 0
+    call_command("load_reference")
+    assert "新增 0" in capsys.readouterr().out
+    assert (Authority.objects.count(), Pairing.objects.count()) == before
+
+
+def test_ministry_edit_of_a_pairing_survives_reload():
+    pairing = Pairing.objects.get(program="援藏", aiding_authority__name="浙江省")
+    pairing.source_note = "部里核实 2025"
+    pairing.save()
+    load_reference()
+    pairing.refresh_from_db()
+    assert pairing.source_note == "部里核实 2025"
+
+
+def test_demo_data_is_idempotent():
+    from portal.demo import load_demo
+    from portal.models import User
+    from registry.models import Organization
+
+    load_demo()
+    counts = (User.objects.count(), Organization.objects.count())
+    load_demo()
+    assert (User.objects.count(), Organization.objects.count()) == counts
+    assert User.objects.get(username="xz_staff").role_names == ["省级工作人员"]

@@ -1,0 +1,69 @@
+"""The README's first command: `manage.py run_portal` serves the portal and Ctrl-C stops it all.
+
+Run against the servers this test session already uses (DATABASE_URL/REDIS_URL given to the child),
+on a free port, with its own queue, so it disturbs nothing else.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url():
+    from urllib.parse import quote
+
+    d = connection.settings_dict
+    host = quote(d["HOST"], safe="") if d["HOST"].startswith("/") else d["HOST"]
+    return f"postgres://{d['USER']}@{host}:{d['PORT']}/{d['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_portal_serves_login_page_and_stops_cleanly():
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "DATABASE_URL": database_url(),
+        "CELERY_QUEUE": f"run-test-{port}",
+    }
+    proc = subprocess.Popen([sys.executable, "manage.py", "run_portal", "--addr", f"127.0.0.1:{port}"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        body = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read()
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert "社会组织登记管理门户" in body
+        children = psutil.Process(proc.pid).children(recursive=True)
+        names = " ".join(" ".join(c.cmdline()) for c in children)
+        assert "runserver" in names and "worker" in names and "beat" in names
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+    assert "演示账号" in output and "xz_liaison" in output and "Portal@2025demo" in output
+    assert "已全部停止" in output
+    time.sleep(0.5)
+    assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
