@@ -6,6 +6,7 @@ from portal.views import pages
 
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
+    path("healthz/", pages.healthz, name="healthz"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", pages.PasswordChangeView.as_view(), name="password-change"),

@@ -194,5 +194,21 @@ def locked_users(request):
     return render(request, "portal/locked_users.html", {"attempts": attempts})
 
 
+def healthz(request):
+    """Liveness for the container healthcheck: the database and Redis answer."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        cache.set("healthz", "ok", 10)
+        ok = cache.get("healthz") == "ok"
+    except Exception as exc:  # any failure means unhealthy; say which
+        return JsonResponse({"status": "error", "detail": exc.__class__.__name__}, status=503)
+    return JsonResponse({"status": "ok" if ok else "error"}, status=200 if ok else 503)
+
+
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)

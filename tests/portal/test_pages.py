@@ -89,3 +89,8 @@ def test_api_schema_and_docs_need_login(client, xizang_staff):
     assert client.get("/api/schema/").status_code == 200
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_healthz_answers_when_database_and_redis_do(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}

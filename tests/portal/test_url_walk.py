@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 # Pages the public may read without logging in.
-PUBLIC_NAMES = {"login", "captcha-image", "captcha-image-2x", "captcha-audio", "captcha-refresh"}
+PUBLIC_NAMES = {"login", "healthz", "captcha-image", "captcha-image-2x", "captcha-audio", "captcha-refresh"}
 
 
 def is_public(name: str) -> bool:
