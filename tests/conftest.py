@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.factories import make_user
+from tests.factories import ensure_reference, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -25,24 +25,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        _ensure_reference()
-
-
-def _ensure_reference():
-    from portal.models import Authority
-    from portal.reference import load_reference
-
-    if not Authority.objects.filter(code="540000").exists():
-        load_reference()
-
-
-@pytest.fixture(autouse=True)
-def _reference_after_flush(request, django_db_blocker):
-    """Transactional tests flush every table when they end: put the reference data back."""
-    yield
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        with django_db_blocker.unblock():
-            _ensure_reference()
+        ensure_reference()
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +41,8 @@ def _clear_axes_cache():
 def authority():
     """Authority lookup by code or name: authority("540000") / authority("西藏自治区")."""
     from portal.models import Authority
+
+    ensure_reference()
 
     def get(key):
         field = "code" if key.isdigit() else "name"

@@ -26,6 +26,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.set(Group.objects.filter(name__in=extracted))
 
 
+def ensure_reference() -> None:
+    """Load the reference data unless it is there.
+
+    It is loaded once into the test database; a transactional test (the worker's, the browser's)
+    flushes every table when it ends, so the fixtures that need it call this first.
+    """
+    from portal.reference import load_reference
+
+    if not Authority.objects.filter(code="540000").exists():
+        load_reference()
+
+
 def make_user(username: str, authority_code: str | None, *roles: str) -> User:
+    ensure_reference()
     authority = Authority.objects.get(code=authority_code) if authority_code else None
     return UserFactory(username=username, authority=authority, roles=list(roles))

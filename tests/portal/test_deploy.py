@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_check(extra_env):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **extra_env}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
