@@ -6,12 +6,10 @@ own demo rows and returns one line for the console.
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from portal.app_modules import app_modules
 from portal.models import Authority, Role, User
 
 DEMO_PASSWORD = "Portal@2025demo"
@@ -50,15 +48,7 @@ def load_demo_accounts() -> dict[str, User]:
 def load_demo() -> list[str]:
     accounts = load_demo_accounts()
     lines = []
-    for config in apps.get_app_configs():
-        if config.name == "portal":
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
+    for module in app_modules("demo"):
         with transaction.atomic():
             lines.append(module.load_demo(accounts))
     return lines

@@ -5,11 +5,9 @@ Each app may have a ``roles.py`` with ``ROLE_PERMISSIONS = {Role.X: ["app.codena
 folder.  Groups are set to exactly these permissions: a permission removed here is removed there.
 """
 
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
+from portal.app_modules import app_modules
 from portal.models import Role
 
 ROLE_PERMISSIONS = {
@@ -37,15 +35,7 @@ ROLE_PERMISSIONS = {
 
 def all_role_permissions() -> dict[str, set[str]]:
     merged: dict[str, set[str]] = {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()}
-    for config in apps.get_app_configs():
-        if config.name == "portal":
-            continue
-        try:
-            module = import_module(f"{config.name}.roles")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.roles":
-                raise
-            continue
+    for module in app_modules("roles"):
         for role, perms in module.ROLE_PERMISSIONS.items():
             merged.setdefault(role, set()).update(perms)
     return merged
