@@ -26,3 +26,17 @@ def test_production_refuses_the_development_secret():
     result = run_check({"DJANGO_SECRET_KEY": ""})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_collectstatic_with_the_production_storage(tmp_path):
+    """The manifest storage refuses a vendored file that points at a missing one (e.g. a source map)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+           "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij",
+           "DATABASE_URL": "postgres://build@localhost/build", "REDIS_URL": "redis://localhost:6379/0",
+           "STATIC_ROOT": str(tmp_path)}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+    assert list(tmp_path.glob("vendor/htmx/htmx.min.*.js"))
