@@ -6,4 +6,4 @@ class AidProjectsConfig(AppConfig):
     verbose_name = "援藏援疆"
 
     def ready(self):
-        from aid_projects import jobs  # noqa: F401  (registers job kinds)
+        from aid_projects import jobs, panels  # noqa: F401  (registers job kinds and home panels)

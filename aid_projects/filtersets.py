@@ -1,8 +1,8 @@
 import django_filters
 from django.db.models import Q
 
-from aid_projects.choices import AidProgram, Confidence
-from aid_projects.models import Pairing
+from aid_projects.choices import AidCategory, AidProgram, Confidence, ListKind, ListStatus, MatchStatus
+from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 from portal.filtersets import AuthorityScopeFilter
 from portal.models import Authority
 
@@ -24,3 +24,70 @@ class PairingFilterSet(django_filters.FilterSet):
             Q(aiding_unit_label__icontains=value) | Q(recipient_area_label__icontains=value)
             | Q(recipient_counties_label__icontains=value) | Q(source_note__icontains=value)
         )
+
+
+class CampaignFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = Campaign
+        fields = ["year", "is_open"]
+
+
+class AidListFilterSet(django_filters.FilterSet):
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="对接年度")
+    kind = django_filters.ChoiceFilter(choices=ListKind.choices, label="清单类型")
+    status = django_filters.ChoiceFilter(choices=ListStatus.choices, label="状态")
+    province = AuthorityScopeFilter(field_name="authority", label="省份")
+
+    class Meta:
+        model = AidList
+        fields = ["campaign", "kind", "status", "province"]
+
+
+class AidItemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    campaign = django_filters.ModelChoiceFilter(field_name="aid_list__campaign", queryset=Campaign.objects.all(),
+                                                label="对接年度")
+    kind = django_filters.ChoiceFilter(field_name="aid_list__kind", choices=ListKind.choices[1:], label="清单类型")
+    category = django_filters.ChoiceFilter(choices=AidCategory.choices, label="帮扶类别")
+    province = AuthorityScopeFilter(field_name="aid_list__authority", label="填报省份")
+    aid_list = django_filters.NumberFilter(field_name="aid_list", label="清单编号")
+
+    class Meta:
+        model = AidItem
+        fields = ["q", "campaign", "kind", "category", "province", "aid_list"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(summary__icontains=value) | Q(place_text__icontains=value))
+
+
+class LiaisonFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all(), label="对接年度")
+    province = AuthorityScopeFilter(field_name="authority", label="省份",
+                                    queryset=Authority.objects.aid_recipients())
+
+    class Meta:
+        model = Liaison
+        fields = ["q", "campaign", "province"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(unit__icontains=value)
+                               | Q(authority__name__icontains=value))
+
+
+class MatchFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    status = django_filters.ChoiceFilter(choices=MatchStatus.choices, label="状态")
+    campaign = django_filters.ModelChoiceFilter(field_name="need__aid_list__campaign",
+                                                queryset=Campaign.objects.all(), label="对接年度")
+    recipient = AuthorityScopeFilter(field_name="need__aid_list__authority", label="受援省份",
+                                     queryset=Authority.objects.aid_recipients())
+    aiding = AuthorityScopeFilter(field_name="supply__aid_list__authority", label="支援省份",
+                                  queryset=Authority.objects.aiding())
+
+    class Meta:
+        model = Match
+        fields = ["q", "status", "campaign", "recipient", "aiding"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(need__name__icontains=value) | Q(supply__name__icontains=value))

@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from aid_projects.models import Pairing
+from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 
 
 class PairingTable(tables.Table):
@@ -20,4 +20,86 @@ class PairingTable(tables.Table):
         model = Pairing
         fields = ("program", "aiding_authority", "recipient", "recipient_counties_label", "level", "confidence",
                   "valid_from", "valid_to", "edit")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+class CampaignTable(tables.Table):
+    name = tables.LinkColumn("aid_projects:campaign-detail", args=[tables.A("pk")])
+
+    class Meta:
+        model = Campaign
+        fields = ("name", "year", "liaison_due", "need_due", "supply_due", "is_open")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+class AidListTable(tables.Table):
+    title = tables.TemplateColumn(
+        '<a href="{% url \'aid_projects:list-detail\' record.pk %}">{{ record.authority.name }}'
+        "{{ record.get_kind_display }}</a>", verbose_name="清单", order_by=("authority__code",))
+    campaign = tables.Column(verbose_name="对接年度")
+    status = tables.TemplateColumn(
+        '<span class="badge text-bg-{% if record.status == "accepted" %}success{% elif record.status == "returned" %}'
+        'warning{% elif record.status == "submitted" %}primary{% else %}secondary{% endif %}">'
+        "{{ record.get_status_display }}</span>{% if record.is_late %} "
+        '<span class="badge text-bg-danger">逾期</span>{% endif %}', verbose_name="状态")
+    submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="报送时间")
+
+    class Meta:
+        model = AidList
+        fields = ("title", "campaign", "status", "submitted_at")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+class ItemTable(tables.Table):
+    """The rows of one list, in the attachment's columns."""
+
+    seq = tables.Column(verbose_name="序号")
+    name = tables.Column(verbose_name="项目名称")
+    amount = tables.Column(verbose_name="资金（万元）", attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = AidItem
+        fields = ("seq", "name", "category", "place_text", "summary", "amount", "contact_name", "contact_mobile")
+        attrs = {"class": "table table-sm table-bordered align-middle"}
+
+
+class NeedTable(tables.Table):
+    name = tables.LinkColumn("aid_projects:need-detail", args=[tables.A("pk")], verbose_name="项目名称")
+    province = tables.Column(accessor="aid_list__authority__name", verbose_name="受援省份")
+    place = tables.Column(accessor="place__full_name", verbose_name="实施地", order_by=("place__code",))
+    amount = tables.Column(verbose_name="资金（万元）", attrs={"td": {"class": "text-end"}})
+
+    class Meta:
+        model = AidItem
+        fields = ("name", "category", "province", "place", "amount", "contact_name")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+class LiaisonTable(tables.Table):
+    authority = tables.Column(accessor="authority__full_name", verbose_name="登记管理机关",
+                              order_by=("authority__code",))
+    edit = tables.TemplateColumn(
+        '{% if perms.aid_projects.change_liaison %}<a href="{% url \'aid_projects:liaison-update\' record.pk %}">'
+        "修改</a>{% endif %}", verbose_name="", orderable=False)
+
+    class Meta:
+        model = Liaison
+        fields = ("authority", "name", "unit", "work_phone", "mobile", "email", "campaign", "edit")
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+class MatchTable(tables.Table):
+    need = tables.TemplateColumn(
+        '<a href="{% url \'aid_projects:match-detail\' record.pk %}">{{ record.need.name }}</a>'
+        "<div class='small text-muted'>{{ record.need.aid_list.authority.name }} {{ record.need.place.name }}</div>",
+        verbose_name="需求项目", order_by=("need__name",))
+    supply = tables.TemplateColumn("{{ record.supply.name }}<div class='small text-muted'>"
+                                   "{{ record.supply.aid_list.authority.name }}</div>", verbose_name="供给项目",
+                                   order_by=("supply__name",))
+    amount = tables.Column(verbose_name="对接资金（万元）", attrs={"td": {"class": "text-end"}})
+    updated = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="更新时间")
+
+    class Meta:
+        model = Match
+        fields = ("need", "supply", "status", "amount", "updated")
         attrs = {"class": "table table-sm table-hover align-middle"}

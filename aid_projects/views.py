@@ -1,14 +1,73 @@
-from django.urls import reverse_lazy
+"""Pages of 援藏援疆.  Every read goes through ``restrict``; every write through a service."""
 
-from aid_projects.filtersets import PairingFilterSet
-from aid_projects.forms import PairingForm
-from aid_projects.models import Pairing
-from aid_projects.tables import PairingTable
-from portal.views.generic import ScopedCreateView, ScopedListView, ScopedUpdateView
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView
+from django.views.generic.detail import SingleObjectMixin
+from django_tables2 import RequestConfig
+
+from aid_projects import services
+from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.filtersets import (
+    AidItemFilterSet,
+    AidListFilterSet,
+    CampaignFilterSet,
+    LiaisonFilterSet,
+    MatchFilterSet,
+    PairingFilterSet,
+)
+from aid_projects.forms import (
+    AidItemFormSet,
+    CampaignForm,
+    CommitForm,
+    DecisionForm,
+    LiaisonForm,
+    MatchProposeForm,
+    MatchTransitionForm,
+    PairingForm,
+    StampedScanForm,
+    UploadForm,
+)
+from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
+from aid_projects.selectors import campaign_progress, suggest_supplies
+from aid_projects.sheets import SPECS
+from aid_projects.tables import (
+    AidListTable,
+    CampaignTable,
+    ItemTable,
+    LiaisonTable,
+    MatchTable,
+    NeedTable,
+    PairingTable,
+)
+from portal.audit import record_change, record_download, snapshot
+from portal.models import AuditAction
+from portal.services import ApplicationError
+from portal.views.generic import (
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedMixin,
+    ScopedUpdateView,
+)
 
 PAIRING_QS = Pairing.objects.select_related("aiding_authority", "recipient_province", "recipient_area")
+LIST_QS = AidList.objects.select_related("campaign", "authority", "submitted_by", "decided_by")
+ITEM_QS = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent")
+MATCH_QS = Match.objects.select_related("need__aid_list__authority", "need__place", "supply__aid_list__authority",
+                                        "supply__place", "proposed_by", "decided_by")
 
 
+# --- pairing (foundation) -------------------------------------------------------------------------
 class PairingListView(ScopedListView):
     model = Pairing
     queryset = PAIRING_QS
@@ -29,3 +88,527 @@ class PairingUpdateView(ScopedUpdateView):
     queryset = PAIRING_QS
     form_class = PairingForm
     success_url = reverse_lazy("aid_projects:pairing-list")
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+class CampaignListView(ScopedListView):
+    model = Campaign
+    filterset_class = CampaignFilterSet
+    table_class = CampaignTable
+    title = "援藏援疆对接年度"
+    create_url_name = "aid_projects:campaign-create"
+
+
+class CampaignCreateView(ScopedCreateView):
+    model = Campaign
+    form_class = CampaignForm
+
+    def get_success_url(self):
+        return reverse("aid_projects:campaign-detail", args=[self.object.pk])
+
+
+class CampaignUpdateView(ScopedUpdateView):
+    model = Campaign
+    form_class = CampaignForm
+
+    def get_success_url(self):
+        return reverse("aid_projects:campaign-detail", args=[self.object.pk])
+
+
+class CampaignDetailView(ScopedDetailView):
+    """The campaign at a glance: deadlines, time left, every province's lists, late ones flagged."""
+
+    model = Campaign
+    template_name = "aid_projects/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        campaign = self.object
+        progress = campaign_progress(campaign, user)
+        context["progress"] = progress
+        context["late_count"] = sum(1 for p in progress if p.is_late and (
+            p.aid_list is None or p.aid_list.status in (ListStatus.DRAFT, ListStatus.RETURNED)))
+        today = timezone.localdate()
+        context["deadlines"] = [(SPECS[k], campaign.due_for(k), (campaign.due_for(k) - today).days)
+                                for k in (ListKind.LIAISON, ListKind.NEED, ListKind.SUPPLY)]
+        own = []
+        if user.province is not None and not user.is_ministry and user.has_perm("aid_projects.add_aidlist"):
+            for kind in (ListKind.LIAISON, ListKind.NEED, ListKind.SUPPLY):
+                if not services.kind_allowed(user.authority, kind):
+                    own.append(SPECS[kind])
+        context["own_kinds"] = own
+        return context
+
+
+class ListOpenView(ScopedMixin, SingleObjectMixin, View):
+    """POST: open (create on first use) the user's province's list of a kind in this campaign."""
+
+    model = Campaign
+    permission_required = ("aid_projects.add_aidlist",)
+
+    def post(self, request, pk, kind):
+        campaign = self.get_object()
+        if kind not in ListKind.values:
+            raise Http404
+        try:
+            aid_list = services.aid_list_open(campaign=campaign, authority=request.user.authority, kind=kind,
+                                              user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("aid_projects:campaign-detail", pk=campaign.pk)
+        return redirect("aid_projects:list-detail", pk=aid_list.pk)
+
+
+# --- lists ----------------------------------------------------------------------------------------
+class AidListListView(ScopedListView):
+    model = AidList
+    queryset = LIST_QS
+    filterset_class = AidListFilterSet
+    table_class = AidListTable
+    title = "填报清单"
+
+
+class AidListDetailView(ScopedDetailView):
+    model = AidList
+    queryset = LIST_QS
+    template_name = "aid_projects/aidlist_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        aid_list, user = self.object, self.request.user
+        own = aid_list.authority.code.startswith(user.authority.scope_prefix) if not user.is_ministry else False
+        context["spec"] = SPECS[aid_list.kind]
+        context["can_edit"] = own and aid_list.is_editable and user.has_perm("aid_projects.change_aidlist")
+        context["can_submit"] = own and aid_list.is_editable and user.has_perm("aid_projects.submit_aidlist")
+        context["can_decide"] = (aid_list.status == ListStatus.SUBMITTED
+                                 and user.has_perm("aid_projects.decide_aidlist"))
+        context["versions"] = aid_list.versions.restrict(user, "view").select_related("submitted_by", "decided_by")
+        context["pending_uploads"] = aid_list.uploads.filter(status=UploadStatus.PREVIEW)
+        if aid_list.kind == ListKind.LIAISON:
+            context["liaisons"] = Liaison.objects.restrict(user, "view").filter(
+                campaign=aid_list.campaign, authority__code__startswith=aid_list.authority.scope_prefix,
+            ).select_related("authority__parent__parent")
+            context["scan_form"] = StampedScanForm()
+        else:
+            table = ItemTable(aid_list.items.order_by("seq", "id"))
+            RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
+            context["table"] = table
+            context["total_amount"] = sum(aid_list.items.values_list("amount", flat=True))
+        context["decision_form"] = DecisionForm()
+        return context
+
+
+class ListActionView(ScopedMixin, SingleObjectMixin, View):
+    """Base of the POST-only steps on a list; a broken rule comes back as a message, nothing changed."""
+
+    model = AidList
+    queryset = LIST_QS
+    action = "change"
+
+    def post(self, request, pk):
+        self.object = self.get_object()
+        try:
+            self.act(request)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("aid_projects:list-detail", pk=self.object.pk)
+
+
+class ListSubmitView(ListActionView):
+    permission_required = ("aid_projects.submit_aidlist",)
+
+    def act(self, request):
+        version = services.list_submit(aid_list=self.object, user=request.user)
+        messages.success(request, f"已报送第{version.number}版，等待部里审核。")
+
+
+class ListDecideView(ListActionView):
+    permission_required = ("aid_projects.decide_aidlist",)
+    action = "view"
+
+    def act(self, request):
+        form = DecisionForm(request.POST)
+        form.is_valid()
+        accept = request.POST.get("decision") == "accept"
+        services.list_decide(aid_list=self.object, user=request.user, accept=accept,
+                             comment=form.cleaned_data.get("comment", ""))
+        messages.success(request, "已接收该清单。" if accept else "已退回该清单，填报单位修改后可重新报送。")
+
+
+class StampedScanView(ListActionView):
+    """Attach the stamped scan of attachment 1 (PDF or image)."""
+
+    permission_required = ("aid_projects.change_aidlist",)
+
+    def act(self, request):
+        if self.object.kind != ListKind.LIAISON:
+            raise ApplicationError("只有附件1（联络员表）需要上传盖章扫描件")
+        if self.object.status == ListStatus.ACCEPTED:
+            raise ApplicationError("清单已被接收，不能再更换扫描件")
+        before = snapshot(self.object)
+        form = StampedScanForm(request.POST, request.FILES, instance=self.object)
+        if not form.is_valid():
+            raise ApplicationError("；".join(form.errors.get("stamped_scan", ["扫描件无效"])))
+        with transaction.atomic():
+            form.save()
+            record_change(actor=request.user, action=AuditAction.UPDATE, obj=self.object, before=before,
+                          after=snapshot(self.object), note="上传盖章扫描件")
+        messages.success(request, "盖章扫描件已上传。")
+
+
+class StampedScanDownloadView(ScopedMixin, SingleObjectMixin, View):
+    model = AidList
+
+    def get(self, request, pk):
+        aid_list = self.get_object()
+        if not aid_list.stamped_scan:
+            raise Http404
+        name = f"{aid_list.authority.name}附件1盖章件{aid_list.stamped_scan.name[-4:]}"
+        record_download(actor=request.user, obj=aid_list, filename=name)
+        return FileResponse(aid_list.stamped_scan.open("rb"), as_attachment=True, filename=name)
+
+
+class VersionDownloadView(ScopedMixin, SingleObjectMixin, View):
+    """A submitted version's workbook, exactly as it was sent."""
+
+    model = ListVersion
+    queryset = ListVersion.objects.select_related("aid_list__authority")
+
+    def get(self, request, pk):
+        version = self.get_object()
+        name = version.file.name.rsplit("/", 1)[-1]
+        spec = SPECS[version.aid_list.kind]
+        filename = f"{version.aid_list.authority.name}{spec.attachment}第{version.number}版.xlsx"
+        record_download(actor=request.user, obj=version, filename=filename or name)
+        return FileResponse(version.file.open("rb"), as_attachment=True, filename=filename)
+
+
+class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
+    """The table form: every row of the list, add and remove rows, the same checks as an upload."""
+
+    model = AidList
+    queryset = LIST_QS
+    action = "change"
+    template_name = "aid_projects/items_form.html"
+
+    def get_object(self, queryset=None):
+        aid_list = super().get_object(queryset)
+        if aid_list.kind == ListKind.LIAISON:
+            raise Http404
+        return aid_list
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        kwargs = {"queryset": self.object.items.order_by("seq", "id"), "prefix": "items",
+                  "form_kwargs": {"aid_list": self.object}}
+        if self.request.method == "POST":
+            kwargs.update(data=self.request.POST)
+        return AidItemFormSet(**kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["formset"] = context.pop("form")
+        context["spec"] = SPECS[self.object.kind]
+        context["aid_list"] = self.object
+        return context
+
+    def form_valid(self, formset):
+        entries, deleted = [], []
+        for form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(form):
+                if form.instance.pk:
+                    deleted.append(form.instance)
+                continue
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if form.instance.pk and not form.has_changed():
+                continue
+            entries.append({"instance": form.instance if form.instance.pk else None, "values": form.item_values()})
+        try:
+            services.items_save(aid_list=self.object, forms_data=entries, deleted=deleted, user=self.request.user)
+        except ApplicationError as exc:
+            messages.error(self.request, exc.message)
+            return self.form_invalid(formset)
+        messages.success(self.request, "清单已保存。")
+        return redirect("aid_projects:list-detail", pk=self.object.pk)
+
+
+class UploadView(ScopedMixin, SingleObjectMixin, FormView):
+    """Step 1: choose the file.  It is checked and read into a preview; nothing is added yet."""
+
+    model = AidList
+    queryset = LIST_QS
+    action = "change"
+    permission_required = ("aid_projects.add_upload",)
+    form_class = UploadForm
+    template_name = "aid_projects/upload_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not request.user.has_perm("aid_projects.change_aidlist"):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["aid_list"] = self.object
+        context["spec"] = SPECS[self.object.kind]
+        return context
+
+    def form_valid(self, form):
+        upload_file = form.cleaned_data["file"]
+        try:
+            upload = services.upload_preview(aid_list=self.object, fileobj=upload_file, filename=upload_file.name,
+                                             size=upload_file.size, user=self.request.user,
+                                             replace=form.cleaned_data["replace"])
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+            return self.form_invalid(form)
+        return redirect("aid_projects:upload-detail", pk=upload.pk)
+
+
+class UploadDetailView(ScopedDetailView):
+    """Step 2: every row with its errors and warnings; commit (all or nothing) or discard."""
+
+    model = Upload
+    queryset = Upload.objects.select_related("aid_list__authority", "aid_list__campaign", "uploaded_by")
+    template_name = "aid_projects/upload_preview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        upload = self.object
+        spec = SPECS[upload.aid_list.kind]
+        context["spec"] = spec
+        context["columns"] = spec.data_columns
+        show_all = self.request.GET.get("all") == "1"
+        rows = upload.rows if show_all or upload.row_count <= 500 else [
+            r for r in upload.rows if r["errors"] or r["warnings"]][:500]
+        context["rows"] = rows
+        context["rows_limited"] = len(rows) < upload.row_count
+        context["commit_form"] = CommitForm()
+        context["can_commit"] = (upload.status == UploadStatus.PREVIEW and upload.error_count == 0
+                                 and upload.aid_list.is_editable)
+        return context
+
+
+class UploadActionView(ScopedMixin, SingleObjectMixin, View):
+    model = Upload
+    queryset = Upload.objects.select_related("aid_list__authority", "aid_list__campaign")
+    action = "add"
+    permission_required = ("aid_projects.add_upload",)
+
+    def get_queryset(self):
+        # "add" has no row scope of its own: the upload must lie in the user's area
+        return Upload.objects.restrict(self.request.user, "view")
+
+
+class UploadCommitView(UploadActionView):
+    def post(self, request, pk):
+        upload = self.get_object()
+        form = CommitForm(request.POST)
+        form.is_valid()
+        try:
+            added = services.upload_commit(upload=upload, user=request.user,
+                                           confirm_warnings=form.cleaned_data.get("confirm_warnings", False))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("aid_projects:upload-detail", pk=upload.pk)
+        messages.success(request, f"已导入 {added} 个项目。")
+        return redirect("aid_projects:list-detail", pk=upload.aid_list_id)
+
+
+class UploadDiscardView(UploadActionView):
+    def post(self, request, pk):
+        upload = self.get_object()
+        try:
+            services.upload_discard(upload=upload, user=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.info(request, "已放弃本次上传，清单没有变化。")
+        return redirect("aid_projects:list-detail", pk=upload.aid_list_id)
+
+
+# --- liaisons -------------------------------------------------------------------------------------
+LIAISON_QS = Liaison.objects.select_related("campaign", "authority__parent__parent")
+
+
+class LiaisonListView(ScopedListView):
+    model = Liaison
+    queryset = LIAISON_QS
+    filterset_class = LiaisonFilterSet
+    table_class = LiaisonTable
+    title = "援藏援疆联络员"
+    create_url_name = "aid_projects:liaison-create"
+
+
+class LiaisonFormMixin:
+    model = Liaison
+    form_class = LiaisonForm
+    success_url = reverse_lazy("aid_projects:liaison-list")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        campaign = Campaign.current()
+        if campaign is not None:
+            initial.setdefault("campaign", campaign.pk)
+        if self.request.user.authority is not None:
+            initial.setdefault("authority", self.request.user.authority.pk)
+        return initial
+
+
+class LiaisonCreateView(LiaisonFormMixin, ScopedCreateView):
+    pass
+
+
+class LiaisonUpdateView(LiaisonFormMixin, ScopedUpdateView):
+    queryset = LIAISON_QS
+
+
+class LiaisonDeleteView(ScopedDeleteView):
+    model = Liaison
+    queryset = LIAISON_QS
+    success_url = reverse_lazy("aid_projects:liaison-list")
+
+    def form_valid(self, form):
+        try:
+            services.liaison_list_editable(self.get_object().campaign, self.get_object().authority)
+        except ApplicationError as exc:
+            messages.error(self.request, exc.message)
+            return HttpResponseRedirect(self.success_url)
+        return super().form_valid(form)
+
+
+# --- needs, matching ------------------------------------------------------------------------------
+class NeedListView(ScopedListView):
+    """Need items the user may see: its own province's, or (aiding) its paired recipients' accepted lists."""
+
+    model = AidItem
+    queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
+    filterset_class = AidItemFilterSet
+    table_class = NeedTable
+    title = "项目需求"
+
+
+class NeedDetailView(ScopedDetailView):
+    model = AidItem
+    queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
+    template_name = "aid_projects/need_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        need, user = self.object, self.request.user
+        context["matches"] = Match.objects.restrict(user, "view").filter(need=need).select_related(
+            "supply__aid_list__authority")
+        can_propose = (user.has_perm("aid_projects.add_match") and not user.is_ministry
+                       and need.aid_list.status == ListStatus.ACCEPTED
+                       and not need.aid_list.authority.code.startswith(user.authority.scope_prefix))
+        context["can_propose"] = can_propose
+        if can_propose or user.is_ministry:
+            context["suggestions"] = suggest_supplies(need, user)
+        if can_propose:
+            context["propose_form"] = MatchProposeForm(supplies=own_supplies(user, need))
+        return context
+
+
+def own_supplies(user, need):
+    return AidItem.objects.restrict(user, "change").filter(
+        aid_list__kind=ListKind.SUPPLY, aid_list__campaign=need.aid_list.campaign).select_related("aid_list")
+
+
+class MatchProposeView(ScopedMixin, SingleObjectMixin, View):
+    model = AidItem
+    queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
+    permission_required = ("aid_projects.add_match",)
+
+    def get_queryset(self):
+        return self.queryset.restrict(self.request.user, "view")
+
+    def post(self, request, pk):
+        need = self.get_object()
+        form = MatchProposeForm(request.POST, supplies=own_supplies(request.user, need))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("aid_projects:need-detail", pk=need.pk)
+        try:
+            match = services.match_propose(need=need, supply=form.cleaned_data["supply"], user=request.user,
+                                           amount=form.cleaned_data.get("amount"),
+                                           note=form.cleaned_data.get("note", ""))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("aid_projects:need-detail", pk=need.pk)
+        messages.success(request, "已提出意向对接，等待受援方答复。")
+        return redirect("aid_projects:match-detail", pk=match.pk)
+
+
+class MatchListView(ScopedListView):
+    model = Match
+    queryset = MATCH_QS
+    filterset_class = MatchFilterSet
+    table_class = MatchTable
+    title = "项目对接"
+
+
+class MatchDetailView(ScopedDetailView):
+    model = Match
+    queryset = MATCH_QS
+    template_name = "aid_projects/match_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        match, user = self.object, self.request.user
+        steps = []
+        for to_status, who in services.MATCH_TRANSITIONS.get(match.status, {}).items():
+            sides = services._side(user, match)
+            if who in sides or (who == "either" and sides & {"recipient", "aiding"}):
+                steps.append(MatchStatus(to_status))
+        context["steps"] = steps if user.has_perm("aid_projects.change_match") else []
+        context["transition_form"] = MatchTransitionForm(initial={"amount": match.amount, "spent": match.spent})
+        return context
+
+
+class MatchTransitionView(ScopedMixin, SingleObjectMixin, View):
+    model = Match
+    queryset = MATCH_QS
+    permission_required = ("aid_projects.change_match",)
+
+    def get_queryset(self):
+        return self.queryset.restrict(self.request.user, "view")
+
+    def post(self, request, pk, to_status):
+        match = self.get_object()
+        if to_status not in MatchStatus.values:
+            raise Http404
+        form = MatchTransitionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+            return redirect("aid_projects:match-detail", pk=match.pk)
+        try:
+            services.match_transition(match=match, to_status=to_status, user=request.user,
+                                      note=form.cleaned_data.get("note", ""), amount=form.cleaned_data.get("amount"),
+                                      spent=form.cleaned_data.get("spent"))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"对接已更新为“{MatchStatus(to_status).label}”。")
+        return redirect("aid_projects:match-detail", pk=match.pk)
+

@@ -1,6 +1,21 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
-from aid_projects.models import Pairing
+from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
+from aid_projects.services import liaison_list_editable
+from aid_projects.validation import (
+    RowError,
+    amount_warning,
+    clean_amount,
+    clean_category,
+    clean_contact,
+    clean_landline,
+    clean_mobile,
+    clean_name,
+    clean_place,
+)
+from portal.services import ApplicationError
 
 
 class PairingSerializer(serializers.ModelSerializer):
@@ -14,3 +29,192 @@ class PairingSerializer(serializers.ModelSerializer):
                   "recipient_province", "recipient_province_name", "recipient_area", "recipient_area_name",
                   "recipient_area_label", "recipient_counties", "recipient_counties_label", "level", "confidence",
                   "source_note", "valid_from", "valid_to"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "year", "liaison_due", "need_due", "supply_due", "is_open", "created"]
+        read_only_fields = ["created"]
+
+
+class AidListSerializer(serializers.ModelSerializer):
+    authority_name = serializers.CharField(source="authority.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    is_late = serializers.BooleanField(read_only=True)
+    due = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = AidList
+        fields = ["id", "campaign", "authority", "authority_name", "kind", "kind_display", "status",
+                  "status_display", "due", "is_late", "return_comment", "submitted_at", "submitted_by",
+                  "decided_at", "decided_by", "updated"]
+        read_only_fields = fields
+
+
+class AidListOpenSerializer(serializers.Serializer):
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), label="对接年度")
+    kind = serializers.ChoiceField(choices=AidList._meta.get_field("kind").choices, label="清单类型")
+
+
+class DecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, label="审核意见")
+
+
+class UploadCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(label="Excel 文件")
+    replace = serializers.BooleanField(required=False, default=False, label="替换已有项目")
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Upload
+        fields = ["id", "aid_list", "filename", "sha256", "size", "row_count", "error_count", "warning_count",
+                  "status", "status_display", "replace", "rows", "uploaded_by", "created", "committed_at"]
+        read_only_fields = fields
+
+
+class CommitSerializer(serializers.Serializer):
+    confirm_warnings = serializers.BooleanField(required=False, default=False, label="已核实超过200万元的项目")
+
+
+class AidItemSerializer(serializers.ModelSerializer):
+    """The same rules as the browser's table form and an uploaded row (aid_projects.validation)."""
+
+    amount = serializers.CharField(label="项目拟投入资金（万元）")
+    place_name = serializers.CharField(source="place.full_name", read_only=True)
+    confirm_large = serializers.BooleanField(write_only=True, required=False, default=False,
+                                             label="已核实超过200万元")
+
+    class Meta:
+        model = AidItem
+        fields = ["id", "aid_list", "seq", "name", "category", "place_text", "place", "place_name", "summary",
+                  "amount", "amount_confirmed", "confirm_large", "contact_name", "contact_mobile"]
+        read_only_fields = ["seq", "place", "amount_confirmed"]
+
+    def _rule(self, rule, value):
+        try:
+            return rule(value)
+        except RowError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate_name(self, value):
+        return self._rule(clean_name, value)
+
+    def validate_category(self, value):
+        return self._rule(clean_category, value)
+
+    def validate_amount(self, value):
+        return self._rule(clean_amount, value)
+
+    def validate_contact_name(self, value):
+        return self._rule(clean_contact, value)
+
+    def validate_contact_mobile(self, value):
+        return self._rule(lambda v: clean_mobile(v, "联系方式（手机）"), value)
+
+    def validate(self, attrs):
+        aid_list = attrs.get("aid_list") or (self.instance.aid_list if self.instance else None)
+        if aid_list is None:
+            raise serializers.ValidationError({"aid_list": "请指定清单"})
+        if aid_list.kind not in ("need", "supply"):
+            raise serializers.ValidationError({"aid_list": "联络员表不含项目"})
+        if not aid_list.is_editable:
+            raise serializers.ValidationError({"aid_list": f"清单当前为“{aid_list.get_status_display()}”，不能修改"})
+        if "place_text" in attrs:
+            try:
+                attrs["place_text"], attrs["place"] = clean_place(attrs["place_text"], kind=aid_list.kind,
+                                                                  province_code=aid_list.authority.code)
+            except RowError as exc:
+                raise serializers.ValidationError({"place_text": str(exc)}) from None
+        amount = attrs.get("amount")
+        confirm = attrs.pop("confirm_large", False)
+        if amount is not None:
+            warning = amount_warning(amount)
+            if warning and not confirm:
+                raise serializers.ValidationError({"amount": warning + "（请同时提交 confirm_large=true）"})
+            attrs["amount_confirmed"] = amount > Decimal("200")
+        return attrs
+
+
+class LiaisonSerializer(serializers.ModelSerializer):
+    authority_name = serializers.CharField(source="authority.full_name", read_only=True)
+
+    class Meta:
+        model = Liaison
+        fields = ["id", "campaign", "authority", "authority_name", "name", "unit", "work_phone", "mobile", "email",
+                  "updated"]
+        read_only_fields = ["updated"]
+
+    def validate_work_phone(self, value):
+        try:
+            return clean_landline(value)
+        except RowError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate_mobile(self, value):
+        try:
+            return clean_mobile(value)
+        except RowError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def validate(self, attrs):
+        authority = attrs.get("authority") or (self.instance.authority if self.instance else None)
+        campaign = attrs.get("campaign") or (self.instance.campaign if self.instance else None)
+        if authority is not None and not authority.province.is_aid_recipient:
+            raise serializers.ValidationError({"authority": "只有受援地区的登记管理机关设联络员"})
+        try:
+            liaison_list_editable(campaign, authority)
+        except ApplicationError as exc:
+            raise serializers.ValidationError({"detail": exc.message}) from None
+        return attrs
+
+
+class ListVersionSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ListVersion
+        fields = ["id", "aid_list", "number", "rows", "submitted_by", "submitted_at", "decision", "comment",
+                  "decided_by", "decided_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        from django.urls import reverse
+
+        return reverse("aid_projects:version-download", args=[obj.pk])
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    need_name = serializers.CharField(source="need.name", read_only=True)
+    supply_name = serializers.CharField(source="supply.name", read_only=True)
+    recipient = serializers.CharField(source="need.aid_list.authority.name", read_only=True)
+    aiding = serializers.CharField(source="supply.aid_list.authority.name", read_only=True)
+
+    class Meta:
+        model = Match
+        fields = ["id", "need", "need_name", "recipient", "supply", "supply_name", "aiding", "status",
+                  "status_display", "amount", "spent", "note", "decision_note", "proposed_by", "proposed_at",
+                  "decided_by", "decided_at", "updated"]
+        read_only_fields = ["status", "spent", "decision_note", "proposed_by", "proposed_at", "decided_by",
+                            "decided_at", "updated"]
+
+
+class MatchTransitionSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=Match._meta.get_field("status").choices, label="目标状态")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    spent = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    supply = serializers.IntegerField(source="supply.pk")
+    supply_name = serializers.CharField(source="supply.name")
+    aiding = serializers.CharField(source="supply.aid_list.authority.name")
+    amount = serializers.DecimalField(source="supply.amount", max_digits=12, decimal_places=2)
+    score = serializers.IntegerField()
+    reasons = serializers.ListField(child=serializers.CharField())

@@ -222,6 +222,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # one OpenAPI enum per choice class (models and serializers share them)
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "portal.models.JobStatus",
+        "AidListKindEnum": "aid_projects.choices.ListKind",
+        "AidListStatusEnum": "aid_projects.choices.ListStatus",
+        "UploadStatusEnum": "aid_projects.choices.UploadStatus",
+        "MatchStatusEnum": "aid_projects.choices.MatchStatus",
+        "AidCategoryEnum": "aid_projects.choices.AidCategory",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

@@ -34,3 +34,9 @@ def querystring_replace(context, **kwargs):
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def get_field(form, name):
+    """``form|get_field:"amount"``: a bound field by a name held in a variable (column specs)."""
+    return form[name]

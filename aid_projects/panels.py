@@ -1,0 +1,88 @@
+"""What waits for a user in 援藏援疆: lists to file or fix, lists to review, match proposals to answer."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from aid_projects.choices import ListKind, ListStatus, MatchStatus
+from aid_projects.models import AidList, Campaign, Match
+from aid_projects.services import kind_allowed
+from aid_projects.sheets import SPECS
+from portal.home import HomeItem, HomePanel, home_panel
+
+
+def _due_badge(due) -> tuple[str, bool]:
+    days = (due - timezone.localdate()).days
+    if days < 0:
+        return f"已逾期 {-days} 天", True
+    return (f"还有 {days} 天" if days else "今天截止"), False
+
+
+@home_panel(order=30)
+def aid_lists_to_file(user):
+    """Provincial staff and liaisons: the province's lists not yet submitted (or returned), by deadline."""
+    if user.is_ministry or user.province is None or not user.has_perm("aid_projects.change_aidlist"):
+        return None
+    campaign = Campaign.objects.filter(is_open=True).order_by("-year", "-id").first()
+    if campaign is None:
+        return None
+    lists = {al.kind: al for al in AidList.objects.restrict(user, "change").filter(campaign=campaign,
+                                                                                   authority=user.province)}
+    items = []
+    for kind in (ListKind.LIAISON, ListKind.NEED, ListKind.SUPPLY):
+        if kind_allowed(user.authority, kind):
+            continue
+        aid_list = lists.get(kind)
+        if aid_list is not None and aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED):
+            continue
+        due = campaign.due_for(kind)
+        badge, overdue = _due_badge(due)
+        spec = SPECS[kind]
+        if aid_list is None:
+            text, url = f"{spec.attachment} {spec.title}：尚未开始", reverse("aid_projects:campaign-detail",
+                                                                              args=[campaign.pk])
+        else:
+            state = "被退回，请修改后重新报送" if aid_list.status == ListStatus.RETURNED else "草稿，尚未报送"
+            text, url = f"{spec.attachment} {spec.title}：{state}", reverse("aid_projects:list-detail",
+                                                                              args=[aid_list.pk])
+        items.append(HomeItem(text=text, url=url, badge=badge, overdue=overdue))
+    return HomePanel(title=f"援藏援疆填报（{campaign.name}）", items=items,
+                     more_url=reverse("aid_projects:campaign-detail", args=[campaign.pk]),
+                     empty_text="本年度清单均已报送。")
+
+
+@home_panel(order=31)
+def aid_lists_to_review(user):
+    """Ministry staff: submitted lists waiting to be accepted or returned."""
+    if not user.has_perm("aid_projects.decide_aidlist"):
+        return None
+    waiting = AidList.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED).select_related(
+        "authority", "campaign").order_by("submitted_at")
+    return HomePanel(
+        title="待审核的援藏援疆清单",
+        items=[HomeItem(text=f"{al.authority.name} {al.get_kind_display()}",
+                        url=reverse("aid_projects:list-detail", args=[al.pk]),
+                        badge=f"{timezone.localtime(al.submitted_at):%m-%d %H:%M} 报送", overdue=False)
+               for al in waiting[:10]],
+        more_url=reverse("aid_projects:list-list") + "?status=submitted",
+        empty_text="没有待审核的清单。",
+    )
+
+
+@home_panel(order=32)
+def aid_matches_to_answer(user):
+    """Recipient provinces: match proposals waiting for an answer."""
+    if user.is_ministry or user.authority is None or not user.has_perm("aid_projects.decide_match"):
+        return None
+    proposed = Match.objects.restrict(user, "view").filter(
+        status=MatchStatus.PROPOSED, need__aid_list__authority__code__startswith=user.authority.scope_prefix,
+    ).select_related("need", "supply__aid_list__authority")
+    if not user.province.is_aid_recipient:
+        return None
+    return HomePanel(
+        title="待答复的对接意向",
+        items=[HomeItem(text=f"{m.supply.aid_list.authority.name}：{m.supply.name} → {m.need.name}",
+                        url=reverse("aid_projects:match-detail", args=[m.pk]), badge="待答复")
+               for m in proposed[:10]],
+        more_url=reverse("aid_projects:match-list") + "?status=proposed",
+        empty_text="没有待答复的对接意向。",
+    )

@@ -1,0 +1,376 @@
+"""Writes of the aid_projects app (HackSoft style: keyword-only, validated, in a transaction, audited)."""
+
+from __future__ import annotations
+
+import io
+import os
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Upload, paired_recipient_ids
+from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
+from aid_projects.sheets import ITEM_FIELDS, SPECS
+from portal.audit import record_change, snapshot
+from portal.models import AuditAction, Authority
+from portal.services import ApplicationError
+
+ITEM_SNAPSHOT_FIELDS = ("seq", *ITEM_FIELDS)
+LIAISON_SNAPSHOT_FIELDS = ("name", "unit", "work_phone", "mobile", "email")
+
+
+# --- lists ----------------------------------------------------------------------------------------
+def kind_allowed(authority: Authority, kind: str) -> str:
+    """'' when ``authority``'s province files ``kind``, else why not (a recipient files 1 and 2, others 3)."""
+    province = authority.province
+    if province is None or province.is_ministry:
+        return "部级机关不填报清单"
+    if kind in (ListKind.LIAISON, ListKind.NEED) and not province.is_aid_recipient:
+        return f"{province.name}不是受援地区，不填报附件1、附件2（需求清单），请填报附件3供给清单"
+    if kind == ListKind.SUPPLY and province.is_aid_recipient:
+        return f"{province.name}是受援地区，无需填报附件3（供给清单）"
+    return ""
+
+
+def aid_list_open(*, campaign: Campaign, authority: Authority, kind: str, user) -> AidList:
+    """The province's list of this kind for the campaign, created as a draft on first use."""
+    refusal = kind_allowed(authority, kind)
+    if refusal:
+        raise ApplicationError(refusal)
+    province = authority.province
+    with transaction.atomic():
+        aid_list, created = AidList.objects.get_or_create(campaign=campaign, authority=province, kind=kind)
+        if created:
+            record_change(actor=user, action=AuditAction.CREATE, obj=aid_list, after=snapshot(aid_list))
+    return aid_list
+
+
+def _require_editable(aid_list: AidList) -> None:
+    if not aid_list.campaign.is_open:
+        raise ApplicationError(f"{aid_list.campaign.name}已停止收集，清单不能再修改")
+    if aid_list.status == ListStatus.SUBMITTED:
+        raise ApplicationError("清单已报送，正在等待部里审核，不能修改")
+    if aid_list.status == ListStatus.ACCEPTED:
+        raise ApplicationError("清单已被接收，不能再修改")
+
+
+def _lock(aid_list: AidList) -> AidList:
+    return AidList.objects.select_for_update().select_related("campaign", "authority").get(pk=aid_list.pk)
+
+
+def _renumber(aid_list: AidList) -> None:
+    items = list(aid_list.items.order_by("seq", "id").only("pk", "seq"))
+    changed = []
+    for number, item in enumerate(items, start=1):
+        if item.seq != number:
+            item.seq = number
+            changed.append(item)
+    AidItem.objects.bulk_update(changed, ["seq"], batch_size=2000)
+
+
+def items_save(*, aid_list: AidList, forms_data: list[dict], deleted: list[AidItem], user) -> None:
+    """Save the browser's table form: ``forms_data`` is [{"instance": item or None, "values": {...}}]."""
+    with transaction.atomic():
+        aid_list = _lock(aid_list)
+        _require_editable(aid_list)
+        for item in deleted:
+            if item.matches_as_need.exists() or item.matches_as_supply.exists():
+                raise ApplicationError(f"项目“{item.name}”已有对接记录，不能删除")
+            before = snapshot(item)
+            item.delete()
+            record_change(actor=user, action=AuditAction.DELETE, obj=item, before=before)
+        next_seq = (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
+        for entry in forms_data:
+            item, values = entry["instance"], entry["values"]
+            if item is None:
+                item = AidItem(aid_list=aid_list, seq=next_seq)
+                next_seq += 1
+                before = None
+            else:
+                before = snapshot(item)
+            for key, value in values.items():
+                setattr(item, key, value)
+            item.full_clean()
+            item.save()
+            after = snapshot(item)
+            if before != after:
+                record_change(actor=user, action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+                              obj=item, before=before, after=after)
+        _renumber(aid_list)
+
+
+# --- uploads: preview, then commit all-or-nothing --------------------------------------------------
+def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user, replace: bool = False) -> Upload:
+    """Check and parse the file, keep it and its rows as a preview.  Nothing is added to the list yet."""
+    _require_editable(aid_list)
+    if aid_list.kind not in (ListKind.NEED, ListKind.SUPPLY):
+        raise ApplicationError("只有需求清单和供给清单可以上传 Excel 文件")
+    if not filename.lower().endswith(".xlsx"):
+        raise ApplicationError("请上传 .xlsx 格式的文件")
+    try:
+        check_container(fileobj, size)
+        digest = sha256_of(fileobj)
+        already = aid_list.uploads.filter(sha256=digest, status=UploadStatus.COMMITTED).first()
+        if already is not None:
+            raise ApplicationError(
+                f"同一文件已于 {timezone.localtime(already.committed_at):%Y-%m-%d %H:%M} 导入本清单，"
+                "未重复添加。如需修改，请直接编辑清单或上传修改后的文件。"
+            )
+        rows = parse_workbook(fileobj, kind=aid_list.kind, province_code=aid_list.authority.code)
+    except UploadRefused as exc:
+        raise ApplicationError(str(exc)) from None
+    if not rows:
+        raise ApplicationError("文件中表头下面没有任何项目行")
+    fileobj.seek(0)
+    with transaction.atomic():
+        upload = Upload(
+            aid_list=aid_list, filename=os.path.basename(filename)[:200], sha256=digest, size=size,
+            rows=[r.as_json() for r in rows], row_count=len(rows),
+            error_count=sum(len(r.errors) for r in rows), warning_count=sum(len(r.warnings) for r in rows),
+            uploaded_by=user, replace=replace,
+        )
+        upload.file.save(f"{digest[:16]}.xlsx", ContentFile(fileobj.read()), save=False)
+        upload.save()
+        record_change(actor=user, action=AuditAction.CREATE, obj=upload,
+                      note=f"上传{aid_list.get_kind_display()}：{upload.filename}，{upload.row_count} 行，"
+                           f"错误 {upload.error_count} 处，提醒 {upload.warning_count} 处")
+    return upload
+
+
+def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> int:
+    """Add the previewed rows to the list — all of them or none.  Returns the number added."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        aid_list = _lock(upload.aid_list)
+        _require_editable(aid_list)
+        if upload.status != UploadStatus.PREVIEW:
+            raise ApplicationError(f"该上传已{upload.get_status_display()}，不能再次导入")
+        if upload.error_count:
+            raise ApplicationError(f"文件中还有 {upload.error_count} 处错误，请修改文件后重新上传，本次未导入任何数据")
+        if upload.warning_count and not confirm_warnings:
+            raise ApplicationError("文件中有金额超过200万元的项目，请勾选“已核实超过200万元的项目”后再导入")
+        if aid_list.uploads.filter(sha256=upload.sha256, status=UploadStatus.COMMITTED).exists():
+            raise ApplicationError("同一文件已导入本清单，未重复添加")
+        if upload.replace:
+            existing = aid_list.items.all()
+            if Match.objects.filter(need__in=existing).exists() or Match.objects.filter(supply__in=existing).exists():
+                raise ApplicationError("清单中已有项目进入对接，不能整体替换；请改为追加，或在网页上逐项修改")
+            removed = existing.count()
+            existing.delete()
+            start = 1
+        else:
+            removed = 0
+            start = (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
+        items = []
+        for offset, row in enumerate(upload.rows):
+            values = row["values"]
+            amount = Decimal(values["amount"])
+            items.append(AidItem(
+                aid_list=aid_list, seq=start + offset, name=values["name"], category=values["category"],
+                place_text=values["place_text"], place_id=values["place_id"], summary=values["summary"],
+                amount=amount, amount_confirmed=amount > 200, contact_name=values["contact_name"],
+                contact_mobile=values["contact_mobile"], upload=upload,
+            ))
+        AidItem.objects.bulk_create(items, batch_size=2000)
+        upload.status = UploadStatus.COMMITTED
+        upload.committed_at = timezone.now()
+        try:
+            with transaction.atomic():
+                upload.save(update_fields=["status", "committed_at"])
+        except IntegrityError:
+            raise ApplicationError("同一文件已导入本清单，未重复添加") from None
+        record_change(actor=user, action=AuditAction.UPDATE, obj=upload,
+                      note=f"导入 {len(items)} 个项目" + (f"，替换原有 {removed} 个" if upload.replace else ""))
+    return len(items)
+
+
+def upload_discard(*, upload: Upload, user) -> None:
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != UploadStatus.PREVIEW:
+            raise ApplicationError(f"该上传已{upload.get_status_display()}")
+        upload.status = UploadStatus.DISCARDED
+        upload.save(update_fields=["status"])
+        record_change(actor=user, action=AuditAction.UPDATE, obj=upload, note="放弃导入")
+
+
+# --- submission: draft → submitted → accepted / returned → resubmitted ----------------------------
+def list_rows(aid_list: AidList) -> list[dict]:
+    """The list's rows as they are now, in the attachment's order (what a version freezes)."""
+    if aid_list.kind == ListKind.LIAISON:
+        liaisons = Liaison.objects.filter(campaign=aid_list.campaign,
+                                          authority__code__startswith=aid_list.authority.scope_prefix) \
+            .select_related("authority__parent").order_by("authority__code")
+        return [{"authority": lia.authority.full_name, **{f: getattr(lia, f) for f in LIAISON_SNAPSHOT_FIELDS}}
+                for lia in liaisons]
+    rows = []
+    for item in aid_list.items.order_by("seq", "id").values(*ITEM_SNAPSHOT_FIELDS):
+        item["amount"] = str(item["amount"])
+        rows.append(item)
+    return rows
+
+
+def version_workbook(aid_list: AidList, rows: list[dict]) -> bytes:
+    from aid_projects.writer import write_attachment
+
+    buffer = io.BytesIO()
+    write_attachment(buffer, SPECS[aid_list.kind], aid_list.authority.bureau_name, rows)
+    return buffer.getvalue()
+
+
+def list_submit(*, aid_list: AidList, user) -> ListVersion:
+    with transaction.atomic():
+        aid_list = _lock(aid_list)
+        if aid_list.status not in (ListStatus.DRAFT, ListStatus.RETURNED):
+            raise ApplicationError(f"清单当前为“{aid_list.get_status_display()}”，不能报送")
+        if not aid_list.campaign.is_open:
+            raise ApplicationError(f"{aid_list.campaign.name}已停止收集")
+        rows = list_rows(aid_list)
+        if not rows:
+            raise ApplicationError("清单是空的，请先填写或上传项目" if aid_list.kind != ListKind.LIAISON
+                                   else "还没有填写联络员")
+        if aid_list.kind == ListKind.LIAISON and not Liaison.objects.filter(
+                campaign=aid_list.campaign, authority=aid_list.authority).exists():
+            raise ApplicationError("请先填写省级联络员（附件1 的第一行）")
+        unconfirmed = aid_list.items.filter(amount__gt=200, amount_confirmed=False).count()
+        if unconfirmed:
+            raise ApplicationError(f"有 {unconfirmed} 个项目金额超过200万元尚未确认")
+        before = snapshot(aid_list)
+        number = (aid_list.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        now = timezone.now()
+        version = ListVersion(aid_list=aid_list, number=number, rows=rows, submitted_by=user, submitted_at=now)
+        spec = SPECS[aid_list.kind]
+        version.file.save(f"{aid_list.authority.name}{spec.attachment}第{number}版.xlsx",
+                          ContentFile(version_workbook(aid_list, rows)), save=False)
+        version.save()
+        aid_list.status = ListStatus.SUBMITTED
+        aid_list.submitted_at = now
+        aid_list.submitted_by = user
+        aid_list.return_comment = ""
+        aid_list.save()
+        record_change(actor=user, action=AuditAction.TRANSITION, obj=aid_list, before=before,
+                      after=snapshot(aid_list), note=f"报送第{number}版，{len(rows)} 行")
+    return version
+
+
+def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> AidList:
+    """The ministry accepts a submitted list, or returns it with a comment."""
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ApplicationError("退回清单时请填写退回意见，说明需要修改的地方")
+    with transaction.atomic():
+        aid_list = _lock(aid_list)
+        if aid_list.status != ListStatus.SUBMITTED:
+            raise ApplicationError(f"清单当前为“{aid_list.get_status_display()}”，只有已报送的清单可以接收或退回")
+        before = snapshot(aid_list)
+        now = timezone.now()
+        aid_list.status = ListStatus.ACCEPTED if accept else ListStatus.RETURNED
+        aid_list.return_comment = "" if accept else comment
+        aid_list.decided_at, aid_list.decided_by = now, user
+        aid_list.save()
+        version = aid_list.versions.order_by("-number").first()
+        version.decision, version.comment, version.decided_by, version.decided_at = (
+            aid_list.status, comment, user, now)
+        version.save(update_fields=["decision", "comment", "decided_by", "decided_at"])
+        record_change(actor=user, action=AuditAction.TRANSITION, obj=aid_list, before=before,
+                      after=snapshot(aid_list), note=("接收" if accept else "退回") + f"第{version.number}版"
+                      + (f"：{comment}" if comment else ""))
+    return aid_list
+
+
+# --- liaisons --------------------------------------------------------------------------------------
+def liaison_list_editable(campaign: Campaign, authority: Authority) -> None:
+    """Liaisons can change while the province's attachment 1 is not waiting for or past acceptance."""
+    province = authority.province
+    aid_list = AidList.objects.filter(campaign=campaign, authority=province, kind=ListKind.LIAISON).first()
+    if aid_list is not None and aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED):
+        raise ApplicationError(f"{province.name}的附件1已{aid_list.get_status_display()}，联络员信息不能再修改"
+                               "（如需修改，请联系部里退回）")
+
+
+# --- matching (对接) --------------------------------------------------------------------------------
+# status → {next status: who may do it ("recipient": the need's province; "aiding": the supply's)}
+MATCH_TRANSITIONS = {
+    MatchStatus.PROPOSED: {MatchStatus.MATCHED: "recipient", MatchStatus.DECLINED: "recipient",
+                           MatchStatus.WITHDRAWN: "aiding"},
+    MatchStatus.MATCHED: {MatchStatus.IN_PROGRESS: "either"},
+    MatchStatus.IN_PROGRESS: {MatchStatus.COMPLETED: "either"},
+}
+
+
+def _side(user, match: Match) -> set[str]:
+    if user.is_ministry:
+        return {"ministry"}
+    prefix = user.authority.scope_prefix
+    sides = set()
+    if match.need.aid_list.authority.code.startswith(prefix):
+        sides.add("recipient")
+    if match.supply.aid_list.authority.code.startswith(prefix):
+        sides.add("aiding")
+    return sides
+
+
+def match_propose(*, need: AidItem, supply: AidItem, user, amount: Decimal | None = None, note: str = "") -> Match:
+    """An aiding province puts one of its supply items forward against a need (意向对接)."""
+    if need.aid_list.kind != ListKind.NEED or supply.aid_list.kind != ListKind.SUPPLY:
+        raise ApplicationError("只能用供给清单中的项目对接需求清单中的项目")
+    if user.is_ministry or not supply.aid_list.authority.code.startswith(user.authority.scope_prefix):
+        raise ApplicationError("只能用本省（区、市）供给清单中的项目提出对接")
+    if need.aid_list.status != ListStatus.ACCEPTED:
+        raise ApplicationError("该需求清单尚未被部里接收，暂不能对接")
+    if need.aid_list.authority_id not in paired_recipient_ids(user):
+        raise ApplicationError(f"{need.aid_list.authority.name}不在本省的对口支援范围内")
+    if amount is not None and amount <= 0:
+        raise ApplicationError("对接资金必须大于0")
+    with transaction.atomic():
+        if Match.objects.filter(need=need, supply=supply).exclude(
+                status__in=[MatchStatus.DECLINED, MatchStatus.WITHDRAWN]).exists():
+            raise ApplicationError("该供给项目已对这一需求提出过对接")
+        match = Match(need=need, supply=supply, amount=amount or min(need.amount, supply.amount), note=note,
+                      proposed_by=user)
+        match.full_clean(exclude=["need", "supply"])
+        match.save()
+        record_change(actor=user, action=AuditAction.CREATE, obj=match, after=snapshot(match), note="提出意向对接")
+    return match
+
+
+def match_transition(*, match: Match, to_status: str, user, note: str = "", amount: Decimal | None = None,
+                     spent: Decimal | None = None) -> Match:
+    with transaction.atomic():
+        match = Match.objects.select_for_update().select_related(
+            "need__aid_list__authority", "supply__aid_list__authority").get(pk=match.pk)
+        allowed = MATCH_TRANSITIONS.get(match.status, {})
+        if to_status not in allowed:
+            raise ApplicationError(
+                f"对接当前为“{match.get_status_display()}”，不能改为“{MatchStatus(to_status).label}”")
+        who = allowed[to_status]
+        sides = _side(user, match)
+        if not (who in sides or (who == "either" and sides & {"recipient", "aiding"})):
+            side_name = {"recipient": "受援方", "aiding": "支援方", "either": "对接双方"}[who]
+            raise ApplicationError(f"这一步应由{side_name}操作")
+        if who == "recipient" and not user.has_perm("aid_projects.decide_match"):
+            raise ApplicationError("您没有答复对接意向的权限")
+        before = snapshot(match)
+        match.status = to_status
+        if amount is not None:
+            if amount <= 0:
+                raise ApplicationError("对接资金必须大于0")
+            match.amount = amount
+        if spent is not None:
+            if spent < 0:
+                raise ApplicationError("已投入资金不能为负数")
+            match.spent = spent
+        if to_status in (MatchStatus.MATCHED, MatchStatus.DECLINED):
+            match.decided_by, match.decided_at = user, timezone.now()
+            match.decision_note = note
+        elif note:
+            match.note = (match.note + "\n" if match.note else "") + note
+        match.save()
+        record_change(actor=user, action=AuditAction.TRANSITION, obj=match, before=before, after=snapshot(match),
+                      note=f"{MatchStatus(before['status']).label} → {match.get_status_display()}"
+                           + (f"：{note}" if note else ""))
+    return match

@@ -1,0 +1,195 @@
+"""汇总下载: start the Excel summary jobs, download their latest results and the blank templates.
+
+- ministry staff: the national need, supply and liaison workbooks of a campaign;
+- an aiding province: the accepted need lists of its paired recipients;
+- every province: its own attachment(s) of the campaign, from the rows as they are now;
+- anyone logged in: the blank forms (附件1–3), written on the fly.
+
+Starting is a POST that creates a Job (``portal.add_job``) and redirects to its progress page; the
+result is downloaded through ``job-download``, which audits every download.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.views import View
+
+from aid_projects import jobs
+from aid_projects.choices import ListKind
+from aid_projects.models import AidList, Campaign
+from aid_projects.sheets import SPECS
+from aid_projects.writer import write_blank_template
+from portal.audit import record_download
+from portal.excel import XLSX_CONTENT_TYPE
+from portal.jobs import REGISTRY, job_start, latest_result
+from portal.models import Job, JobStatus
+from portal.views.generic import ScopedMixin
+
+# national job kind → the permission (besides being ministry staff) its data needs
+NATIONAL_PERMISSIONS = {
+    jobs.NATIONAL_NEED: "aid_projects.view_aidlist",
+    jobs.NATIONAL_SUPPLY: "aid_projects.view_aidlist",
+    jobs.NATIONAL_LIAISON: "aid_projects.view_liaison",
+}
+TEMPLATE_KINDS = {kind.value: kind for kind in ListKind}
+
+
+@dataclass
+class Entry:
+    """One downloadable summary on the page: how to start it, its last good file, its run in progress."""
+
+    kind: str
+    title: str
+    field: str  # the POST field naming the object: "campaign" or "list"
+    value: int
+    latest: Job | None
+    running: Job | None
+    note: str = ""
+
+
+def _params(field: str, value: int) -> dict:
+    return {"campaign_id": value} if field == "campaign" else {"list_id": value}
+
+
+def _running(kind: str, authority, params: dict) -> Job | None:
+    qs = Job.objects.filter(kind=kind, authority=authority, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    for key, value in params.items():
+        qs = qs.filter(**{f"params__{key}": value})
+    return qs.order_by("-created", "-id").first()
+
+
+def _entry(user, kind: str, title: str, field: str, value: int, note: str = "") -> Entry:
+    params = _params(field, value)
+    return Entry(kind=kind, title=title, field=field, value=value, note=note,
+                 latest=latest_result(kind, user.authority, params), running=_running(kind, user.authority, params))
+
+
+def may_run_national(user, kind: str) -> bool:
+    return user.is_ministry and user.has_perm(NATIONAL_PERMISSIONS[kind])
+
+
+def may_run_paired(user) -> bool:
+    authority = user.authority
+    return (authority is not None and not authority.is_ministry and authority.is_province
+            and not authority.is_aid_recipient and user.has_perm("aid_projects.view_aidlist"))
+
+
+def own_lists(user, campaign: Campaign):
+    """The user's own province's lists of the campaign (not the paired recipients' lists it may also see)."""
+    return (AidList.objects.restrict(user, "view").filter(campaign=campaign, authority=user.authority)
+            .select_related("authority").order_by("kind"))
+
+
+class SummaryMixin(ScopedMixin):
+    """Login and ``portal.add_job``: whoever may start background jobs."""
+
+    model = Job
+    action = "add"
+
+
+class SummaryPageView(SummaryMixin, View):
+    template_name = "aid_projects/summaries.html"
+
+    def get(self, request):
+        user = request.user
+        campaigns = Campaign.objects.restrict(user, "view").order_by("-year", "-id")
+        selected = request.GET.get("campaign", "")
+        if selected.isdigit():
+            campaign = get_object_or_404(campaigns, pk=selected)
+        else:  # the open campaign, else the latest
+            campaign = campaigns.filter(is_open=True).first() or campaigns.first()
+        national, paired, own = [], [], []
+        if campaign is not None:
+            for kind in jobs.NATIONAL_KINDS:
+                if may_run_national(user, kind):
+                    national.append(_entry(user, kind, REGISTRY[kind].title, "campaign", campaign.pk))
+            if may_run_paired(user):
+                paired.append(_entry(user, jobs.PAIRED_NEEDS, REGISTRY[jobs.PAIRED_NEEDS].title, "campaign",
+                                     campaign.pk, note="只包括部里已接收的需求清单，每个受援省份一张表。"))
+            for aid_list in own_lists(user, campaign):
+                spec = SPECS[aid_list.kind]
+                own.append(_entry(user, jobs.ATTACHMENT, f"{spec.attachment} {spec.title}", "list", aid_list.pk,
+                                  note=f"清单状态：{aid_list.get_status_display()}"))
+        sections = []
+        if national:
+            sections.append({"id": "national", "title": "全国汇总（民政部社会组织管理局）", "entries": national})
+        if paired:
+            sections.append({"id": "paired", "title": "结对受援地的需求清单", "entries": paired})
+        if campaign is not None and user.authority is not None and user.authority.is_province:
+            sections.append({"id": "own", "title": "本省附件（按当前填报内容生成）", "entries": own,
+                             "empty": f"本省在{campaign.name}中还没有清单。"})
+        return render(request, self.template_name, {
+            "title": "汇总下载", "campaigns": campaigns, "campaign": campaign, "sections": sections,
+            "templates": [(kind, SPECS[kind]) for kind in TEMPLATE_KINDS],
+        })
+
+
+class SummaryStartView(SummaryMixin, View):
+    """POST: start one summary job; wrong role → 403, another province's list → 404."""
+
+    def post(self, request, kind):
+        user = request.user
+        if kind == jobs.ATTACHMENT:
+            aid_list = get_object_or_404(
+                AidList.objects.restrict(user, "view").filter(authority=user.authority).select_related("campaign"),
+                pk=_int(request.POST.get("list")))
+            params = {"list_id": aid_list.pk}
+            spec = SPECS[aid_list.kind]
+            title = f"{user.authority.name}{spec.attachment}（{aid_list.campaign.name}）"
+        elif kind in NATIONAL_PERMISSIONS or kind == jobs.PAIRED_NEEDS:
+            allowed = may_run_national(user, kind) if kind in NATIONAL_PERMISSIONS else may_run_paired(user)
+            if not allowed:
+                raise PermissionDenied("您的角色不能生成这份汇总。")
+            campaign = get_object_or_404(Campaign.objects.restrict(user, "view"),
+                                         pk=_int(request.POST.get("campaign")))
+            params = {"campaign_id": campaign.pk}
+            title = f"{campaign.name}{REGISTRY[kind].title}"
+        else:
+            raise Http404("未知的汇总类型。")
+        running = _running(kind, user.authority, params)
+        if running is not None:
+            messages.info(request, "这份汇总正在生成，请稍候。")
+            return HttpResponseRedirect(reverse("job-detail", args=[running.pk]))
+        with transaction.atomic():
+            job = job_start(kind=kind, user=user, authority=user.authority, params=params, title=title)
+        return HttpResponseRedirect(reverse("job-detail", args=[job.pk]))
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("参数有误。") from None
+
+
+class BlankTemplateView(LoginRequiredMixin, View):
+    """GET: the empty form of an attachment, with the user's own bureau on the 单位 line."""
+
+    def get(self, request, kind):
+        if kind not in TEMPLATE_KINDS:
+            raise Http404("未知的附件。")
+        spec = SPECS[kind]
+        authority = request.user.authority
+        unit = authority.bureau_name if authority is not None and not authority.is_ministry else ""
+        buffer = io.BytesIO()
+        write_blank_template(buffer, kind, unit)
+        buffer.seek(0)
+        filename = f"{spec.attachment}{spec.title.removeprefix('社会组织')}（空白）.xlsx"
+        record_download(actor=request.user, filename=filename)
+        return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+summary_urlpatterns = [
+    path("summaries/", SummaryPageView.as_view(), name="summary-page"),
+    path("summaries/start/<slug:kind>/", SummaryStartView.as_view(), name="summary-start"),
+    path("summaries/template/<slug:kind>/", BlankTemplateView.as_view(), name="summary-template"),
+]

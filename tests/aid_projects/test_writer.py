@@ -1,0 +1,200 @@
+"""The attachment writer: every workbook is opened again and its cells checked against the notice's form."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from aid_projects.choices import ListKind
+from aid_projects.sheets import CATEGORIES, LIAISON_SPEC, NEED_SPEC, SUPPLY_SPEC
+from aid_projects.writer import (
+    BLANK_TEMPLATE_ROWS,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    write_attachment,
+    write_blank_template,
+)
+
+UNIT = "西藏自治区民政厅"
+
+
+def need_row(name="牧区小学营养午餐", amount=Decimal("50.5"), place="拉萨市城关区", **overrides):
+    row = {"name": name, "category": "教育帮扶", "place_text": place, "summary": "为牧区小学提供营养午餐",
+           "amount": amount, "contact_name": "次仁", "contact_mobile": "13908901234"}
+    row.update(overrides)
+    return [row[c.field] for c in NEED_SPEC.data_columns]
+
+
+def reopen(buffer):
+    buffer.seek(0)
+    return load_workbook(buffer)
+
+
+def row_values(ws, row):
+    return [c.value for c in ws[row]]
+
+
+def test_need_attachment_is_in_the_notices_form():
+    buffer = io.BytesIO()
+    count = write_attachment(buffer, NEED_SPEC, UNIT, [need_row(), need_row("藏医院设备", Decimal("120"))])
+    assert count == 2
+    ws = reopen(buffer).worksheets[0]
+    assert ws.title == "附件2"
+    assert ws["A1"].value == "附件2"
+    assert ws["A2"].value == "社会组织援藏援疆项目需求清单省级汇总表"
+    assert ws["A2"].font.b and ws["A2"].font.sz == 16
+    assert ws["A3"].value == "（仅西藏、新疆、云南、青海、四川、甘肃、兵团填报）"
+    assert ws["A4"].value == "单位：西藏自治区民政厅（公章）"
+    assert HEADER_ROW == 5
+    assert row_values(ws, HEADER_ROW) == NEED_SPEC.headers
+    assert row_values(ws, 6) == [1, "牧区小学营养午餐", "教育帮扶", "拉萨市城关区", "为牧区小学提供营养午餐", 50.5,
+                                 "次仁", "13908901234"]
+    assert row_values(ws, 7)[:2] == [2, "藏医院设备"]
+    assert ws["F6"].number_format == "0.00" and ws["F6"].data_type == "n"
+    assert ws["B6"].alignment.wrap_text  # 项目名称 wraps, as the spec says
+    assert ws["B6"].border.left.style == "thin" and ws["H7"].border.bottom.style == "thin"
+    # 备注 and the numbered notes under the table, each merged across the table
+    assert ws["A8"].value == "备注："
+    assert [ws.cell(row=9 + i, column=1).value for i in range(3)] == [
+        f"{i}. {note}" for i, note in enumerate(NEED_SPEC.notes, start=1)]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A2:H2", "A3:H3", "A4:H4", "A8:H8", "A9:H9", "A10:H10", "A11:H11"} <= merged
+    assert ws.max_row == 11
+
+
+def test_widths_and_print_setup():
+    buffer = io.BytesIO()
+    write_attachment(buffer, SUPPLY_SPEC, "浙江省民政厅", [])
+    ws = reopen(buffer).worksheets[0]
+    widths = [ws.column_dimensions[letter].width for letter in "ABCDEFGH"]
+    assert widths == [c.width for c in SUPPLY_SPEC.columns]
+    assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"  # the header repeats on every page
+    assert ws.freeze_panes == f"A{FIRST_DATA_ROW}"
+    assert row_values(ws, HEADER_ROW) == SUPPLY_SPEC.headers
+    assert ws["A4"].value == "单位：浙江省民政厅（公章）"
+    assert ws["A6"].value == "备注："  # no rows: the notes follow the header
+    assert ws["A10"].value.startswith("4. 项目联系人和联系方式")
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 139", "-5", "@SUM(A1)", "\tcmd", "=HYPERLINK(\"http://x\")"])
+def test_formula_like_text_is_written_as_text(text):
+    buffer = io.BytesIO()
+    write_attachment(buffer, NEED_SPEC, "=1+1", [need_row(name=text, summary=text, contact_name=text)])
+    ws = reopen(buffer).worksheets[0]
+    for ref in ("B6", "E6", "G6"):
+        cell = ws[ref]
+        assert cell.value == text
+        assert cell.data_type == "s"
+        assert cell.quotePrefix  # Excel keeps it text when the cell is edited
+    assert ws["A4"].value == "单位：=1+1（公章）" and ws["A4"].data_type == "s"
+    raw = _sheet_xml(buffer)
+    assert "<f>" not in raw and "<x:f>" not in raw  # no formula element anywhere
+
+
+def _sheet_xml(buffer) -> str:
+    import zipfile
+
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_rows_as_frozen_mappings_with_string_amounts():
+    """What ListVersion keeps (the lead's ``list_rows``): dicts, amounts as strings."""
+    row = dict(zip([c.field for c in NEED_SPEC.data_columns], need_row(), strict=True))
+    row.update(seq=7, amount="12.30")
+    buffer = io.BytesIO()
+    write_attachment(buffer, NEED_SPEC, UNIT, [row])
+    ws = reopen(buffer).worksheets[0]
+    assert ws["A6"].value == 1 and ws["F6"].value == pytest.approx(12.3) and ws["F6"].data_type == "n"
+
+
+def test_control_characters_are_dropped_not_fatal():
+    buffer = io.BytesIO()
+    write_attachment(buffer, NEED_SPEC, UNIT, [need_row(name="营养\x0b午餐\x01")])
+    assert reopen(buffer).worksheets[0]["B6"].value == "营养午餐"
+
+
+def test_liaison_attachment_and_its_directory():
+    rows = [
+        {"authority": "西藏自治区", "name": "卓玛", "unit": "民政厅社会组织管理局 副局长", "work_phone": "0891-6321234",
+         "mobile": "13908901234", "email": "zhuoma@example.cn"},
+        {"authority": "西藏自治区拉萨市", "name": "扎西", "unit": "拉萨市民政局", "work_phone": "0891-6320000",
+         "mobile": "13908900000", "email": "zhaxi@example.cn"},
+    ]
+    buffer = io.BytesIO()
+    write_attachment(buffer, LIAISON_SPEC, UNIT, rows)
+    wb = reopen(buffer)
+    ws = wb["附件1"]
+    assert ws["A1"].value == "附件1" and ws["A2"].value == "社会组织援藏援疆工作省级联络员表"
+    assert ws["A4"].value == "单位：西藏自治区民政厅（盖章）"
+    assert row_values(ws, HEADER_ROW) == ["姓名", "工作电话", "手机", "电子信箱"]
+    assert row_values(ws, 6) == ["卓玛", "0891-6321234", "13908901234", "zhuoma@example.cn"]  # provincial first
+    assert row_values(ws, 7)[0] == "扎西"
+    assert ws.max_row == 7  # attachment 1 has no notes
+    directory = wb["联络员名录"]
+    assert directory["A2"].value == "单位：西藏自治区民政厅（盖章）"
+    assert row_values(directory, 3) == ["序号", "登记管理机关", "姓名", "单位", "工作电话", "手机", "电子信箱"]
+    assert row_values(directory, 5)[:4] == [2, "西藏自治区拉萨市", "扎西", "拉萨市民政局"]
+
+
+@pytest.mark.parametrize("kind,spec", [(ListKind.NEED, NEED_SPEC), (ListKind.SUPPLY, SUPPLY_SPEC)])
+def test_blank_template_has_numbered_rows_and_a_category_drop_down(kind, spec):
+    buffer = io.BytesIO()
+    write_blank_template(buffer, kind, "浙江省民政厅")
+    ws = reopen(buffer).worksheets[0]
+    assert row_values(ws, HEADER_ROW) == spec.headers
+    last = FIRST_DATA_ROW + BLANK_TEMPLATE_ROWS - 1
+    assert [ws.cell(row=r, column=1).value for r in range(FIRST_DATA_ROW, last + 1)] == list(range(1, 21))
+    assert all(ws.cell(row=last, column=c).border.left.style == "thin" for c in range(1, 9))  # empty but ruled
+    assert ws.cell(row=last, column=2).value is None
+    assert ws.cell(row=last + 1, column=1).value == "备注："
+    validations = ws.data_validations.dataValidation
+    assert len(validations) == 1
+    dv = validations[0]
+    assert dv.type == "list" and dv.formula1 == '"' + ",".join(CATEGORIES) + '"'
+    assert str(dv.sqref) == f"C{FIRST_DATA_ROW}:C{last}"
+    assert dv.showErrorMessage
+
+
+def test_blank_liaison_template_without_unit():
+    buffer = io.BytesIO()
+    write_blank_template(buffer, ListKind.LIAISON)
+    ws = reopen(buffer).worksheets[0]
+    assert ws["A4"].value == "单位：_____（盖章）"
+    assert row_values(ws, HEADER_ROW) == LIAISON_SPEC.headers
+    assert not ws.data_validations.dataValidation  # no 帮扶类别 column
+    assert ws.max_row == HEADER_ROW + BLANK_TEMPLATE_ROWS
+
+
+@pytest.mark.django_db
+def test_written_need_list_reads_back_without_errors():
+    """STYLE point 8: a file the portal writes is a file it reads (aid_projects.reader)."""
+    from aid_projects.reader import parse_workbook
+    from tests.factories import ensure_reference
+
+    ensure_reference()
+    buffer = io.BytesIO()
+    write_attachment(buffer, NEED_SPEC, UNIT, [need_row(), need_row("藏医院设备", Decimal("120"))])
+    buffer.seek(0)
+    parsed = parse_workbook(buffer, kind=ListKind.NEED, province_code="540000")
+    assert [p.errors for p in parsed] == [{}, {}]
+    assert [p.values["name"] for p in parsed] == ["牧区小学营养午餐", "藏医院设备"]
+    assert [Decimal(p.values["amount"]) for p in parsed] == [Decimal("50.5"), Decimal("120")]
+
+
+@pytest.mark.django_db
+def test_blank_template_reads_back_as_no_rows():
+    from aid_projects.reader import parse_workbook
+    from tests.factories import ensure_reference
+
+    ensure_reference()
+    buffer = io.BytesIO()
+    write_blank_template(buffer, ListKind.SUPPLY, "浙江省民政厅")
+    buffer.seek(0)
+    assert parse_workbook(buffer, kind=ListKind.SUPPLY, province_code="330000") == []
