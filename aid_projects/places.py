@@ -105,6 +105,7 @@ def province_forms() -> list[tuple[str, str]]:
 def clear_caches() -> None:
     province_index.cache_clear()
     province_forms.cache_clear()
+    resolve_need_place.cache_clear()
 
 
 class PlaceError(ValueError):
@@ -145,6 +146,7 @@ def _keep_longest(found, county, rest):
         found[county.pk] = (county, rest)
 
 
+@lru_cache(maxsize=8192)  # a list names the same few dozen counties over and over
 def resolve_need_place(province_code: str, text: str) -> Authority:
     """The county of ``province_code`` that ``text`` names (填报到县级)."""
     raw = normalise_text(text)

@@ -133,34 +133,44 @@ class SummaryPageView(SummaryMixin, View):
         })
 
 
+def start_summary(user, kind: str, *, campaign_id=None, list_id=None) -> tuple[Job, bool]:
+    """Start one summary job (or find the one already running): (job, started).
+
+    Wrong role → PermissionDenied; another province's list or an unknown campaign → Http404.  Shared
+    by the page and the API.
+    """
+    if kind == jobs.ATTACHMENT:
+        aid_list = get_object_or_404(
+            AidList.objects.restrict(user, "view").filter(authority=user.authority).select_related("campaign"),
+            pk=_int(list_id))
+        params = {"list_id": aid_list.pk}
+        spec = SPECS[aid_list.kind]
+        title = f"{user.authority.name}{spec.attachment}（{aid_list.campaign.name}）"
+    elif kind in NATIONAL_PERMISSIONS or kind == jobs.PAIRED_NEEDS:
+        allowed = may_run_national(user, kind) if kind in NATIONAL_PERMISSIONS else may_run_paired(user)
+        if not allowed:
+            raise PermissionDenied("您的角色不能生成这份汇总。")
+        campaign = get_object_or_404(Campaign.objects.restrict(user, "view"), pk=_int(campaign_id))
+        params = {"campaign_id": campaign.pk}
+        title = f"{campaign.name}{REGISTRY[kind].title}"
+    else:
+        raise Http404("未知的汇总类型。")
+    running = _running(kind, user.authority, params)
+    if running is not None:
+        return running, False
+    with transaction.atomic():
+        job = job_start(kind=kind, user=user, authority=user.authority, params=params, title=title)
+    return job, True
+
+
 class SummaryStartView(SummaryMixin, View):
     """POST: start one summary job; wrong role → 403, another province's list → 404."""
 
     def post(self, request, kind):
-        user = request.user
-        if kind == jobs.ATTACHMENT:
-            aid_list = get_object_or_404(
-                AidList.objects.restrict(user, "view").filter(authority=user.authority).select_related("campaign"),
-                pk=_int(request.POST.get("list")))
-            params = {"list_id": aid_list.pk}
-            spec = SPECS[aid_list.kind]
-            title = f"{user.authority.name}{spec.attachment}（{aid_list.campaign.name}）"
-        elif kind in NATIONAL_PERMISSIONS or kind == jobs.PAIRED_NEEDS:
-            allowed = may_run_national(user, kind) if kind in NATIONAL_PERMISSIONS else may_run_paired(user)
-            if not allowed:
-                raise PermissionDenied("您的角色不能生成这份汇总。")
-            campaign = get_object_or_404(Campaign.objects.restrict(user, "view"),
-                                         pk=_int(request.POST.get("campaign")))
-            params = {"campaign_id": campaign.pk}
-            title = f"{campaign.name}{REGISTRY[kind].title}"
-        else:
-            raise Http404("未知的汇总类型。")
-        running = _running(kind, user.authority, params)
-        if running is not None:
+        job, started = start_summary(request.user, kind, campaign_id=request.POST.get("campaign"),
+                                     list_id=request.POST.get("list"))
+        if not started:
             messages.info(request, "这份汇总正在生成，请稍候。")
-            return HttpResponseRedirect(reverse("job-detail", args=[running.pk]))
-        with transaction.atomic():
-            job = job_start(kind=kind, user=user, authority=user.authority, params=params, title=title)
         return HttpResponseRedirect(reverse("job-detail", args=[job.pk]))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import phonenumbers
 
@@ -85,10 +86,27 @@ def amount_warning(amount: Decimal | None) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)
+def _mobile_block_is_mobile(block: str) -> bool:
+    """Is an 11-digit number starting with ``block`` (its first 6 digits) a valid mainland mobile?
+
+    The numbering plan decides this on at most the first five digits (e.g. 1740[0-5]), so checking
+    one number of the block answers for all of it — and a 10,000-row upload parses ~100 numbers, not 10,000.
+    """
+    number = phonenumbers.parse(block + "00000", "CN")
+    return phonenumbers.is_valid_number(number) and \
+        phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
+
+
 def clean_mobile(value, label: str = "手机") -> str:
     raw = re.sub(r"[\s\-－—()（）]", "", text(value))
     if not raw:
         raise RowError(f"请填写{label}")
+    plain = re.sub(r"^(?:\+?86)", "", raw)
+    if re.fullmatch(r"1\d{10}", plain):
+        if _mobile_block_is_mobile(plain[:6]):
+            return plain
+        raise RowError(f"{label}“{text(value)}”不是有效的中国大陆手机号码（11位，1开头）")
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:

@@ -11,4 +11,5 @@ router.register("items", views.AidItemViewSet, basename="api-aiditem")
 router.register("liaisons", views.LiaisonViewSet, basename="api-liaison")
 router.register("submissions", views.ListVersionViewSet, basename="api-listversion")
 router.register("matches", views.MatchViewSet, basename="api-match")
+router.register("summaries", views.SummaryViewSet, basename="api-summary")
 urlpatterns = router.urls

@@ -1,9 +1,11 @@
 """API of 援藏援疆: the same filtersets, scoping and services as the pages."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -36,8 +38,11 @@ from aid_projects.filtersets import (
     MatchFilterSet,
     PairingFilterSet,
 )
+from aid_projects.jobs import ATTACHMENT, NATIONAL_KINDS, PAIRED_NEEDS
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
 from aid_projects.selectors import suggest_supplies
+from aid_projects.summary_views import start_summary
+from portal.api.serializers import JobSerializer
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portal.audit import record_change, snapshot
 from portal.models import AuditAction
@@ -258,3 +263,29 @@ class MatchViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
         return Response(MatchSerializer(match).data)
 
 
+
+
+class SummaryStartSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[ATTACHMENT, *NATIONAL_KINDS, PAIRED_NEEDS], label="汇总类型")
+    campaign = serializers.IntegerField(required=False, label="对接年度（全国汇总、结对需求）")
+    list = serializers.IntegerField(required=False, label="清单（本省附件）")
+
+
+class SummaryViewSet(viewsets.ViewSet):
+    """POST starts an Excel summary job (the same rules as the 汇总下载 page); follow it at /api/jobs/<id>/."""
+
+    permission_classes = [IsAuthenticated, has_perm("portal.add_job")]
+
+    @extend_schema(request=SummaryStartSerializer, responses=JobSerializer)
+    def create(self, request):
+        payload = SummaryStartSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            job, started = start_summary(request.user, data["kind"], campaign_id=data.get("campaign"),
+                                         list_id=data.get("list"))
+        except Http404:
+            return Response({"detail": "清单或对接年度不存在，或不在您的范围内"}, status=status.HTTP_404_NOT_FOUND)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED if started else status.HTTP_200_OK)

@@ -115,3 +115,21 @@ def test_match_by_api(client, world, zhejiang_staff, xizang_staff):
     created = client.post(f"{API}/matches/", {"need": w["need"].pk, "supply": other_supply.pk},
                           content_type="application/json")
     assert created.status_code == 201 and created.json()["status"] == "proposed"
+
+
+def test_summary_job_start_endpoint(client, world, ministry_staff, xizang_staff, zhejiang_staff, no_role_user):
+    w = world
+    url = f"{API}/summaries/"
+    national = {"kind": "aid_national_need", "campaign": w["campaign"].pk}
+    assert_permission_matrix(client, url, method="post", data=national, own=ministry_staff, no_perm=xizang_staff,
+                             ok_status=(200, 201))
+    client.force_login(no_role_user)
+    assert client.post(url, national, content_type="application/json").status_code == 403
+    client.force_login(zhejiang_staff)  # 浙江 may not start a summary of 西藏's own list
+    own = {"kind": "aid_attachment", "list": w["need_list"].pk}
+    assert client.post(url, own, content_type="application/json").status_code == 404
+    client.force_login(xizang_staff)
+    started = client.post(url, own, content_type="application/json")
+    assert started.status_code == 201 and started.json()["kind"] == "aid_attachment"
+    again = client.post(url, own, content_type="application/json")
+    assert again.status_code == 200 and again.json()["id"] == started.json()["id"]  # already queued: the same job

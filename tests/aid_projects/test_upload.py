@@ -269,7 +269,7 @@ def test_zip_bomb_refused(need_list, xizang_liaison):
 
 
 def test_wrong_extension_refused(need_list, xizang_liaison):
-    with pytest.raises(ApplicationError, match=".xlsx"):
+    with pytest.raises(ApplicationError, match=r"\.xlsx"):
         preview(need_list, handmade([GOOD_NEED]), xizang_liaison, name="清单.xls")
 
 

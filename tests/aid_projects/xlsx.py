@@ -30,9 +30,10 @@ def handmade(rows, *, kind="need", unit="西藏自治区民政厅", headers=None
     ws.append([f"单位：{unit}（公 章）"])
     ws.append([])
     # the notice's own header text, stray spaces and all
-    ws.append(headers or ["序号", "项目名称", "帮扶类别", "项目拟实施地 (填报到县级)" if kind == "need" else "项目拟实施地",
-                          "项目简介", "项目拟投入资金 (万元)", "项目 联系人",
-                          "项目联系 人 联系方式 (手机)" if kind == "need" else "联系方式 (手机)"])
+    place = "项目拟实施地 (填报到县级)" if kind == "need" else "项目拟实施地"
+    contact = "项目联系 人 联系方式 (手机)" if kind == "need" else "联系方式 (手机)"
+    ws.append(headers or ["序号", "项目名称", "帮扶类别", place, "项目简介", "项目拟投入资金 (万元)", "项目 联系人",
+                          contact])
     for number, row in enumerate(rows, start=1):
         ws.append([number, *row])
         for cell in ws[ws.max_row]:
