@@ -137,7 +137,30 @@ def load_demo(accounts) -> str:
         services.match_propose(need=AidItem.objects.select_related("aid_list").get(aid_list=lists["650000"], seq=2),
                                supply=lists["330000"].items.get(seq=2),
                                user=zj, note="可派技术服务队两批")
+    generated = _demo_summaries(campaign, ministry, zj)
     items = AidItem.objects.filter(aid_list__campaign=campaign).count()
     return (f"援藏援疆：{campaign.name}，清单 {AidList.objects.filter(campaign=campaign).count()} 份、项目 {items} 个、"
             f"联络员 {Liaison.objects.filter(campaign=campaign).count()} 名、对接 "
-            f"{Match.objects.filter(need__aid_list__campaign=campaign).count()} 项")
+            f"{Match.objects.filter(need__aid_list__campaign=campaign).count()} 项；已生成汇总表 {generated} 份")
+
+
+def _demo_summaries(campaign: Campaign, ministry, zhejiang) -> int:
+    """The national summaries (and 浙江's paired needs) generated once, so they can be downloaded at once.
+
+    They run through ``job_execute`` — the very function the worker runs — in this process, because
+    the worker may not be up yet while demo data loads.
+    """
+    from aid_projects import jobs
+    from portal.jobs import REGISTRY, job_execute, latest_result
+    from portal.models import Job
+
+    done = 0
+    for user, kind in [(ministry, jobs.NATIONAL_NEED), (ministry, jobs.NATIONAL_SUPPLY),
+                       (ministry, jobs.NATIONAL_LIAISON), (zhejiang, jobs.PAIRED_NEEDS)]:
+        params = {"campaign_id": campaign.pk}
+        if latest_result(kind, user.authority, params) is None:
+            job = Job.objects.create(kind=kind, title=f"{campaign.name}{REGISTRY[kind].title}", params=params,
+                                     created_by=user, authority=user.authority)
+            job_execute(job.pk)
+        done += latest_result(kind, user.authority, params) is not None
+    return done

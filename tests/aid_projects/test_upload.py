@@ -300,3 +300,9 @@ def test_formula_like_text_is_written_as_text(need_list, xizang_liaison):
 def test_item_ids_are_untouched_by_preview(need_list, xizang_liaison):
     preview(need_list, handmade([GOOD_NEED]), xizang_liaison)
     assert AidItem.objects.count() == 0
+
+
+def test_openpyxl_parses_with_defusedxml():
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML is True  # XML bombs and external entities are refused by the parser itself
