@@ -298,12 +298,28 @@ class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
             raise Http404
         return aid_list
 
+    # beyond this many rows the table form is unwieldy: such lists are edited in Excel and re-uploaded
+    MAX_FORM_ROWS = 500
+
+    def refusal(self):
+        if not self.object.is_editable:
+            return f"清单当前为“{self.object.get_status_display()}”，不能修改"
+        if self.object.items.count() > self.MAX_FORM_ROWS:
+            return (f"清单超过 {self.MAX_FORM_ROWS} 行，请在 Excel 中修改后以“替换已有项目”方式上传")
+        return ""
+
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if refusal := self.refusal():
+            messages.error(request, refusal)
+            return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if refusal := self.refusal():
+            messages.error(request, refusal)
+            return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().post(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
@@ -353,6 +369,9 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if not self.object.is_editable:
+            messages.error(request, f"清单当前为“{self.object.get_status_display()}”，不能上传")
+            return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):

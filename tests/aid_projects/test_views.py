@@ -208,3 +208,12 @@ def test_home_panels(client, world, xizang_liaison, ministry_staff, xizang_staff
     assert "待答复的对接意向" in client.get("/").content.decode()
     client.force_login(ministry_staff)
     assert "待审核的援藏援疆清单" in client.get("/").content.decode()
+
+
+def test_submitted_list_pages_refuse_editing(client, xizang_liaison):
+    aid_list = make_list(make_campaign(), "540000", ListKind.NEED, status=ListStatus.SUBMITTED)
+    client.force_login(xizang_liaison)
+    for url in (f"/aid/lists/{aid_list.pk}/items/", f"/aid/lists/{aid_list.pk}/upload/"):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0] == f"/aid/lists/{aid_list.pk}/"
+        assert "已报送" in response.content.decode()
