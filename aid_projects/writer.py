@@ -55,12 +55,12 @@ class Styles:
     def __init__(self, wb: Workbook):
         self.wb = wb
         self._cache: dict[tuple, object] = {}
-        ws = wb.create_sheet("_styles")  # a scratch sheet to hang the template cells on
-        self._scratch = ws
-        wb.remove(ws)
+        # a detached sheet to hang the template cells on: styles belong to the workbook, not a sheet
+        self._scratch = wb.create_sheet("_styles")
+        wb.remove(self._scratch)
 
-    def get(self, *, font=BODY_FONT, alignment=None, border=None, number_format=None, quote_prefix=False):
-        key = (id(font), id(alignment), id(border), number_format, quote_prefix)
+    def get(self, *, font=BODY_FONT, alignment=None, border=None, number_format=None):
+        key = (id(font), id(alignment), id(border), number_format)
         style = self._cache.get(key)
         if style is None:
             cell = Cell(self._scratch, row=1, column=1)
@@ -71,8 +71,6 @@ class Styles:
                 cell.border = border
             if number_format is not None:
                 cell.number_format = number_format
-            if quote_prefix:
-                cell.quotePrefix = True  # Excel keeps '=…' text as text when the cell is edited
             style = self._cache[key] = cell._style
         return style
 
@@ -322,7 +320,7 @@ def write_blank_template(target, kind, unit: str = "") -> None:
 # --- plain tables (summary sheet, liaison directory) ------------------------------------------------
 def write_table_sheet(wb: Workbook, styles: Styles, *, sheet_title: str, title: str, headers: Sequence[str],
                       widths: Sequence[float], rows: Iterable[Sequence], subtitle: str = "",
-                      footer: Sequence[str] = (), number_columns: Sequence[int] = ()) -> int:
+                      footer: Sequence[str] = ()) -> int:
     """A titled, bordered table with one header row (frozen, printed on every page)."""
     ws = new_sheet(wb, sheet_title)
     ncols = len(headers)
@@ -357,8 +355,8 @@ def write_table_sheet(wb: Workbook, styles: Styles, *, sheet_title: str, title: 
     for row in rows:
         bold = isinstance(row, TotalRow)
         cells = []
-        for i, value in enumerate(row):
-            if isinstance(value, Decimal) or (i in number_columns and isinstance(value, float)):
+        for value in row:
+            if isinstance(value, Decimal | float):
                 style = bold_number if bold else number
             elif isinstance(value, int) and not isinstance(value, bool):
                 style = bold_integer if bold else integer
@@ -386,9 +384,6 @@ def summary_headers() -> list[str]:
     for category in CATEGORIES:
         headers += [f"{category}\n项目数", f"{category}\n资金（万元）"]
     return [*headers, "合计\n项目数", "合计\n资金（万元）"]
-
-
-SUMMARY_FIXED_COLUMNS = 4  # 序号, 省份, 状态, 报送时间
 
 
 NATIONAL_NOTE = "说明：汇总包括已报送（待审核）和已接收的清单，草稿和已退回的清单不计入；资金单位为万元。"
