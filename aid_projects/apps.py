@@ -7,3 +7,8 @@ class AidProjectsConfig(AppConfig):
 
     def ready(self):
         from aid_projects import jobs, panels  # noqa: F401  (registers job kinds and home panels)
+        from aid_projects.places import clear_caches
+        from portal.reference import reference_loaded
+
+        # the place-name indexes hold Authority rows: a reload (new rows in a test) must not see stale ones
+        reference_loaded.connect(clear_caches, dispatch_uid="aid_projects.places.clear_caches")

@@ -102,7 +102,8 @@ def province_forms() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def clear_caches() -> None:
+def clear_caches(**kwargs) -> None:
+    """Forget the cached indexes (connected to ``portal.reference.reference_loaded``)."""
     province_index.cache_clear()
     province_forms.cache_clear()
     resolve_need_place.cache_clear()

@@ -14,11 +14,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 
 from portal.models import BINGTUAN_CODE, MINISTRY_CODE, Authority, AuthorityLevel
 
 DATA_DIR = Path(settings.BASE_DIR) / "portal" / "data" / "divisions"
 PAIRINGS_CSV = Path(settings.BASE_DIR) / "aid_projects" / "data" / "pairings.csv"
+
+# Sent after the reference data is (re)loaded: apps drop what they cached of it (place-name indexes).
+reference_loaded = Signal()
 
 # 西藏、新疆、青海、四川、甘肃、云南 and 兵团 file attachments 1 and 2.
 AID_RECIPIENT_CODES = {"540000", "650000", "630000", "510000", "620000", "530000", BINGTUAN_CODE}
@@ -168,4 +172,5 @@ def load_reference() -> dict[str, dict]:
 
     result = {"authorities": load_authorities(), "pairings": load_pairings()}
     sync_roles()
+    reference_loaded.send(sender=load_reference)
     return result
