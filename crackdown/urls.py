@@ -1,2 +1,45 @@
+from django.urls import path
+
+from crackdown import public_views, views
+
 app_name = "crackdown"
-urlpatterns = []
+urlpatterns = [
+    path("leads/", views.LeadListView.as_view(), name="lead-list"),
+    path("leads/new/", views.LeadCreateView.as_view(), name="lead-create"),
+    path("leads/check-name/", views.NameCheckView.as_view(), name="lead-check-name"),
+    path("leads/<int:pk>/", views.LeadDetailView.as_view(), name="lead-detail"),
+    path("leads/<int:pk>/edit/", views.LeadUpdateView.as_view(), name="lead-update"),
+    path("leads/<int:pk>/status/", views.LeadStatusView.as_view(), name="lead-status"),
+    path("leads/<int:pk>/transfer/", views.LeadTransferView.as_view(), name="lead-transfer"),
+    path("leads/<int:pk>/to-case/", views.LeadToCaseView.as_view(), name="lead-to-case"),
+    path("leads/<int:pk>/informant/", views.InformantView.as_view(), name="lead-informant"),
+    path("leads/attachments/<int:pk>/", views.LeadAttachmentView.as_view(), name="lead-attachment"),
+    path("batches/", views.CheckBatchListView.as_view(), name="batch-list"),
+    path("batches/new/", views.CheckBatchCreateView.as_view(), name="batch-create"),
+    path("batches/<int:pk>/", views.CheckBatchDetailView.as_view(), name="batch-detail"),
+    path("batches/<int:pk>/leads/", views.CheckBatchAddLeadsView.as_view(), name="batch-add-leads"),
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/new/", views.CaseCreateView.as_view(), name="case-create"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:pk>/edit/", views.CaseEditView.as_view(), name="case-update"),
+    path("cases/<int:pk>/step/<slug:to_stage>/", views.CaseTransitionView.as_view(), name="case-transition"),
+    path("cases/<int:pk>/evidence/new/", views.EvidenceCreateView.as_view(), name="case-evidence-add"),
+    path("cases/<int:pk>/inquiries/new/", views.InquiryCreateView.as_view(), name="case-inquiry-add"),
+    path("cases/<int:pk>/shutdowns/new/", views.ShutdownCreateView.as_view(), name="case-shutdown-add"),
+    path("cases/<int:pk>/linked/new/", views.LinkedPartyCreateView.as_view(), name="case-linked-add"),
+    path("cases/documents/<int:pk>/", views.CaseDocumentView.as_view(), name="case-document"),
+    path("cases/evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="case-evidence-file"),
+    path("lists/", views.ListBatchListView.as_view(), name="listbatch-list"),
+    path("lists/new/", views.ListBatchCreateView.as_view(), name="listbatch-create"),
+    path("lists/<int:pk>/", views.ListBatchDetailView.as_view(), name="listbatch-detail"),
+    path("lists/<int:pk>/entries/", views.ListEntryAddView.as_view(), name="listentry-add"),
+    path("lists/<int:pk>/publish/", views.ListPublishView.as_view(), name="listbatch-publish"),
+    path("lists/entries/<int:pk>/withdraw/", views.ListEntryWithdrawView.as_view(), name="listentry-withdraw"),
+    path("lists/entries/<int:pk>/remove/", views.ListEntryRemoveView.as_view(), name="listentry-remove"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics-export"),
+    # public (no login)
+    path("public/lists/", public_views.PublicListView.as_view(), name="public-lists"),
+    path("public/report/", public_views.PublicReportView.as_view(), name="public-report"),
+    path("public/status/", public_views.PublicStatusView.as_view(), name="public-status"),
+]

@@ -60,10 +60,18 @@ class UserForm(forms.ModelForm):
         return user
 
 
+def role_choices():
+    """The portal's roles, then the duty groups apps declare in their roles.py (e.g. 案件审批人)."""
+    from portal.roles import all_role_permissions
+
+    extra = sorted(name for name in all_role_permissions() if name not in Role.values)
+    return [*Role.choices, *[(name, name) for name in extra]]
+
+
 class RoleAssignmentForm(forms.Form):
     """Security administrator: which roles an account holds (at most one administrator role)."""
 
-    roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple,
+    roles = forms.MultipleChoiceField(label="角色", choices=role_choices, widget=forms.CheckboxSelectMultiple,
                                       required=False)
 
     def __init__(self, *args, account=None, **kwargs):

@@ -230,6 +230,11 @@ SPECTACULAR_SETTINGS = {
         "UploadStatusEnum": "aid_projects.choices.UploadStatus",
         "MatchStatusEnum": "aid_projects.choices.MatchStatus",
         "AidCategoryEnum": "aid_projects.choices.AidCategory",
+        "CaseStageEnum": "crackdown.choices.CaseStage",
+        "DepartmentEnum": "crackdown.choices.Department",
+        "LeadStatusEnum": "crackdown.choices.LeadStatus",
+        "CrackdownListKindEnum": "crackdown.choices.ListKind",
+        "CrackdownListStatusEnum": "crackdown.choices.ListStatus",
     },
 }
 

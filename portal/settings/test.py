@@ -20,3 +20,6 @@ if not env("DATABASE_NAME_OVERRIDE"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"portal-{TEST_DB_NAME}")  # noqa: F405
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405  (one line per login otherwise)
+
+# django-simple-captcha: "PASSED" answers every captcha in tests (the public report form)
+CAPTCHA_TEST_MODE = True

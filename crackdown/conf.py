@@ -1,0 +1,39 @@
+"""Configurable durations.  The measures leave step deadlines to practice, so they are settings.
+
+``settings.CRACKDOWN_STEP_DAYS`` may override any of the defaults below (days, by stage value);
+``settings.CRACKDOWN_LEAD_CHECK_DAYS`` is the time allowed to check a new lead.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+
+from crackdown.choices import CaseStage
+
+DEFAULT_STEP_DAYS = {
+    CaseStage.FILING: 3,          # 立案审批
+    CaseStage.INVESTIGATION: 60,  # 调查取证
+    CaseStage.REPORT: 7,          # 调查终结报告
+    CaseStage.LEGAL_REVIEW: 10,   # 法制审核
+    CaseStage.NOTICE: 5,          # 告知后当事人陈述申辩
+    CaseStage.DECISION: 7,        # 决定审批
+    CaseStage.ANNOUNCEMENT: 10,   # 公告
+}
+DEFAULT_LEAD_CHECK_DAYS = 30
+
+
+def step_days() -> dict[str, int]:
+    days = {str(k): v for k, v in DEFAULT_STEP_DAYS.items()}
+    days.update({str(k): int(v) for k, v in getattr(settings, "CRACKDOWN_STEP_DAYS", {}).items()})
+    return days
+
+
+def step_due(stage: str, start: date) -> date | None:
+    days = step_days().get(str(stage))
+    return start + timedelta(days=days) if days else None
+
+
+def lead_check_due(start: date) -> date:
+    return start + timedelta(days=int(getattr(settings, "CRACKDOWN_LEAD_CHECK_DAYS", DEFAULT_LEAD_CHECK_DAYS)))

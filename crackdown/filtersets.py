@@ -1,0 +1,105 @@
+"""One filterset per list, shared by the HTML list, the API and the export (STYLE.md point 4)."""
+
+import django_filters
+from django.db.models import Q
+
+from crackdown.choices import CaseOutcome, CaseStage, LeadSource, LeadStatus, ListKind, ListStatus, TargetType
+from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry
+from portal.filtersets import AuthorityScopeFilter
+from portal.models import Authority
+
+DATE = {"type": "date"}
+
+
+def narrow_to_area(queryset, request):
+    """A planner hint for text searches: the user's authorities as a literal list.
+
+    ``restrict`` has already kept the rows inside the user's area (a join on the division-code
+    prefix); with the ids spelled out PostgreSQL tests the cheap integer before the text pattern,
+    so a provincial search scans its province's rows, not the country's (bench/crackdown_lists.py).
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.authority is None or user.is_ministry:
+        return queryset
+    ids = list(Authority.objects.within(user.authority).values_list("id", flat=True))
+    return queryset.filter(authority_id__in=ids)
+
+
+class ProvinceForMinistryMixin:
+    """Only the ministry chooses a province; a province's staff see their own anyway."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and not getattr(user, "is_ministry", False):
+            self.filters.pop("province", None)
+
+
+class LeadFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    status = django_filters.ChoiceFilter(choices=LeadStatus.choices, label="状态")
+    source = django_filters.ChoiceFilter(choices=LeadSource.choices, label="来源")
+    province = AuthorityScopeFilter(field_name="authority", label="省份")
+    received_after = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label="受理日期起",
+                                               widget=django_filters.widgets.forms.DateInput(attrs=DATE))
+    received_before = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label="受理日期止",
+                                                widget=django_filters.widgets.forms.DateInput(attrs=DATE))
+    batch = django_filters.NumberFilter(field_name="batch_id", label="排查批次",
+                                        widget=django_filters.widgets.forms.HiddenInput)
+
+    class Meta:
+        model = Lead
+        fields = ["q", "status", "source", "province", "received_after", "received_before", "batch"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return narrow_to_area(queryset, self.request).filter(
+            Q(org_name__icontains=value) | Q(number=value) | Q(aliases__icontains=value))
+
+
+class CaseFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="关键词")
+    stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label="办理环节")
+    outcome = django_filters.ChoiceFilter(choices=CaseOutcome.choices, label="处理结果")
+    target_type = django_filters.ChoiceFilter(choices=TargetType.choices, label="对象类型")
+    province = AuthorityScopeFilter(field_name="authority", label="省份")
+
+    class Meta:
+        model = Case
+        fields = ["q", "stage", "outcome", "target_type", "province"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return narrow_to_area(queryset, self.request).filter(
+            Q(org_name__icontains=value) | Q(number=value) | Q(decision_number=value))
+
+
+class CheckBatchFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="number", lookup_expr="icontains", label="批次编号")
+    province = AuthorityScopeFilter(field_name="authority", label="省份")
+
+    class Meta:
+        model = CheckBatch
+        fields = ["q", "province"]
+
+
+class ListBatchFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=ListKind.choices, label="名单类别")
+    status = django_filters.ChoiceFilter(choices=ListStatus.choices, label="状态")
+    province = AuthorityScopeFilter(field_name="authority", label="省份")
+
+    class Meta:
+        model = ListBatch
+        fields = ["kind", "status", "province"]
+
+
+class PublicEntryFilterSet(django_filters.FilterSet):
+    """The public list: ``?q=`` name, ``?province=`` the organization's province, ``?kind=``."""
+
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="组织名称")
+    province = AuthorityScopeFilter(field_name="province", label="省份")
+    kind = django_filters.ChoiceFilter(field_name="batch__kind", choices=ListKind.choices, label="名单类别")
+
+    class Meta:
+        model = ListEntry
+        fields = ["q", "province", "kind"]

@@ -1,0 +1,59 @@
+"""Home panels: what waits for this user in the crackdown work (overdue items highlighted)."""
+
+from django.urls import reverse
+
+from crackdown.selectors import cases_awaiting, cases_in_progress, leads_to_check
+from portal.home import HomeItem, HomePanel, home_panel
+
+
+def _due(obj, field):
+    value = getattr(obj, field)
+    return f"{value:%m-%d} 到期" if value else ""
+
+
+@home_panel(order=20)
+def leads_panel(user):
+    if not user.has_perm("crackdown.change_lead"):
+        return None
+    leads = leads_to_check(user)
+    return HomePanel(
+        title="待核查的线索",
+        items=[HomeItem(text=f"{lead.org_name}（{lead.get_status_display()}）",
+                        url=reverse("crackdown:lead-detail", args=[lead.pk]),
+                        badge=("已超期" if lead.is_overdue else _due(lead, "check_due")), overdue=lead.is_overdue)
+               for lead in leads],
+        more_url=reverse("crackdown:lead-list") + "?status=pending",
+        empty_text="没有待核查的线索。",
+    )
+
+
+def _case_items(cases):
+    return [HomeItem(text=f"{case.org_name} · {case.get_stage_display()}",
+                     url=reverse("crackdown:case-detail", args=[case.pk]),
+                     badge=("已超期" if case.is_overdue else _due(case, "step_due")), overdue=case.is_overdue)
+            for case in cases]
+
+
+@home_panel(order=21)
+def approvals_panel(user):
+    if not user.has_perm("crackdown.approve_case"):
+        return None
+    return HomePanel(title="待我审批的案件", items=_case_items(cases_awaiting(user)),
+                     more_url=reverse("crackdown:case-list") + "?stage=filing", empty_text="没有待审批的案件。")
+
+
+@home_panel(order=22)
+def reviews_panel(user):
+    if not user.has_perm("crackdown.review_case"):
+        return None
+    return HomePanel(title="待我法制审核的案件", items=_case_items(cases_awaiting(user, review=True)),
+                     more_url=reverse("crackdown:case-list") + "?stage=legal_review",
+                     empty_text="没有待法制审核的案件。")
+
+
+@home_panel(order=23)
+def cases_panel(user):
+    if not user.has_perm("crackdown.change_case"):
+        return None
+    return HomePanel(title="在办案件期限", items=_case_items(cases_in_progress(user)),
+                     more_url=reverse("crackdown:case-list"), empty_text="没有在办案件。")

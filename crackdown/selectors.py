@@ -1,0 +1,190 @@
+"""Reads of the crackdown app: the statistics the seeds count, and each user's work queues.
+
+The statistics run a fixed number of grouped queries (one per source table), whatever the period or
+the number of rows, and group by the authority's id; ids are mapped to provinces with one more query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from crackdown.choices import CaseOutcome, LeadStatus, ListKind, ListStatus
+from crackdown.models import Case, CheckBatch, Lead, LinkedParty, ListBatch, ListEntry, WebsiteShutdown
+from crackdown.workflow import APPROVE, AWAITING_APPROVAL, AWAITING_REVIEW, TERMINAL_STAGES
+from portal.models import MINISTRY_CODE, Authority
+from portal.scoping import scope_q
+
+# (key, the column's Chinese header): the seeds' tallies, in the order the table shows them
+TALLIES = [
+    ("check_batches", "排查批次"),
+    ("checked_leads", "排查线索"),
+    ("exposure_batches", "曝光批次"),
+    ("exposed_orgs", "曝光涉嫌非法社会组织"),
+    ("ban_batches", "公布取缔名单批次"),
+    ("ban_listed_orgs", "公布取缔组织"),
+    ("banned", "取缔"),
+    ("dissuaded", "劝散"),
+    ("dissolved", "自行解散"),
+    ("registered", "引导登记"),
+    ("cases_solved", "破获案件"),
+    ("suspects_caught", "抓获犯罪嫌疑人"),
+    ("websites_shut", "关停网站"),
+    ("linked_handled", "处理勾连单位和人员"),
+]
+TALLY_KEYS = [key for key, _ in TALLIES]
+
+
+@dataclass
+class StatisticsRow:
+    code: str
+    name: str
+    values: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[int]:
+        return [self.values.get(key, 0) for key in TALLY_KEYS]
+
+
+@dataclass
+class Statistics:
+    date_from: date
+    date_to: date
+    rows: list[StatisticsRow]
+    total: StatisticsRow | None
+    columns: list[tuple[str, str]] = field(default_factory=lambda: list(TALLIES))
+
+
+def _scoped(model, user, province: Authority | None):
+    q = scope_q(model, user)
+    if q is None:
+        return model.objects.none()
+    qs = model.objects.filter(q)
+    if province is not None:
+        field_name = getattr(model, "scope_field", "authority")
+        qs = qs.filter(**{f"{field_name}__code__startswith": province.scope_prefix or province.code})
+    return qs
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    today = today or timezone.localdate()
+    return date(today.year, 1, 1), today
+
+
+def crackdown_statistics(*, user, date_from: date, date_to: date, province: Authority | None = None) -> Statistics:
+    """Every tally of the seeds, per province (and the ministry's own work), for the period.
+
+    Dates: a check batch by its check date, a list batch by its publication date (withdrawn entries
+    are not counted: the exposure was taken back), a case outcome by its outcome date, a website by
+    the date it was shut, a linked party by the date it was handled.
+    """
+    if not user.has_perm("crackdown.view_statistics"):
+        return Statistics(date_from, date_to, [], None)
+    by_authority: dict[int, dict[str, int]] = {}
+
+    def add(rows, authority_key="authority_id"):
+        for row in rows:
+            bucket = by_authority.setdefault(row[authority_key], {})
+            for key, value in row.items():
+                if key != authority_key and value:
+                    bucket[key] = bucket.get(key, 0) + int(value)
+
+    period = {"gte": date_from, "lte": date_to}
+    batches = _scoped(CheckBatch, user, province).filter(checked_on__gte=period["gte"],
+                                                         checked_on__lte=period["lte"])
+    add(batches.values("authority_id").annotate(check_batches=Count("id"), checked_leads=Sum("lead_count"))
+        .order_by())
+
+    published = _scoped(ListBatch, user, province).filter(
+        status=ListStatus.PUBLISHED, published_on__gte=period["gte"], published_on__lte=period["lte"])
+    add(published.values("authority_id").annotate(
+        exposure_batches=Count("id", filter=Q(kind=ListKind.SUSPECTED)),
+        ban_batches=Count("id", filter=Q(kind=ListKind.BANNED)),
+    ).order_by())
+    add(ListEntry.objects.filter(batch__in=published, withdrawn=False).values("batch__authority_id").annotate(
+        exposed_orgs=Count("id", filter=Q(batch__kind=ListKind.SUSPECTED)),
+        ban_listed_orgs=Count("id", filter=Q(batch__kind=ListKind.BANNED)),
+    ).order_by(), "batch__authority_id")
+
+    cases = _scoped(Case, user, province).filter(outcome_date__gte=period["gte"], outcome_date__lte=period["lte"])
+    add(cases.values("authority_id").annotate(
+        banned=Count("id", filter=Q(outcome=CaseOutcome.BANNED)),
+        dissuaded=Count("id", filter=Q(outcome=CaseOutcome.DISSUADED)),
+        dissolved=Count("id", filter=Q(outcome=CaseOutcome.DISSOLVED)),
+        registered=Count("id", filter=Q(outcome=CaseOutcome.REGISTERED)),
+        cases_solved=Sum("cases_solved", filter=Q(outcome=CaseOutcome.REFERRED)),
+        suspects_caught=Sum("suspects_caught", filter=Q(outcome=CaseOutcome.REFERRED)),
+    ).order_by())
+
+    add(_scoped(WebsiteShutdown, user, province).filter(shut_on__gte=period["gte"], shut_on__lte=period["lte"])
+        .values("authority_id").annotate(websites_shut=Count("id")).order_by())
+    add(_scoped(LinkedParty, user, province).filter(handled_on__gte=period["gte"], handled_on__lte=period["lte"])
+        .values("authority_id").annotate(linked_handled=Count("id")).order_by())
+
+    # rows: every province in the user's view (zeros included), and the ministry's own work
+    codes = dict(Authority.objects.filter(pk__in=list(by_authority)).values_list("pk", "code"))
+    per_province: dict[str, dict[str, int]] = {}
+    for authority_id, values in by_authority.items():
+        code = codes[authority_id]
+        key = MINISTRY_CODE if code == MINISTRY_CODE else code[:2] + "0000"
+        bucket = per_province.setdefault(key, {})
+        for name, value in values.items():
+            bucket[name] = bucket.get(name, 0) + value
+    if province is not None:
+        shown = [province]
+    elif user.is_ministry:
+        shown = list(Authority.objects.filter(Q(code=MINISTRY_CODE) | Q(level="province")).order_by("code"))
+    else:
+        shown = [user.province] if user.province else []
+    rows = []
+    for authority in shown:
+        name = "民政部（部本级）" if authority.is_ministry else authority.name
+        rows.append(StatisticsRow(authority.code, name, per_province.get(authority.code, {})))
+    total = None
+    if len(rows) > 1:
+        total = StatisticsRow("", "全国合计", {key: sum(r.values.get(key, 0) for r in rows) for key in TALLY_KEYS})
+    return Statistics(date_from, date_to, rows, total)
+
+
+# --- work queues (home page) -------------------------------------------------------------------
+def leads_to_check(user, limit: int = 10):
+    return (Lead.objects.restrict(user, "change")
+            .filter(status__in=[LeadStatus.PENDING, LeadStatus.CHECKING])
+            .select_related("authority").order_by("check_due", "id")[:limit])
+
+
+def cases_awaiting(user, *, review: bool = False, limit: int = 10) -> list[Case]:
+    """Cases waiting for this user's approval (or legal review), minus those the user asked for."""
+    perm = "crackdown.review_case" if review else APPROVE
+    if not user.has_perm(perm):
+        return []
+    stages = AWAITING_REVIEW if review else AWAITING_APPROVAL
+    cases = list(Case.objects.restrict(user, "view").filter(stage__in=stages)
+                 .select_related("authority").order_by("step_due", "id")[: limit * 3])
+    if not cases:
+        return []
+    from crackdown.models import CaseEvent
+
+    last_actor = {}
+    for case_id, actor_id in (CaseEvent.objects.filter(case__in=cases).order_by("case_id", "-time", "-id")
+                              .distinct("case_id").values_list("case_id", "actor_id")):
+        last_actor[case_id] = actor_id
+    return [case for case in cases if last_actor.get(case.pk) != user.pk][:limit]
+
+
+def cases_in_progress(user, limit: int = 10):
+    """Open cases whose next step is the handling staff's (not an approval or review)."""
+    return (Case.objects.restrict(user, "change").exclude(stage__in=TERMINAL_STAGES)
+            .exclude(stage__in=AWAITING_APPROVAL | AWAITING_REVIEW)
+            .select_related("authority").order_by("step_due", "id")[:limit])
+
+
+def similar_public_entries(name: str):
+    """Published, not withdrawn list entries (the public pages)."""
+    qs = ListEntry.objects.filter(batch__status=ListStatus.PUBLISHED, withdrawn=False)
+    if name:
+        qs = qs.filter(name__icontains=name)
+    return qs

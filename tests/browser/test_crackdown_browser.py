@@ -1,0 +1,116 @@
+"""A public report walks to a 取缔 decision and appears on the public ban list, through the browser."""
+
+import re
+
+import pytest
+
+from crackdown.roles import APPROVER, LEGAL_REVIEWER
+from tests.conftest import ARTIFACTS
+from tests.factories import TEST_PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ORG = "中华传统养生文化国际促进总会"
+
+
+def login(page, username):
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def step(page, case_url, label, fill=None):
+    page.goto(case_url)
+    page.get_by_role("link", name=label).click()
+    if fill:
+        for selector, value in fill.items():
+            page.fill(selector, value)
+    page.get_by_role("button", name="确认办理").click()
+    page.wait_for_url(case_url)
+    assert "已办理" in page.locator(".alert-success").inner_text()
+
+
+def test_public_report_to_ban_list(page):
+    make_user("hb_b_staff", "130000", "省级工作人员")
+    make_user("hb_b_leader", "130000", "省级工作人员", APPROVER)
+    make_user("hb_b_legal", "130000", "省级工作人员", LEGAL_REVIEWER)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    # 1. the public reports (no login); the captcha answers "PASSED" in test mode
+    page.goto("/crackdown/public/report/")
+    page.fill("input[name=org_name]", ORG)
+    page.fill("input[name=place]", "河北省廊坊市广阳区")
+    page.fill("textarea[name=description]", "以养生讲座名义发展会员、收取会费。")
+    page.fill("input[name=name]", "张三")
+    page.fill("input[name=phone]", "13912341111")
+    page.fill("input[name=captcha_1]", "PASSED")
+    page.get_by_role("button", name="提交举报").click()
+    receipt = page.locator("#receipt-number").inner_text().strip()
+    assert re.fullmatch(r"JB[0-9A-Z]{12}", receipt)
+
+    # 2. 河北 staff find it in their queue, check it, and ask for filing
+    login(page, "hb_b_staff")
+    assert ORG in page.locator("main").inner_text()  # home panel: leads to check
+    page.get_by_role("link", name=re.compile(ORG)).first.click()
+    assert "张*" in page.locator("#informant-masked").inner_text()
+    assert "须经民政部登记" in page.locator("main").inner_text()  # 中华/国际
+    page.select_option("select[name=status]", "checking")
+    page.get_by_role("button", name="更新状态").click()
+    assert page.locator("#lead-status").inner_text() == "核查中"
+    page.select_option("select[name=status]", "confirmed")
+    page.fill("textarea[name=note]", "经实地核查属实。")
+    page.get_by_role("button", name="更新状态").click()
+    page.get_by_role("link", name="转立案").click()
+    page.select_option("select[name=target_type]", "unregistered")
+    page.fill("textarea[name=note]", "请批准立案。")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url(re.compile(r".*/crackdown/cases/\d+/$"))
+    case_url = page.url
+    assert page.get_by_role("link", name="批准立案", exact=True).count() == 0  # the requester cannot approve
+
+    # 3. the procedure, each step by the person whose turn it is
+    login(page, "hb_b_leader")
+    step(page, case_url, "批准立案", {"textarea[name=note]": "同意立案。"})
+    login(page, "hb_b_staff")
+    step(page, case_url, "调查终结，提交报告")
+    step(page, case_url, "提请法制审核")
+    login(page, "hb_b_legal")
+    step(page, case_url, "法制审核通过，告知当事人", {"textarea[name=note]": "事实清楚，证据确凿。"})
+    login(page, "hb_b_staff")
+    step(page, case_url, "记录陈述申辩，提请决定", {"textarea[name=party_statement]": "当事人放弃陈述申辩"})
+    login(page, "hb_b_leader")
+    step(page, case_url, "作出取缔决定", {"input[name=decision_number]": "冀民取字〔2025〕8号"})
+    login(page, "hb_b_staff")
+    step(page, case_url, "已公告，结案")
+    assert page.locator("#case-stage").inner_text() == "结案"
+    assert page.locator("#case-timeline li").count() == 8  # 立案申请 and seven steps
+    page.screenshot(path=str(ARTIFACTS / "crackdown-case-closed.png"), full_page=True)
+    case_number = re.search(r"AJ\d+", page.locator("main").inner_text()).group(0)
+
+    # 4. the ban list: drawn up by staff, published by the approver after confirmation
+    page.goto("/crackdown/lists/new/")
+    page.select_option("select[name=kind]", "banned")
+    page.fill("input[name=number]", "2025年第8批")
+    page.get_by_role("button", name="提交").click()
+    page.fill("input[name=number]", case_number)
+    page.get_by_role("button", name="添加").click()
+    batch_url = page.url
+    assert ORG in page.locator("table").inner_text()
+    login(page, "hb_b_leader")
+    page.goto(batch_url)
+    page.get_by_role("link", name="发布…").click()
+    page.check("input[name=confirm]")
+    page.get_by_role("button", name="确认发布").click()
+    assert page.locator("#batch-status").inner_text() == "已发布"
+
+    # 5. the public sees it, and the reporter sees the report closed
+    page.context.clear_cookies()
+    page.goto("/crackdown/public/lists/?q=养生")
+    row = page.locator("#public-list tbody tr").first.inner_text()
+    assert ORG in row and "河北省" in row and "取缔名单" in row
+    page.screenshot(path=str(ARTIFACTS / "crackdown-public-list.png"), full_page=True)
+    page.goto(f"/crackdown/public/status/?receipt={receipt}")
+    assert page.locator("#public-status").inner_text() == "办理状态：已办结"

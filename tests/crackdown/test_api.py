@@ -1,0 +1,193 @@
+"""The API: the permission matrix on every endpoint, workflow actions, versions, the public endpoints."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from crackdown.choices import CaseStage, LeadStatus, ListKind
+from crackdown.models import Case, Lead, ListEntry
+from crackdown.services import (
+    check_batch_create,
+    lead_set_status,
+    list_batch_create,
+    list_entry_add,
+    list_publish,
+)
+from portal.models import AuditAction, AuditEntry
+from tests.permissions import assert_permission_matrix
+
+pytestmark = pytest.mark.django_db
+API = "/api/crackdown"
+
+
+@pytest.fixture
+def objs(make_lead, make_case, hebei_staff, hebei_approver):
+    lead = make_lead(hebei_staff, "华夏国学研究会")
+    from crackdown.models import Informant
+
+    Informant.objects.create(lead=lead, name="张三", phone="13912341111")
+    confirmed = make_lead(hebei_staff, "燕赵慈善联合会")
+    lead_set_status(lead=confirmed, actor=hebei_staff, status=LeadStatus.CHECKING)
+    lead_set_status(lead=confirmed, actor=hebei_staff, status=LeadStatus.CONFIRMED)
+    case = make_case(hebei_staff)
+    batch = check_batch_create(actor=hebei_staff, number="冀排1", checked_on="2025-06-01")
+    draft = list_batch_create(actor=hebei_staff, kind=ListKind.SUSPECTED, number="第1批")
+    list_entry_add(batch=draft, actor=hebei_staff, lead=lead)
+    published = list_batch_create(actor=hebei_staff, kind=ListKind.SUSPECTED, number="第2批")
+    entry = list_entry_add(batch=published, actor=hebei_staff, lead=confirmed)
+    list_publish(batch=published, actor=hebei_approver)
+    return {"lead": lead, "confirmed": confirmed, "case": case, "batch": batch, "draft": draft, "entry": entry}
+
+
+READ = [("leads", None), ("leads", "lead"), ("cases", None), ("cases", "case"), ("batches", None),
+        ("batches", "batch"), ("lists", None), ("lists", "draft"), ("list-entries", None), ("list-entries", "entry")]
+
+
+@pytest.mark.parametrize(("path", "key"), READ)
+def test_matrix_read(client, objs, path, key, hebei_staff, no_role_user, zhejiang_staff):
+    url = f"{API}/{path}/" + (f"{objs[key].pk}/" if key else "")
+    assert_permission_matrix(client, url, own=hebei_staff, no_perm=no_role_user,
+                             other=zhejiang_staff if key else None)
+
+
+def test_matrix_statistics(client, hebei_staff, no_role_user):
+    assert_permission_matrix(client, f"{API}/statistics/?date_from=2025-01-01&date_to=2025-12-31",
+                             own=hebei_staff, no_perm=no_role_user)
+
+
+CREATE = [
+    ("leads", {"org_name": "国际易学研究院", "source": "patrol"}),
+    ("cases", {"org_name": "中华国医研究会", "target_type": "unregistered"}),
+    ("batches", {"number": "冀排9", "checked_on": "2025-07-01"}),
+    ("lists", {"kind": "suspected", "number": "第9批"}),
+]
+
+
+@pytest.mark.parametrize(("path", "data"), CREATE)
+def test_matrix_create(client, path, data, hebei_staff, no_role_user):
+    response = assert_permission_matrix(client, f"{API}/{path}/", own=hebei_staff, no_perm=no_role_user,
+                                        method="post", data=data, ok_status=201)
+    assert response.json()["authority"] == hebei_staff.authority_id
+
+
+ACTIONS = [
+    ("leads", "lead", "status", {"status": "checking"}, "staff", 200),
+    ("leads", "lead", "transfer", {"to_department": "market"}, "staff", 200),
+    ("leads", "confirmed", "to-case", {"target_type": "unregistered"}, "staff", 201),
+    ("leads", "lead", "informant", {}, "chief", 200),
+    ("cases", "case", "transition", {"to_stage": "investigation", "version": 1}, "approver", 200),
+    ("batches", "batch", "leads", "lead-numbers", "staff", 200),
+    ("lists", "draft", "publish", {"confirm": True}, "approver", 200),
+    ("lists", "draft", "entries", "confirmed-number", "staff", 201),
+    ("list-entries", "entry", "withdraw", {"reason": "误列"}, "approver", 200),
+]
+
+
+@pytest.mark.parametrize(("path", "key", "step", "data", "who", "ok"), ACTIONS)
+def test_matrix_actions(client, objs, path, key, step, data, who, ok, hebei_staff, hebei_approver, hebei_chief,
+                        no_role_user, zhejiang_chief):
+    own = {"staff": hebei_staff, "approver": hebei_approver, "chief": hebei_chief}[who]
+    if data == "lead-numbers":
+        data = {"numbers": [objs["lead"].number]}
+    if data == "confirmed-number":
+        data = {"number": objs["confirmed"].number}
+    url = f"{API}/{path}/{objs[key].pk}/{step}/"
+    assert_permission_matrix(client, url, own=own, no_perm=no_role_user, other=zhejiang_chief, method="post",
+                             data=data, ok_status=ok)
+
+
+def test_lead_api_masks_and_audits_the_informant(client, objs, hebei_staff, hebei_chief):
+    client.force_login(hebei_staff)
+    data = client.get(f"{API}/leads/{objs['lead'].pk}/").json()
+    assert data["informant"] == {"name": "张*", "phone": "139****1111", "email": ""}
+    assert client.post(f"{API}/leads/{objs['lead'].pk}/informant/").status_code == 403
+    client.force_login(hebei_chief)
+    assert client.post(f"{API}/leads/{objs['lead'].pk}/informant/").json()["phone"] == "13912341111"
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW_SENSITIVE, username="hebei_chief").count() == 1
+
+
+def test_lead_list_filters(client, objs, hebei_staff):
+    client.force_login(hebei_staff)
+    names = [r["org_name"] for r in client.get(f"{API}/leads/", {"q": "燕赵"}).json()["results"]]
+    assert names == ["燕赵慈善联合会"]
+    names = [r["org_name"] for r in client.get(f"{API}/leads/", {"status": "pending"}).json()["results"]]
+    assert names == ["华夏国学研究会"]
+
+
+def test_case_transitions_and_versions_over_the_api(client, objs, hebei_staff, hebei_approver):
+    case = objs["case"]
+    client.force_login(hebei_staff)
+    response = client.post(f"{API}/cases/{case.pk}/transition/", {"to_stage": "investigation", "version": 1},
+                           content_type="application/json")
+    assert response.status_code == 400 and "权限" in response.json()["detail"]
+    client.force_login(hebei_approver)
+    response = client.post(f"{API}/cases/{case.pk}/transition/", {"to_stage": "investigation", "version": 1},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["stage"] == "investigation"
+    assert [e["to_stage"] for e in response.json()["events"]] == ["filing", "investigation"]
+    # stale: both read version 2, one edits, the other's edit and step are refused with 409/400
+    client.force_login(hebei_staff)
+    ok = client.patch(f"{API}/cases/{case.pk}/", {"version": 2, "summary": "甲"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["version"] == 3
+    stale = client.patch(f"{API}/cases/{case.pk}/", {"version": 2, "summary": "乙"}, content_type="application/json")
+    assert stale.status_code == 400 and "已被他人修改" in stale.json()["detail"]
+    stale = client.post(f"{API}/cases/{case.pk}/transition/", {"to_stage": "report", "version": 2},
+                        content_type="application/json")
+    assert stale.status_code == 409
+    assert Case.objects.get(pk=case.pk).summary == "甲"
+    missing = client.patch(f"{API}/cases/{case.pk}/", {"summary": "丙"}, content_type="application/json")
+    assert missing.status_code == 400
+    wrong = client.post(f"{API}/cases/{case.pk}/transition/", {"to_stage": "closed", "version": 3},
+                        content_type="application/json")
+    assert wrong.status_code == 400 and "不能转到" in wrong.json()["detail"]
+    assert Case.objects.get(pk=case.pk).stage == CaseStage.INVESTIGATION
+
+
+def test_publish_needs_confirmation(client, objs, hebei_approver):
+    client.force_login(hebei_approver)
+    response = client.post(f"{API}/lists/{objs['draft'].pk}/publish/", {"confirm": False},
+                           content_type="application/json")
+    assert response.status_code == 400
+
+
+# --- public endpoints ----------------------------------------------------------------------------
+REPORT = {"org_name": "世界和平统一促进总会", "place": "浙江省杭州市", "description": "收取会费", "name": "李四",
+          "phone": "13800001111", "captcha_key": "x", "captcha_value": "PASSED"}
+
+
+def test_public_list_endpoint(objs):
+    data = Client().get(f"{API}/public/lists/").json()
+    assert [r["name"] for r in data["results"]] == ["燕赵慈善联合会"]
+    assert set(data["results"][0]) == {"name", "province", "list_kind", "batch", "published_on", "publisher"}
+    assert Client().get(f"{API}/public/lists/", {"q": "华夏"}).json()["results"] == []
+
+
+def test_public_report_endpoint_and_status(hebei_staff):
+    client = Client()
+    response = client.post(f"{API}/public/report/", REPORT, content_type="application/json")
+    assert response.status_code == 201
+    receipt = response.json()["receipt_number"]
+    lead = Lead.objects.get(receipt_number=receipt)
+    assert lead.authority.code == "330000" and lead.informant.name == "李四"
+    assert client.get(f"{API}/public/status/{receipt}/").json() == {"receipt_number": receipt, "status": "已受理"}
+    assert client.get(f"{API}/public/status/JB0000/").status_code == 404
+    bad = client.post(f"{API}/public/report/", {**REPORT, "captcha_value": "nope"}, content_type="application/json")
+    assert bad.status_code == 400 and "验证码" in str(bad.json())
+
+
+def test_public_report_endpoint_rate_limit():
+    def sequence(ip):
+        codes = [Client().post(f"{API}/public/report/", REPORT, content_type="application/json",
+                               REMOTE_ADDR=ip).status_code for _ in range(6)]
+        return codes == [201] * 5 + [429]
+
+    assert any(sequence(f"10.7.7.{n}") for n in range(3))  # see test_public: parallel runs may flush Redis
+
+
+def test_withdrawn_entry_leaves_the_public_endpoint(client, objs, hebei_approver):
+    client.force_login(hebei_approver)
+    client.post(f"{API}/list-entries/{objs['entry'].pk}/withdraw/", {"reason": "已登记"},
+                content_type="application/json")
+    assert ListEntry.objects.get(pk=objs["entry"].pk).withdrawn
+    assert Client().get(f"{API}/public/lists/").json()["results"] == []
