@@ -17,6 +17,7 @@ import phonenumbers
 from aid_projects.choices import ListKind
 from aid_projects.places import PlaceError, resolve_need_place, resolve_supply_place
 from aid_projects.sheets import CATEGORIES
+from portal.validators import format_cn_phone
 
 AMOUNT_WARNING_ABOVE = Decimal("200")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -129,9 +130,7 @@ def clean_landline(value, label: str = "工作电话") -> str:
         raise RowError(f"{label}“{text(value)}”不是有效的电话号码") from None
     if number.country_code != 86 or not phonenumbers.is_valid_number(number):
         raise RowError(f"{label}“{text(value)}”不是有效的电话号码，固定电话请带区号，如“0891-6321234”")
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "-")
+    return format_cn_phone(number)
 
 
 def clean_contact(value) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
 from captcha.fields import CaptchaField
 from django import forms
 from django.urls import reverse
@@ -29,6 +30,7 @@ from crackdown.models import (
 )
 from crackdown.workflow import LEAD_TRANSITIONS
 from portal.models import Authority, AuthorityLevel
+from portal.validators import format_cn_phone
 from registry.models import Organization
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -298,7 +300,7 @@ class WithdrawForm(forms.Form):
 class StatisticsForm(forms.Form):
     date_from = forms.DateField(label="起始日期", widget=DATE)
     date_to = forms.DateField(label="截止日期", widget=DATE)
-    province = forms.ModelChoiceField(label="省份", required=False,
+    province = forms.ModelChoiceField(label="省份", required=False, empty_label="全国",
                                       queryset=Authority.objects.filter(level=AuthorityLevel.PROVINCE))
 
     def clean(self):
@@ -319,10 +321,23 @@ class PublicReportForm(forms.Form):
     email = forms.EmailField(label="电子邮箱", required=False)
     captcha = CaptchaField(label="验证码")
 
+    def clean_phone(self):
+        """Optional; when given, a mainland mobile or a fixed line with its area code."""
+        raw = re.sub(r"[\s\-－()（）]", "", self.cleaned_data.get("phone", ""))
+        if not raw:
+            return ""
+        try:
+            number = phonenumbers.parse(raw, "CN")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or number.country_code != 86 or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError("请填写有效的手机号码或带区号的固定电话，如 13912345678 或 0311-87654321")
+        return format_cn_phone(number)
+
 
 class PublicListSearchForm(forms.Form):
     q = forms.CharField(label="组织名称", required=False)
-    province = forms.ModelChoiceField(label="省份", required=False,
+    province = forms.ModelChoiceField(label="省份", required=False, empty_label="全部省份",
                                       queryset=Authority.objects.filter(level=AuthorityLevel.PROVINCE))
     kind = forms.ChoiceField(label="名单类别", required=False, choices=[("", "全部"), *ListKind.choices])
 

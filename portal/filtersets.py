@@ -16,6 +16,7 @@ class AuthorityScopeFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, field_name="authority", **kwargs):
         kwargs.setdefault("queryset", Authority.objects.provinces())
+        kwargs.setdefault("empty_label", "全部")
         super().__init__(*args, field_name=field_name, **kwargs)
 
     def filter(self, qs, value):

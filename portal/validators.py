@@ -28,3 +28,16 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"密码须包含小写字母、大写字母、数字、其他符号中的至少 {self.min_classes} 类。"
+
+
+def format_cn_phone(number) -> str:
+    """A parsed mainland number as people write it: 13912345678, or 0311-87654321 for a fixed line."""
+    import phonenumbers
+
+    national = phonenumbers.national_significant_number(number)
+    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
+        return national
+    area = phonenumbers.length_of_geographical_area_code(number)
+    if area:
+        return f"0{national[:area]}-{national[area:]}"
+    return "0" + national

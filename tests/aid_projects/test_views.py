@@ -217,3 +217,11 @@ def test_submitted_list_pages_refuse_editing(client, xizang_liaison):
         response = client.get(url, follow=True)
         assert response.redirect_chain[-1][0] == f"/aid/lists/{aid_list.pk}/"
         assert "已报送" in response.content.decode()
+
+
+@pytest.mark.parametrize("raw,expected", [("0891-6321234", "0891-6321234"), ("(010)58124054", "010-58124054"),
+                                          ("0311 8765 4321", "0311-87654321"), ("139 0890 0001", "13908900001")])
+def test_work_phone_normalised(raw, expected):
+    from aid_projects.validation import clean_landline
+
+    assert clean_landline(raw) == expected

@@ -97,3 +97,13 @@ def test_status_lookup_shows_only_the_public_status(hebei_staff):
     lead_set_status(lead=lead, actor=hebei_staff, status=LeadStatus.UNFOUNDED)
     assert "已办结" in client.get(url, {"receipt": lead.receipt_number}).content.decode()
     assert "未找到" in client.get(url, {"receipt": "JBXXXXXXXXXXXX"}).content.decode()
+
+
+def test_report_keeps_input_and_names_a_bad_phone():
+    client = Client()
+    response = client.post(reverse("crackdown:public-report"), {**REPORT, "phone": "12345"}, REMOTE_ADDR="10.9.9.9")
+    page = response.content.decode()
+    assert response.status_code == 400 and "请填写有效的手机号码或带区号的固定电话" in page
+    assert "中华养生文化研究总院" in page and not Lead.objects.exists()
+    client.post(reverse("crackdown:public-report"), {**REPORT, "phone": "0311-87654321"}, REMOTE_ADDR="10.9.9.8")
+    assert Lead.objects.get().informant.phone == "0311-87654321"
