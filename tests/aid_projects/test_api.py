@@ -133,3 +133,29 @@ def test_summary_job_start_endpoint(client, world, ministry_staff, xizang_staff,
     assert started.status_code == 201 and started.json()["kind"] == "aid_attachment"
     again = client.post(url, own, content_type="application/json")
     assert again.status_code == 200 and again.json()["id"] == started.json()["id"]  # already queued: the same job
+
+
+def test_step_endpoints_matrix(client, world, xizang_liaison, xizang_staff, zhejiang_staff, ministry_staff,
+                               no_role_user):
+    w = world
+    draft = make_list(make_campaign(2026), "540000", ListKind.NEED)
+    make_item(draft)
+    henan = make_user("ha_staff", "410000", "省级工作人员")
+    assert_permission_matrix(client, f"{API}/lists/{draft.pk}/submit/", method="post", data={},
+                             own=xizang_liaison, no_perm=ministry_staff, other=zhejiang_staff, ok_status=201)
+    assert_permission_matrix(client, f"{API}/lists/{draft.pk}/accept/", method="post", data={},
+                             own=ministry_staff, no_perm=xizang_staff, ok_status=200)
+    data = handmade([GOOD_NEED])
+    other = make_list(make_campaign(2027), "540000", ListKind.NEED)
+    for user, expected in [(no_role_user, 403), (henan, 404), (xizang_liaison, 201)]:
+        client.force_login(user)
+        response = client.post(f"{API}/lists/{other.pk}/upload/", {"file": SimpleUploadedFile("a.xlsx", data)})
+        assert response.status_code == expected, (user, response.content[:200])
+    upload_id = response.json()["id"]
+    assert_permission_matrix(client, f"{API}/uploads/{upload_id}/", own=xizang_liaison, no_perm=no_role_user,
+                             other=zhejiang_staff)
+    assert_permission_matrix(client, f"{API}/uploads/{upload_id}/commit/", method="post", data={},
+                             own=xizang_liaison, no_perm=ministry_staff, other=zhejiang_staff)
+    assert_permission_matrix(client, f"{API}/matches/{w['match'].pk}/transition/", method="post",
+                             data={"to_status": "matched"}, own=xizang_staff, no_perm=ministry_staff,
+                             other=henan)

@@ -225,3 +225,25 @@ def test_work_phone_normalised(raw, expected):
     from aid_projects.validation import clean_landline
 
     assert clean_landline(raw) == expected
+
+
+def test_scan_and_commit_steps_matrix(client, world, xizang_staff, xizang_liaison, zhejiang_staff, ministry_staff,
+                                      no_role_user):
+    w = world
+    scan = {"stamped_scan": SimpleUploadedFile("盖章件.pdf", b"%PDF-1.4 x")}
+    for user, expected in [(no_role_user, 403), (zhejiang_staff, 404)]:
+        client.force_login(user)
+        scan["stamped_scan"].seek(0)
+        assert client.post(f"/aid/lists/{w['liaison_list'].pk}/scan/", scan).status_code == expected
+    client.force_login(xizang_staff)
+    scan["stamped_scan"].seek(0)
+    assert client.post(f"/aid/lists/{w['liaison_list'].pk}/scan/", scan).status_code == 302
+    w["liaison_list"].refresh_from_db()
+    assert w["liaison_list"].stamped_scan
+    assert_permission_matrix(client, f"/aid/lists/{w['liaison_list'].pk}/scan/download/", own=xizang_staff,
+                             no_perm=no_role_user, other=zhejiang_staff)
+    upload = w["upload"]
+    assert_permission_matrix(client, f"/aid/uploads/{upload.pk}/commit/", method="post", data={},
+                             own=xizang_liaison, no_perm=ministry_staff, other=zhejiang_staff, ok_status=302)
+    upload.refresh_from_db()
+    assert upload.status == "committed" and upload.aid_list.items.count() == 1
