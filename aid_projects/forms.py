@@ -207,7 +207,7 @@ class StampedScanForm(forms.ModelForm):
 
 
 class MatchProposeForm(forms.Form):
-    supply = forms.ModelChoiceField(label="本省供给项目", queryset=AidItem.objects.none())
+    supply = forms.ModelChoiceField(label="本省供给项目", queryset=AidItem.objects.none(), empty_label="请选择")
     amount = forms.DecimalField(label="拟对接资金（万元）", max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
                                 required=False, help_text="不填则取需求与供给中较小的金额")
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
