@@ -150,8 +150,16 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
 
 
 # --- work queues (home page) -------------------------------------------------------------------
+def own_queue(queryset, user):
+    """A work queue is the user's own authority's work: ministry staff can read every province's
+    leads and cases, but what waits for them is what the ministry itself received or took up."""
+    if user.is_ministry:
+        return queryset.filter(authority=user.authority)
+    return queryset
+
+
 def leads_to_check(user, limit: int = 10):
-    return (Lead.objects.restrict(user, "change")
+    return (own_queue(Lead.objects.restrict(user, "change"), user)
             .filter(status__in=[LeadStatus.PENDING, LeadStatus.CHECKING])
             .select_related("authority").order_by("check_due", "id")[:limit])
 
@@ -162,7 +170,7 @@ def cases_awaiting(user, *, review: bool = False, limit: int = 10) -> list[Case]
     if not user.has_perm(perm):
         return []
     stages = AWAITING_REVIEW if review else AWAITING_APPROVAL
-    cases = list(Case.objects.restrict(user, "view").filter(stage__in=stages)
+    cases = list(own_queue(Case.objects.restrict(user, "view"), user).filter(stage__in=stages)
                  .select_related("authority").order_by("step_due", "id")[: limit * 3])
     if not cases:
         return []
@@ -177,7 +185,7 @@ def cases_awaiting(user, *, review: bool = False, limit: int = 10) -> list[Case]
 
 def cases_in_progress(user, limit: int = 10):
     """Open cases whose next step is the handling staff's (not an approval or review)."""
-    return (Case.objects.restrict(user, "change").exclude(stage__in=TERMINAL_STAGES)
+    return (own_queue(Case.objects.restrict(user, "change"), user).exclude(stage__in=TERMINAL_STAGES)
             .exclude(stage__in=AWAITING_APPROVAL | AWAITING_REVIEW)
             .select_related("authority").order_by("step_due", "id")[:limit])
 

@@ -308,3 +308,15 @@ def test_list_query_count_does_not_grow_with_rows(client, make_lead, make_case, 
             client.get(url)
         many.append(len(queries))
     assert few == many
+
+
+def test_ministry_queue_is_the_ministrys_own_work(client, hb, ministry_staff):
+    """Ministry staff read every province's leads, but their home queue holds what the ministry received."""
+    from crackdown.services import lead_create
+
+    lead_create(actor=ministry_staff, authority=ministry_staff.authority, org_name="部里收到的线索组织",
+                source="ministry")
+    client.force_login(ministry_staff)
+    page = client.get(reverse("home")).content.decode()
+    assert "部里收到的线索组织" in page and "中华国学传承总会" not in page
+    assert "中华国学传承总会" in client.get(reverse("crackdown:lead-list")).content.decode()
