@@ -94,3 +94,13 @@ def test_api_schema_and_docs_need_login(client, xizang_staff):
 def test_healthz_answers_when_database_and_redis_do(client):
     response = client.get("/healthz/")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_empty_choice_reads_in_chinese():
+    from django import forms
+
+    class F(forms.Form):
+        kind = forms.ChoiceField(choices=[("", "---------"), ("a", "甲")])
+
+    html = str(F()["kind"])
+    assert ">请选择</option>" in html and "---------" not in html
