@@ -28,7 +28,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aid_projects.choices import ListKind
 from aid_projects.sheets import CATEGORIES, SPECS, FormSpec
-from portal.excel import BODY_FONT, BORDER, CENTER, FORMULA_PREFIXES, HEADER_FONT, TITLE_FONT, WRAP, is_formula_like
+from portal.excel import (
+    BODY_FONT,
+    BORDER,
+    CENTER,
+    FORMULA_PREFIXES,
+    HEADER_FONT,
+    TITLE_FONT,
+    WRAP,
+    is_formula_like,
+    style_cell,
+)
 
 # Row layout of an attachment sheet: 附件N / title / filers line / 单位 line / header / data …
 ATTACHMENT_ROW = 1
@@ -63,14 +73,8 @@ class Styles:
         key = (id(font), id(alignment), id(border), number_format)
         style = self._cache.get(key)
         if style is None:
-            cell = Cell(self._scratch, row=1, column=1)
-            cell.font = font
-            if alignment is not None:
-                cell.alignment = alignment
-            if border is not None:
-                cell.border = border
-            if number_format is not None:
-                cell.number_format = number_format
+            cell = style_cell(Cell(self._scratch, row=1, column=1), font=font, alignment=alignment, border=border,
+                              number_format=number_format)
             style = self._cache[key] = cell._style
         return style
 

@@ -29,6 +29,11 @@ def text_safe_cell(ws, value, *, font=None, alignment=None, border=None, number_
     cell = WriteOnlyCell(ws, value=value)
     if is_formula_like(value):
         cell.data_type = "s"
+    return style_cell(cell, font=font, alignment=alignment, border=border, number_format=number_format)
+
+
+def style_cell(cell, *, font=None, alignment=None, border=None, number_format=None):
+    """Set the given parts of a cell's style (those left None keep their default)."""
     if font is not None:
         cell.font = font
     if alignment is not None:

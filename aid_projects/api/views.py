@@ -9,7 +9,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from aid_projects import services
@@ -42,30 +42,11 @@ from aid_projects.jobs import ATTACHMENT, NATIONAL_KINDS, PAIRED_NEEDS
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
 from aid_projects.selectors import suggest_supplies
 from aid_projects.summary_views import start_summary
+from portal.api.permissions import ActionPermissionsMixin, has_perms
 from portal.api.serializers import JobSerializer
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portal.audit import record_change, snapshot
 from portal.models import AuditAction
-
-
-def has_perm(codename: str):
-    class HasPerm(BasePermission):
-        def has_permission(self, request, view):
-            return request.user.has_perm(codename)
-
-    return HasPerm
-
-
-class ActionPermissionsMixin:
-    """Workflow steps (POST …/<pk>/<step>/) need the step's own permission, not add_<model>."""
-
-    action_permissions: dict[str, str] = {}
-
-    def get_permissions(self):
-        codename = self.action_permissions.get(self.action)
-        if codename:
-            return [IsAuthenticated(), has_perm(codename)()]
-        return super().get_permissions()
 
 
 class PairingViewSet(ScopedModelViewSet):
@@ -89,9 +70,9 @@ class AidListViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     serializer_class = AidListSerializer
     filterset_class = AidListFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    action_permissions = {"create": "aid_projects.add_aidlist", "submit": "aid_projects.submit_aidlist",
-                          "accept": "aid_projects.decide_aidlist", "return_list": "aid_projects.decide_aidlist",
-                          "upload": "aid_projects.add_upload"}
+    action_permissions = {"create": ("aid_projects.add_aidlist",), "submit": ("aid_projects.submit_aidlist",),
+                          "accept": ("aid_projects.decide_aidlist",), "return_list": ("aid_projects.decide_aidlist",),
+                          "upload": ("aid_projects.add_upload",)}
 
     def scope_action(self):
         if self.action in ("submit", "upload"):
@@ -147,7 +128,7 @@ class AidListViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
 class UploadViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     queryset = Upload.objects.select_related("aid_list__authority", "aid_list__campaign")
     serializer_class = UploadSerializer
-    action_permissions = {"commit": "aid_projects.add_upload", "discard": "aid_projects.add_upload"}
+    action_permissions = {"commit": ("aid_projects.add_upload",), "discard": ("aid_projects.add_upload",)}
 
     @extend_schema(request=CommitSerializer, responses=UploadSerializer)
     @action(detail=True, methods=["post"])
@@ -236,7 +217,7 @@ class MatchViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     queryset = Match.objects.select_related("need__aid_list__authority", "supply__aid_list__authority")
     serializer_class = MatchSerializer
     filterset_class = MatchFilterSet
-    action_permissions = {"create": "aid_projects.add_match", "transition": "aid_projects.change_match"}
+    action_permissions = {"create": ("aid_projects.add_match",), "transition": ("aid_projects.change_match",)}
 
     def create(self, request):
         serializer = MatchSerializer(data=request.data)
@@ -274,7 +255,7 @@ class SummaryStartSerializer(serializers.Serializer):
 class SummaryViewSet(viewsets.ViewSet):
     """POST starts an Excel summary job (the same rules as the 汇总下载 page); follow it at /api/jobs/<id>/."""
 
-    permission_classes = [IsAuthenticated, has_perm("portal.add_job")]
+    permission_classes = [IsAuthenticated, has_perms("portal.add_job")]
 
     @extend_schema(request=SummaryStartSerializer, responses=JobSerializer)
     def create(self, request):

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,32 +31,13 @@ from crackdown.filtersets import (
 from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry
 from crackdown.public_views import RATE_LIMITED_MESSAGE, client_ip, report_rate, status_rate
 from crackdown.selectors import crackdown_statistics
+from portal.api.permissions import ActionPermissionsMixin, has_perms
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portal.models import Authority
 
 
-def has_perms(*codenames: str):
-    class HasPerms(BasePermission):
-        def has_permission(self, request, view):
-            return bool(request.user and request.user.is_authenticated and request.user.has_perms(codenames))
-
-    return HasPerms
-
-
-class StepPermissionsMixin:
-    """Detail POST actions need ``view_<model>`` (the object must be visible); the service does the rest."""
-
-    action_permissions: dict[str, tuple[str, ...]] = {}
-
-    def get_permissions(self):
-        perms = self.action_permissions.get(self.action)
-        if perms:
-            return [IsAuthenticated(), has_perms(*perms)()]
-        return super().get_permissions()
-
-
 # --- leads ---------------------------------------------------------------------------------------
-class LeadViewSet(StepPermissionsMixin, ScopedModelViewSet):
+class LeadViewSet(ActionPermissionsMixin, ScopedModelViewSet):
     queryset = Lead.objects.select_related("authority", "informant")
     serializer_class = s.LeadSerializer
     filterset_class = LeadFilterSet
@@ -123,7 +104,7 @@ def _case_open_data(validated) -> dict:
 
 
 # --- cases -------------------------------------------------------------------------------------
-class CaseViewSet(StepPermissionsMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
+class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedReadOnlyViewSet):
     queryset = Case.objects.select_related("authority")
     serializer_class = s.CaseSerializer
     filterset_class = CaseFilterSet
@@ -186,7 +167,7 @@ class CaseViewSet(StepPermissionsMixin, mixins.CreateModelMixin, mixins.UpdateMo
 
 
 # --- check batches -----------------------------------------------------------------------------
-class CheckBatchViewSet(StepPermissionsMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class CheckBatchViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = CheckBatch.objects.select_related("authority").order_by("-checked_on", "-id")
     serializer_class = s.CheckBatchSerializer
     filterset_class = CheckBatchFilterSet
@@ -214,7 +195,7 @@ class CheckBatchViewSet(StepPermissionsMixin, mixins.CreateModelMixin, ScopedRea
 
 
 # --- lists -------------------------------------------------------------------------------------
-class ListBatchViewSet(StepPermissionsMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class ListBatchViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset = ListBatch.objects.select_related("authority").prefetch_related("entries__province") \
         .order_by("-published_on", "-id")
     serializer_class = s.ListBatchSerializer
@@ -253,7 +234,7 @@ class ListBatchViewSet(StepPermissionsMixin, mixins.CreateModelMixin, ScopedRead
         return Response(s.ListEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class ListEntryViewSet(StepPermissionsMixin, ScopedReadOnlyViewSet):
+class ListEntryViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     queryset = ListEntry.objects.select_related("batch", "province").order_by("batch_id", "id")
     serializer_class = s.ListEntrySerializer
     action_permissions = {"withdraw": ("crackdown.view_listentry",)}
