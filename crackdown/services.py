@@ -102,6 +102,8 @@ def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[
     if exclude_lead is not None:
         leads = leads.exclude(pk=exclude_lead.pk)
     cases = _similar(Case.objects.all(), "org_name", name)
+    if exclude_lead is not None:
+        cases = cases.exclude(lead=exclude_lead)  # the lead's own case is not "another" case
     hits = [(lead.authority.code, "线索", lead.number, reverse("crackdown:lead-detail", args=[lead.pk]))
             for lead in leads.select_related("authority").order_by("-similarity")[:20]]
     hits += [(case.authority.code, "案件", case.number, reverse("crackdown:case-detail", args=[case.pk]))

@@ -154,3 +154,17 @@ def test_informant_reveal_is_audited(hebei_staff, hebei_chief):
     entry = AuditEntry.objects.get(action=AuditAction.VIEW_SENSITIVE, object_id=str(lead.pk))
     assert entry.username == "hebei_chief"
     assert Case.objects.count() == 0
+
+
+def test_a_leads_own_case_is_not_reported_as_a_similar_case(make_lead, hebei_staff):
+    from crackdown.choices import TargetType
+    from crackdown.services import lead_to_case
+
+    lead = make_lead(hebei_staff, "燕赵援藏援疆公益促进会")
+    lead_set_status(lead=lead, actor=hebei_staff, status=LeadStatus.CHECKING)
+    lead = lead_set_status(lead=lead, actor=hebei_staff, status=LeadStatus.CONFIRMED, note="属实")
+    case = lead_to_case(lead=lead, actor=hebei_staff, target_type=TargetType.UNREGISTERED)
+    assert not any(case.number in w.message for w in name_warnings(lead.org_name, user=hebei_staff,
+                                                                     exclude_lead=lead))
+    other = make_lead(hebei_staff, "燕赵援藏援疆公益促进会")
+    assert any(case.number in w.message for w in name_warnings(other.org_name, user=hebei_staff, exclude_lead=other))
