@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from aid_projects.choices import ListKind, ListStatus, MatchStatus
+from aid_projects.choices import ListKind, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 from portal.models import Authority
 
@@ -45,17 +46,17 @@ def campaign_progress(campaign: Campaign, user) -> list[ProvinceProgress]:
         provinces = provinces.filter(pk=user.province.pk) if user.province else provinces.none()
     lists = {(al.authority_id, al.kind): al for al in
              AidList.objects.restrict(user, "view").filter(campaign=campaign).select_related("campaign")}
-    totals = {row["aid_list"]: row for row in AidItem.objects.filter(aid_list__campaign=campaign)
+    totals = {row["aid_list"]: row for row in AidItem.objects.filter(aid_list__in=[al.pk for al in lists.values()])
               .values("aid_list").annotate(n=Count("id"), total=Sum("amount"))}
-    liaisons = dict(Liaison.objects.filter(campaign=campaign).values_list("authority__code").annotate(n=Count("id"))
-                    .values_list("authority__code", "n"))
+    liaisons = Counter(code[:2] for code in Liaison.objects.restrict(user, "view").filter(campaign=campaign)
+                       .values_list("authority__code", flat=True))
     progress = []
     for province in provinces.order_by("code"):
         kinds = [ListKind.LIAISON, ListKind.NEED] if province.is_aid_recipient else [ListKind.SUPPLY]
         for kind in kinds:
             aid_list = lists.get((province.pk, kind))
             if kind == ListKind.LIAISON:
-                count = sum(n for code, n in liaisons.items() if code.startswith(province.scope_prefix))
+                count = liaisons[province.code[:2]]
                 amount = None
             else:
                 row = totals.get(aid_list.pk) if aid_list else None
@@ -72,15 +73,6 @@ class Suggestion:
     reasons: list[str]
 
 
-def paired_areas(recipient_province_id: int, aiding_prefix: str) -> set[int]:
-    """Prefecture (or 兵团 division) ids the aiding province supports in the recipient province."""
-    return set(
-        Pairing.objects.current().filter(recipient_province_id=recipient_province_id,
-                                         aiding_authority__code__startswith=aiding_prefix)
-        .exclude(recipient_area=None).values_list("recipient_area_id", flat=True)
-    )
-
-
 def suggest_supplies(need: AidItem, user, limit: int = 10) -> list[Suggestion]:
     """Supply items that could meet ``need``, best first; staff confirm a suggestion, nothing is automatic.
 
@@ -91,7 +83,8 @@ def suggest_supplies(need: AidItem, user, limit: int = 10) -> list[Suggestion]:
     recipient = need.aid_list.authority
     supplies = AidItem.objects.restrict(user, "view").filter(
         aid_list__kind=ListKind.SUPPLY, aid_list__campaign=need.aid_list.campaign, category=need.category,
-    ).exclude(status_blocked(need)).select_related("aid_list__authority", "place")
+    ).exclude(pk__in=Match.objects.filter(need=need, status__in=OPEN_MATCH).values("supply_id")) \
+        .select_related("aid_list__authority", "place")
     pairing = Pairing.objects.current().filter(recipient_province=recipient).values_list(
         "aiding_authority__code", "recipient_area_id")
     paired_prefixes = {code[:2] for code, _ in pairing}
@@ -118,14 +111,3 @@ def suggest_supplies(need: AidItem, user, limit: int = 10) -> list[Suggestion]:
     ranked.sort(key=lambda s: (-s.score, abs(s.supply.amount - need.amount), s.supply.pk))
     return ranked[:limit]
 
-
-def status_blocked(need: AidItem):
-    """Supplies already put forward against this need (an open match), which a suggestion must skip."""
-    from django.db.models import Q
-
-    taken = Match.objects.filter(need=need, status__in=OPEN_MATCH).values_list("supply_id", flat=True)
-    return Q(pk__in=taken)
-
-
-def lists_awaiting_decision(user):
-    return AidList.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED)

@@ -236,9 +236,6 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
         if aid_list.kind == ListKind.LIAISON and not Liaison.objects.filter(
                 campaign=aid_list.campaign, authority=aid_list.authority).exists():
             raise ApplicationError("请先填写省级联络员（附件1 的第一行）")
-        unconfirmed = aid_list.items.filter(amount__gt=200, amount_confirmed=False).count()
-        if unconfirmed:
-            raise ApplicationError(f"有 {unconfirmed} 个项目金额超过200万元尚未确认")
         before = snapshot(aid_list)
         number = (aid_list.versions.aggregate(m=Max("number"))["m"] or 0) + 1
         now = timezone.now()
@@ -302,16 +299,21 @@ MATCH_TRANSITIONS = {
 }
 
 
-def _side(user, match: Match) -> set[str]:
+def _may_take(user, match: Match, who: str) -> bool:
+    """Is ``user`` on the side of the match that takes a step reserved for ``who``?"""
     if user.is_ministry:
-        return {"ministry"}
+        return False
     prefix = user.authority.scope_prefix
-    sides = set()
-    if match.need.aid_list.authority.code.startswith(prefix):
-        sides.add("recipient")
-    if match.supply.aid_list.authority.code.startswith(prefix):
-        sides.add("aiding")
-    return sides
+    sides = {side for side, item in (("recipient", match.need), ("aiding", match.supply))
+             if item.aid_list.authority.code.startswith(prefix)}
+    return who in sides or (who == "either" and bool(sides))
+
+
+def match_steps(match: Match, user) -> list[str]:
+    """The statuses ``user`` may move the match to now (the page's buttons; the service's check)."""
+    return [to_status for to_status, who in MATCH_TRANSITIONS.get(match.status, {}).items()
+            if _may_take(user, match, who)
+            and (who != "recipient" or user.has_perm("aid_projects.decide_match"))]
 
 
 def match_propose(*, need: AidItem, supply: AidItem, user, amount: Decimal | None = None, note: str = "") -> Match:
@@ -348,11 +350,10 @@ def match_transition(*, match: Match, to_status: str, user, note: str = "", amou
             raise ApplicationError(
                 f"对接当前为“{match.get_status_display()}”，不能改为“{MatchStatus(to_status).label}”")
         who = allowed[to_status]
-        sides = _side(user, match)
-        if not (who in sides or (who == "either" and sides & {"recipient", "aiding"})):
+        if not _may_take(user, match, who):
             side_name = {"recipient": "受援方", "aiding": "支援方", "either": "对接双方"}[who]
             raise ApplicationError(f"这一步应由{side_name}操作")
-        if who == "recipient" and not user.has_perm("aid_projects.decide_match"):
+        if to_status not in match_steps(match, user):
             raise ApplicationError("您没有答复对接意向的权限")
         before = snapshot(match)
         match.status = to_status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -62,7 +63,7 @@ from portal.views.generic import (
 
 PAIRING_QS = Pairing.objects.select_related("aiding_authority", "recipient_province", "recipient_area")
 LIST_QS = AidList.objects.select_related("campaign", "authority", "submitted_by", "decided_by")
-ITEM_QS = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent")
+ITEM_QS = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent__parent")
 MATCH_QS = Match.objects.select_related("need__aid_list__authority", "need__place", "supply__aid_list__authority",
                                         "supply__place", "proposed_by", "decided_by")
 
@@ -194,7 +195,7 @@ class AidListDetailView(ScopedDetailView):
             table = ItemTable(aid_list.items.order_by("seq", "id"))
             RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
             context["table"] = table
-            context["total_amount"] = sum(aid_list.items.values_list("amount", flat=True))
+            context["total_amount"] = aid_list.items.aggregate(total=Sum("amount"))["total"] or 0
         context["decision_form"] = DecisionForm()
         return context
 
@@ -343,9 +344,7 @@ class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
                 if form.instance.pk:
                     deleted.append(form.instance)
                 continue
-            if not form.has_changed() and not form.instance.pk:
-                continue
-            if form.instance.pk and not form.has_changed():
+            if not form.has_changed():
                 continue
             entries.append({"instance": form.instance if form.instance.pk else None, "values": form.item_values()})
         try:
@@ -595,11 +594,7 @@ class MatchDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         match, user = self.object, self.request.user
-        steps = []
-        for to_status, who in services.MATCH_TRANSITIONS.get(match.status, {}).items():
-            sides = services._side(user, match)
-            if who in sides or (who == "either" and sides & {"recipient", "aiding"}):
-                steps.append(MatchStatus(to_status))
+        steps = [MatchStatus(s) for s in services.match_steps(match, user)]
         context["steps"] = steps if user.has_perm("aid_projects.change_match") else []
         context["transition_form"] = MatchTransitionForm(initial={"amount": match.amount, "spent": match.spent})
         return context

@@ -15,10 +15,11 @@ from django.views import View
 from django_ratelimit.decorators import ratelimit
 
 from crackdown import services
-from crackdown.choices import ListStatus, PublicStatus
+from crackdown.choices import PublicStatus
 from crackdown.filtersets import PublicEntryFilterSet
 from crackdown.forms import PublicListSearchForm, PublicReportForm, PublicStatusForm
-from crackdown.models import Lead, ListEntry
+from crackdown.models import Lead
+from crackdown.selectors import public_entries
 
 
 def report_rate(group, request):
@@ -31,11 +32,6 @@ def status_rate(group, request):
 
 RATE_LIMITED_MESSAGE = "您提交得过于频繁，请一小时后再试。如情况紧急，请拨打举报电话。"
 
-
-def public_entries():
-    return (ListEntry.objects.filter(batch__status=ListStatus.PUBLISHED, withdrawn=False)
-            .select_related("province", "batch", "batch__authority")
-            .order_by("-batch__published_on", "batch_id", "id"))
 
 
 class PublicListView(View):

@@ -190,9 +190,11 @@ def cases_in_progress(user, limit: int = 10):
             .select_related("authority").order_by("step_due", "id")[:limit])
 
 
-def similar_public_entries(name: str):
-    """Published, not withdrawn list entries (the public pages)."""
-    qs = ListEntry.objects.filter(batch__status=ListStatus.PUBLISHED, withdrawn=False)
+def public_entries(name: str = ""):
+    """Published, not withdrawn list entries: what the public pages and the public API show."""
+    qs = (ListEntry.objects.filter(batch__status=ListStatus.PUBLISHED, withdrawn=False)
+          .select_related("province", "batch", "batch__authority")
+          .order_by("-batch__published_on", "batch_id", "id"))
     if name:
         qs = qs.filter(name__icontains=name)
     return qs

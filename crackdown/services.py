@@ -109,20 +109,20 @@ def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[
     hits += [(case.authority.code, "案件", case.number, reverse("crackdown:case-detail", args=[case.pk]))
              for case in cases.select_related("authority").order_by("-similarity")[:20]]
     other_provinces = set()
+    province_names = dict(Authority.objects.provinces().values_list("code", "name")) if hits else {}
     for code, kind, number, url in hits:
         inside = own_prefix is None or code.startswith(own_prefix)
         if inside:
             if exclude_lead is not None and number == exclude_lead.number:
                 continue
-            province = Authority.objects.get(code=code[:2] + "0000").name if code != MINISTRY_CODE else "民政部"
+            province = province_names.get(code[:2] + "0000", "民政部")
             scope = "" if own_prefix is not None else f"{province}："
             warnings.append(NameWarning("same_province" if own_prefix is not None else "other_province",
                                         f"{scope}已有名称相似的{kind} {number}。", url))
         else:
             other_provinces.add(code[:2])
     if other_provinces:
-        names = Authority.objects.filter(code__in=[p + "0000" for p in sorted(other_provinces)]) \
-            .values_list("name", flat=True)
+        names = [province_names.get(p + "0000", "民政部") for p in sorted(other_provinces)]
         warnings.append(NameWarning(
             "other_province",
             f"{'、'.join(names)}已有名称相似的线索或案件，可能为跨省活动的同一组织，请与民政部沟通。"))

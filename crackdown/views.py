@@ -75,15 +75,8 @@ class ObjectMixin(ScopedMixin):
         return context
 
 
-class OneCountListView(ScopedListView):
-    """The table paginates (50 a page); ListView's own paginator would count the rows a second time."""
-
-    def paginate_queryset(self, queryset, page_size):
-        return None, None, queryset, False
-
-
 # --- leads ---------------------------------------------------------------------------------------
-class LeadListView(OneCountListView):
+class LeadListView(ScopedListView):
     model = Lead
     queryset = LEAD_QS
     filterset_class = LeadFilterSet
@@ -302,7 +295,7 @@ class EvidenceFileView(FileDownloadView):
 
 
 # --- check batches -------------------------------------------------------------------------------
-class CheckBatchListView(OneCountListView):
+class CheckBatchListView(ScopedListView):
     model = CheckBatch
     queryset = CheckBatch.objects.select_related("authority").order_by("-checked_on", "-id")
     filterset_class = CheckBatchFilterSet
@@ -365,7 +358,7 @@ class CheckBatchAddLeadsView(ObjectMixin, View):
 
 
 # --- cases -------------------------------------------------------------------------------------
-class CaseListView(OneCountListView):
+class CaseListView(ScopedListView):
     model = Case
     queryset = CASE_QS
     filterset_class = CaseFilterSet
@@ -547,7 +540,7 @@ class LinkedPartyCreateView(CaseRecordCreateView):
 
 
 # --- exposure and ban lists --------------------------------------------------------------------
-class ListBatchListView(OneCountListView):
+class ListBatchListView(ScopedListView):
     model = ListBatch
     queryset = ListBatch.objects.select_related("authority", "approver").annotate(entry_count=Count("entries")) \
         .order_by("-published_on", "-id")

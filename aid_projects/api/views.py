@@ -153,7 +153,7 @@ class UploadViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
 class AidItemViewSet(ScopedModelViewSet):
     """Need and supply rows.  Need rows of paired recipients are readable by the aiding province."""
 
-    queryset = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent")
+    queryset = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent__parent")
     serializer_class = AidItemSerializer
     filterset_class = AidItemFilterSet
 

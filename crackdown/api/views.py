@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from crackdown import services
 from crackdown.api import serializers as s
-from crackdown.choices import ListStatus, PublicStatus
+from crackdown.choices import PublicStatus
 from crackdown.filtersets import (
     CaseFilterSet,
     CheckBatchFilterSet,
@@ -30,7 +30,7 @@ from crackdown.filtersets import (
 )
 from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry
 from crackdown.public_views import RATE_LIMITED_MESSAGE, client_ip, report_rate, status_rate
-from crackdown.selectors import crackdown_statistics
+from crackdown.selectors import crackdown_statistics, public_entries
 from portal.api.permissions import ActionPermissionsMixin, has_perms
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from portal.models import Authority
@@ -280,9 +280,7 @@ class StatisticsView(APIView):
 class PublicEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The published lists (entries not withdrawn), public fields only."""
 
-    queryset = (ListEntry.objects.filter(batch__status=ListStatus.PUBLISHED, withdrawn=False)
-                .select_related("province", "batch", "batch__authority")
-                .order_by("-batch__published_on", "batch_id", "id"))
+    queryset = public_entries()  # re-evaluated per request (DRF calls .all())
     serializer_class = s.PublicEntrySerializer
     filterset_class = PublicEntryFilterSet
     permission_classes = [AllowAny]

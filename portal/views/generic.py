@@ -54,6 +54,10 @@ class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
     title = ""
     create_url_name = None
 
+    def paginate_queryset(self, queryset, page_size):
+        # the table paginates (paginate_by rows a page); ListView's own paginator would COUNT the rows again
+        return None, None, queryset, False
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or self.model._meta.verbose_name_plural

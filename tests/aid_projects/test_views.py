@@ -247,3 +247,22 @@ def test_scan_and_commit_steps_matrix(client, world, xizang_staff, xizang_liaiso
                              own=xizang_liaison, no_perm=ministry_staff, other=zhejiang_staff, ok_status=302)
     upload.refresh_from_db()
     assert upload.status == "committed" and upload.aid_list.items.count() == 1
+
+
+def test_item_lists_query_count_does_not_grow_with_rows(client, xizang_staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    aid_list = make_list(make_campaign(), "540000", ListKind.NEED)
+    client.force_login(xizang_staff)
+    counts = []
+    for rows in (2, 8):
+        while aid_list.items.count() < rows:
+            make_item(aid_list, place_code="540602")
+        per_url = []
+        for url in ("/aid/needs/", "/api/aid/items/", f"/aid/lists/{aid_list.pk}/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            per_url.append(len(ctx))
+        counts.append(per_url)
+    assert counts[0] == counts[1], counts

@@ -168,3 +168,9 @@ def test_a_leads_own_case_is_not_reported_as_a_similar_case(make_lead, hebei_sta
                                                                      exclude_lead=lead))
     other = make_lead(hebei_staff, "燕赵援藏援疆公益促进会")
     assert any(case.number in w.message for w in name_warnings(other.org_name, user=hebei_staff, exclude_lead=other))
+
+
+def test_a_similar_lead_at_the_ministry_is_named_as_the_ministry(make_lead, hebei_staff, ministry_staff):
+    make_lead(ministry_staff, "天下书院联合总会", authority=ministry_staff.authority)
+    texts = " ".join(w.message for w in name_warnings("天下书院联合总会", user=hebei_staff))
+    assert "民政部已有名称相似的线索或案件" in texts

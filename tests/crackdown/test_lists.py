@@ -6,7 +6,7 @@ import pytest
 
 from crackdown.choices import CaseStage, ListKind, ListStatus
 from crackdown.models import ListEntry
-from crackdown.selectors import similar_public_entries
+from crackdown.selectors import public_entries
 from crackdown.services import (
     case_transition,
     list_batch_create,
@@ -51,7 +51,7 @@ def test_publish_is_by_another_person_and_final(make_lead, hebei_staff, hebei_ap
         list_entry_add(batch=batch, actor=hebei_staff, lead=make_lead(hebei_staff, "另一组织"))
     with pytest.raises(ApplicationError, match="只能撤回"):
         list_entry_remove(entry=entry, actor=hebei_staff)
-    assert list(similar_public_entries("国际书画")) == [entry]
+    assert list(public_entries("国际书画")) == [entry]
 
 
 def test_approver_cannot_publish_own_list(make_lead, hebei_approver):
@@ -74,7 +74,7 @@ def test_withdrawal_is_kept_in_history(make_lead, hebei_staff, hebei_approver):
     entry = list_entry_withdraw(entry=entry, actor=hebei_approver, reason="经复核已依法登记")
     assert entry.withdrawn and entry.withdrawn_by == hebei_approver and entry.withdrawn_at
     assert ListEntry.objects.filter(pk=entry.pk).exists()
-    assert list(similar_public_entries("全国老年")) == []
+    assert list(public_entries("全国老年")) == []
     assert AuditEntry.objects.filter(action=AuditAction.UPDATE, object_id=str(entry.pk),
                                      note__contains="经复核").exists()
 
