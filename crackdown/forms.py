@@ -98,6 +98,10 @@ class LeadForm(forms.ModelForm):
     def clean_places_text(self):
         return parse_division_codes(self.cleaned_data.get("places_text", ""))
 
+    def clean_received_on(self):
+        # left empty: today on entry; on an edit, the date the lead already had (the column is NOT NULL)
+        return self.cleaned_data.get("received_on") or self.instance.received_on or timezone.localdate()
+
     def clean(self):
         data = super().clean()
         if data.get("source") == LeadSource.DEPARTMENT and not data.get("source_department"):

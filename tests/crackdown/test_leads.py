@@ -174,3 +174,16 @@ def test_a_similar_lead_at_the_ministry_is_named_as_the_ministry(make_lead, hebe
     make_lead(ministry_staff, "天下书院联合总会", authority=ministry_staff.authority)
     texts = " ".join(w.message for w in name_warnings("天下书院联合总会", user=hebei_staff))
     assert "民政部已有名称相似的线索或案件" in texts
+
+
+def test_editing_a_lead_with_the_date_emptied_keeps_its_date(client, hebei_staff, make_lead):
+    """Found by the write-scope check: an edit without 收到日期 was a 500 (NOT NULL), now it keeps the date."""
+    import datetime
+
+    lead = make_lead(hebei_staff, received_on=datetime.date(2026, 3, 2))
+    client.force_login(hebei_staff)
+    response = client.post(f"/crackdown/leads/{lead.pk}/edit/",
+                           {"org_name": "改名研究会", "source": "patrol", "received_on": ""})
+    assert response.status_code == 302
+    lead.refresh_from_db()
+    assert lead.org_name == "改名研究会" and lead.received_on == datetime.date(2026, 3, 2)

@@ -1,0 +1,84 @@
+"""Every crackdown write on another province's object — page POSTs and API writes — answers 404 and
+changes nothing (no row, no audit entry).  One line per write route; the URL walk fails without one."""
+
+import pytest
+
+from tests.scope_world import WriteCheck, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def v(obj):
+    return {"version": obj.version}
+
+
+WRITE_CHECKS = {
+    "crackdown:lead-update": WriteCheck(lambda o: f"/crackdown/leads/{o.pk}/edit/", "lead",
+                                        data={"org_name": "改名研究会", "source": "patrol"}),
+    "crackdown:lead-status": WriteCheck(lambda o: f"/crackdown/leads/{o.pk}/status/", "lead",
+                                        data={"status": "unfounded", "note": "不属实"}),
+    "crackdown:lead-transfer": WriteCheck(lambda o: f"/crackdown/leads/{o.pk}/transfer/", "lead",
+                                          data={"to_department": "public_security", "transfer_date": "2026-11-30"}),
+    "crackdown:lead-to-case": WriteCheck(lambda o: f"/crackdown/leads/{o.pk}/to-case/", "lead",
+                                         data={"org_name": "立案研究会", "target_type": "unregistered"}),
+    "crackdown:lead-informant": WriteCheck(lambda o: f"/crackdown/leads/{o.pk}/informant/", "lead"),
+    "crackdown:batch-add-leads": WriteCheck(lambda o: f"/crackdown/batches/{o.pk}/leads/", "checkbatch",
+                                            data=lambda w: {"numbers": w.obj("lead", "hb").number}),
+    "crackdown:case-update": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/edit/", "case",
+                                        data=lambda w: {"org_name": "改名促进会", "target_type": "unregistered",
+                                                        "version": w.obj("case", "zj").version}),
+    "crackdown:case-transition": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/step/investigation/", "case",
+                                            data=lambda w: {"version": w.obj("case", "zj").version, "note": "同意"}),
+    "crackdown:case-evidence-add": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/evidence/new/", "case",
+                                              data={"kind": "document", "description": "证据"}),
+    "crackdown:case-inquiry-add": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/inquiries/new/", "case",
+                                             data={"kind": "inquiry", "held_on": "2026-11-30", "subject": "甲"}),
+    "crackdown:case-shutdown-add": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/shutdowns/new/", "case",
+                                              data={"website": "https://example.cn", "department": "cyberspace"}),
+    "crackdown:case-linked-add": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/linked/new/", "case",
+                                            data={"kind": "person", "name": "张三"}),
+    "crackdown:listentry-add": WriteCheck(lambda o: f"/crackdown/lists/{o.pk}/entries/", "listbatch",
+                                          data=lambda w: {"number": w.obj("lead", "hb").number}),
+    "crackdown:listbatch-publish": WriteCheck(lambda o: f"/crackdown/lists/{o.pk}/publish/", "listbatch",
+                                              data={"confirm": "on", "published_on": "2026-11-30"}),
+    "crackdown:listentry-withdraw": WriteCheck(lambda o: f"/crackdown/lists/entries/{o.pk}/withdraw/", "listentry",
+                                               data={"reason": "误列"}),
+    "crackdown:listentry-remove": WriteCheck(lambda o: f"/crackdown/lists/entries/{o.pk}/remove/", "listentry"),
+    # API
+    "api-lead-detail:patch": WriteCheck(lambda o: f"/api/crackdown/leads/{o.pk}/", "lead", method="patch",
+                                        data={"org_name": "改名研究会"}),
+    # nobody deletes a lead (the record of a report is kept): the permission answers first
+    "api-lead-detail:delete": WriteCheck(lambda o: f"/api/crackdown/leads/{o.pk}/", "lead", method="delete",
+                                         status=403),
+    "api-lead-informant": WriteCheck(lambda o: f"/api/crackdown/leads/{o.pk}/informant/", "lead"),
+    "api-lead-status": WriteCheck(lambda o: f"/api/crackdown/leads/{o.pk}/status/", "lead",
+                                  data={"status": "unfounded", "note": "不属实"}),
+    "api-lead-to-case": WriteCheck(lambda o: f"/api/crackdown/leads/{o.pk}/to-case/", "lead",
+                                   data={"target_type": "unregistered"}),
+    "api-lead-transfer": WriteCheck(lambda o: f"/api/crackdown/leads/{o.pk}/transfer/", "lead",
+                                    data={"to_department": "public_security", "transfer_date": "2026-11-30"}),
+    "api-case-detail:patch": WriteCheck(lambda o: f"/api/crackdown/cases/{o.pk}/", "case", method="patch",
+                                        data=lambda w: {"org_name": "改名促进会",
+                                                        "version": w.obj("case", "zj").version}),
+    "api-case-transition": WriteCheck(lambda o: f"/api/crackdown/cases/{o.pk}/transition/", "case",
+                                      data=lambda w: {"to_stage": "investigation",
+                                                      "version": w.obj("case", "zj").version}),
+    "api-checkbatch-leads": WriteCheck(lambda o: f"/api/crackdown/batches/{o.pk}/leads/", "checkbatch",
+                                       data=lambda w: {"leads": [w.obj("lead", "hb").pk]}),
+    "api-listbatch-entries": WriteCheck(lambda o: f"/api/crackdown/lists/{o.pk}/entries/", "listbatch",
+                                        data=lambda w: {"lead": w.obj("lead", "hb").pk}),
+    "api-listbatch-publish": WriteCheck(lambda o: f"/api/crackdown/lists/{o.pk}/publish/", "listbatch",
+                                        data={"published_on": "2026-11-30", "confirm": True}),
+    "api-listentry-withdraw": WriteCheck(lambda o: f"/api/crackdown/list-entries/{o.pk}/withdraw/", "listentry",
+                                         data={"reason": "误列"}),
+}
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+@pytest.mark.parametrize("route", sorted(WRITE_CHECKS))
+def test_write_on_another_provinces_object_is_404_and_changes_nothing(route, client, world):
+    WRITE_CHECKS[route].run(client, world)
