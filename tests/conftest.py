@@ -184,6 +184,28 @@ def browser():
         chromium.close()
 
 
+# --- markers follow the fixtures a test uses, so they cannot be wrong ----------------------------------
+MARKER_FIXTURES = {"worker": "celery_worker", "browser": "page"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """``worker`` marks exactly the tests that use the real worker, ``browser`` those that drive Chromium.
+
+    A hand-written marker that disagrees with the fixtures (a test marked worker that starts none,
+    or a browser test without the page) is an error, not a silent mislabel.
+    """
+    wrong = []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, fixture in MARKER_FIXTURES.items():
+            if fixture in fixtures:
+                item.add_marker(marker)
+            elif item.get_closest_marker(marker) is not None:
+                wrong.append(f"{item.nodeid}: 标记为 {marker} 却未使用 {fixture}")
+    if wrong:
+        raise pytest.UsageError("测试标记与所用的 fixture 不符：\n" + "\n".join(wrong))
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

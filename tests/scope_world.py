@@ -183,7 +183,7 @@ class ListCheck:
     ministry_sees: tuple | None = None
     data: dict | None = None
 
-    def run(self, client, world: World) -> None:
+    def assert_shown(self, client, world: World) -> None:
         from tests.permissions import assert_list_scope
 
         url = self.url(world) if callable(self.url) else self.url
@@ -224,7 +224,7 @@ class WriteCheck:
     attacker: str = "hb"
     status: int = 404
 
-    def run(self, client, world: World) -> None:
+    def assert_refused(self, client, world: World) -> None:
         from tests.permissions import _request, assert_write_refused
 
         obj = world.obj(self.kind, self.owner)
@@ -236,3 +236,13 @@ class WriteCheck:
         response = _request(client, self.method, url, data)
         client.logout()
         assert response.status_code != 404, f"{self.owner} 自己的对象 {url} 也是 404：检查的地址不对"
+
+
+def assert_check(check, client, world: World) -> None:
+    """Run one line of a LIST_CHECKS or WRITE_CHECKS table (a ListCheck, a WriteCheck or a function)."""
+    if isinstance(check, ListCheck):
+        check.assert_shown(client, world)
+    elif isinstance(check, WriteCheck):
+        check.assert_refused(client, world)
+    else:
+        check(client, world)

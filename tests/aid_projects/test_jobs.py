@@ -15,8 +15,6 @@ from portal.models import Authority, JobStatus
 from tests.aid_projects.factories import make_campaign, make_item, make_liaison, make_list
 from tests.conftest import wait_for_job
 
-pytestmark = pytest.mark.worker
-
 
 def run(kind, user, **params):
     with transaction.atomic():

@@ -6,7 +6,7 @@ One line per list route; ``tests/portal/test_url_walk.py`` fails when a list rou
 
 import pytest
 
-from tests.scope_world import PAIRED_LISTS, ListCheck, build_world
+from tests.scope_world import PAIRED_LISTS, ListCheck, assert_check, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -37,4 +37,4 @@ def world():
 
 @pytest.mark.parametrize("route", sorted(LIST_CHECKS))
 def test_list_shows_only_the_users_rows(route, client, world):
-    LIST_CHECKS[route].run(client, world)
+    assert_check(LIST_CHECKS[route], client, world)

@@ -222,7 +222,6 @@ def test_ministry_blank_template_leaves_the_unit_empty(client, ministry_staff):
 
 
 # --- the whole way, on the real worker -------------------------------------------------------------
-@pytest.mark.worker
 def test_ministry_starts_downloads_and_is_audited(celery_worker, client, ministry_staff):
     campaign = make_campaign()
     need = make_list(campaign, "540000", ListKind.NEED, ListStatus.ACCEPTED)

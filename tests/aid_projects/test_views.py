@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aid_projects import services
 from aid_projects.choices import ListKind, ListStatus, MatchStatus
-from aid_projects.models import AidItem, Match, Upload
+from aid_projects.models import AidItem, Liaison, Match, Upload
 from portal.models import AuditAction, AuditEntry
 from tests.aid_projects.factories import make_campaign, make_item, make_liaison, make_list
 from tests.aid_projects.xlsx import GOOD_NEED, handmade
@@ -176,9 +176,13 @@ def test_liaison_form_validates_phones_and_scope(client, xizang_staff, zhejiang_
     data.update(work_phone="0891-6812345", mobile="13908900002", email="cidan@example.cn")
     assert client.post("/aid/liaisons/new/", data).status_code == 302
     client.force_login(zhejiang_staff)
-    data.update(authority=Authority.objects.get(code="330100").pk)
-    page = client.post("/aid/liaisons/new/", data).content.decode()
-    assert "选择一个有效的选项" in page or "只有受援地区" in page
+    data.update(authority=Authority.objects.get(code="330100").pk, name="浙江联络员")
+    count = Liaison.objects.count()
+    response = client.post("/aid/liaisons/new/", data)
+    page = response.content.decode()
+    # 杭州 is not a recipient: the choice is not offered (or, offered, refused by the recipient rule)
+    assert response.status_code == 200 and ("选择一个有效的选项" in page or "只有受援地区" in page)
+    assert Liaison.objects.count() == count and not Liaison.objects.filter(name="浙江联络员").exists()
 
 
 def test_stamped_scan_upload(client, xizang_staff):

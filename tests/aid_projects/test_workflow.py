@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from aid_projects import services
 from aid_projects.choices import ListKind, ListStatus, MatchStatus
-from aid_projects.models import Liaison
+from aid_projects.models import Liaison, Match
 from aid_projects.selectors import campaign_progress, suggest_supplies
 from portal.models import AuditAction, AuditEntry
 from portal.services import ApplicationError
@@ -74,10 +74,27 @@ def test_return_needs_a_comment_then_resubmission_keeps_both_versions(need_list,
         services.list_decide(aid_list=need_list, user=ministry_staff, accept=True)
 
 
-def test_amount_over_200_unconfirmed_blocks_submission(need_list, xizang_liaison):
-    make_item(need_list, amount="250", amount_confirmed=True)
-    need_list.items.filter(amount=250).update(amount_confirmed=True)
-    services.list_submit(aid_list=need_list, user=xizang_liaison)
+def test_amount_over_200_must_be_confirmed_down_to_the_database(need_list, xizang_liaison):
+    """An item over 200 万元 exists only as confirmed: the form, the service and the database refuse it otherwise,
+    so no unconfirmed large amount can ever be submitted."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    count = need_list.items.count()
+    values = {"name": "大额项目", "category": "教育帮扶", "place": need_list.items.first().place,
+              "place_text": "城关区", "amount": Decimal("250"), "amount_confirmed": False, "summary": "简介",
+              "contact_name": "联系人", "contact_mobile": "13912345678"}
+    with pytest.raises(ValidationError, match="aiditem_large_amount_confirmed"):
+        services.items_save(aid_list=need_list, deleted=[], user=xizang_liaison,
+                            forms_data=[{"instance": None, "values": values}])
+    with pytest.raises(IntegrityError, match="aiditem_large_amount_confirmed"), transaction.atomic():
+        make_item(need_list, amount="250", amount_confirmed=False)
+    assert need_list.items.count() == count  # nothing of either attempt was saved
+    confirmed = make_item(need_list, amount="250", amount_confirmed=True)
+    with pytest.raises(IntegrityError, match="aiditem_large_amount_confirmed"), transaction.atomic():
+        need_list.items.filter(pk=confirmed.pk).update(amount_confirmed=False)
+    version = services.list_submit(aid_list=need_list, user=xizang_liaison)
+    assert Decimal(str(version.rows[-1]["amount"])) == Decimal("250")
 
 
 def test_lateness_and_time_left(need_list, ministry_staff, xizang_staff):
@@ -172,5 +189,5 @@ def test_suggestions_rank_category_pairing_and_amount(accepted_need, zj_supply, 
     assert ranked[0].score > ranked[1].score and small.pk == ranked[1].supply.pk
     ministry_view = [s.supply.name for s in suggest_supplies(accepted_need, make_user("bu2", "000000", "部级工作人员"))]
     assert ministry_view[0] == "助学暖冬" and "河北助学" in ministry_view  # 河北 is paired with 西藏 too
-    assert hb.pk  # noqa: suggestions never create a match by themselves
-    assert not accepted_need.matches_as_need.exists()
+    assert hb.pk in {s.supply.pk for s in suggest_supplies(accepted_need, make_user("bu2", "000000", "部级工作人员"))}
+    assert not Match.objects.exists()  # suggestions never create a match by themselves

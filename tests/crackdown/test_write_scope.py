@@ -3,7 +3,7 @@ changes nothing (no row, no audit entry).  One line per write route; the URL wal
 
 import pytest
 
-from tests.scope_world import WriteCheck, build_world
+from tests.scope_world import WriteCheck, assert_check, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -81,4 +81,4 @@ def world():
 
 @pytest.mark.parametrize("route", sorted(WRITE_CHECKS))
 def test_write_on_another_provinces_object_is_404_and_changes_nothing(route, client, world):
-    WRITE_CHECKS[route].run(client, world)
+    assert_check(WRITE_CHECKS[route], client, world)

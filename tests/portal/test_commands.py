@@ -19,7 +19,20 @@ def test_create_account(monkeypatch, capsys):
         call_command("create_account", "second", "--authority", "540000", "--role", "省级工作人员")
 
 
-def test_embedded_status(capsys):
+def test_embedded_status(capsys, monkeypatch, tmp_path):
+    """Says 运行中 for the servers this test run started, 未运行 for a checkout whose servers are not up."""
+    import os
+
+    from portal import embedded
+
+    if not os.environ.get("DATABASE_URL") and not os.environ.get("REDIS_URL"):  # the run's own embedded servers
+        call_command("embedded", "status")
+        out = capsys.readouterr().out
+        assert f"PostgreSQL：运行中（{embedded.PG_DATA}）" in out and "Redis：运行中" in out
+    monkeypatch.setattr(embedded, "PG_DATA", tmp_path / "pgdata")
+    monkeypatch.setattr(embedded, "REDIS_SOCKET", tmp_path / "redis" / "redis.sock")
+    (tmp_path / "pgdata").mkdir()
+    (tmp_path / "pgdata" / "postmaster.pid").write_text("999999999\n")  # a stale pid file: not running
     call_command("embedded", "status")
     out = capsys.readouterr().out
-    assert "PostgreSQL" in out and "Redis" in out
+    assert "PostgreSQL：未运行" in out and "Redis：未运行" in out

@@ -1,5 +1,7 @@
 """The job machinery, run by the real Celery worker."""
 
+import time
+
 import pytest
 from django.db import transaction
 from openpyxl import load_workbook
@@ -8,8 +10,6 @@ from portal.jobs import JobFailed, job_handler, job_start, latest_result
 from portal.models import Authority, Job, JobStatus
 from tests.conftest import wait_for_job
 from tests.permissions import assert_permission_matrix
-
-pytestmark = pytest.mark.worker
 
 
 def test_reference_integrity_job_runs_on_the_worker(celery_worker, ministry_staff):
@@ -96,11 +96,21 @@ def test_province_sees_only_its_jobs_in_lists(client, xizang_staff, zhejiang_sta
     assert "西藏的任务" in page and "浙江的任务" not in page
 
 
-@pytest.mark.django_db
-def test_scheduled_job_runs_as_the_ministry(django_capture_on_commit_callbacks):
-    from portal.tasks import scheduled_job
+def test_scheduled_job_runs_as_the_ministry(celery_worker):
+    """Beat's nightly entry, sent as beat sends it, runs on the worker as the ministry with no user."""
+    from celery.schedules import crontab
+    from django.conf import settings
 
-    with django_capture_on_commit_callbacks(execute=False):
-        scheduled_job("reference_integrity")
-    job = Job.objects.get()
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["nightly-reference-integrity"]
+    assert entry["schedule"] == crontab(hour=2, minute=0)
+    assert not Job.objects.exists()
+    app.send_task(entry["task"], args=entry["args"], kwargs=entry.get("kwargs", {}))
+    deadline = time.monotonic() + 60
+    while not Job.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    job = wait_for_job(Job.objects.get())
+    assert job.status == JobStatus.SUCCEEDED, job.message
+    assert job.kind == "reference_integrity" and job.result_file
     assert job.authority == Authority.objects.get(code="000000") and job.created_by is None

@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import make_user
 from tests.permissions import assert_list_scope
-from tests.scope_world import ListCheck, build_world
+from tests.scope_world import ListCheck, assert_check, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -68,5 +68,4 @@ def world():
 
 @pytest.mark.parametrize("route", sorted(LIST_CHECKS))
 def test_list_shows_only_the_users_rows(route, client, world):
-    check = LIST_CHECKS[route]
-    check.run(client, world) if isinstance(check, ListCheck) else check(client, world)
+    assert_check(LIST_CHECKS[route], client, world)

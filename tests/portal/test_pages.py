@@ -1,57 +1,12 @@
-"""Permission matrix of the foundation's pages and endpoints (registry and the pairing table)."""
+"""Permission matrix of the foundation's pages and endpoints: the pairing table."""
 
 import pytest
 
 from aid_projects.models import Pairing
 from portal.models import Authority
-from registry.demo import credit_code
-from registry.models import Organization
 from tests.permissions import assert_permission_matrix
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tibet_org():
-    return Organization.objects.create(credit_code=credit_code("social_group", "540000", "MJ5400009"),
-                                       name="西藏自治区测试协会", kind="social_group",
-                                       authority=Authority.objects.get(code="540000"))
-
-
-@pytest.fixture
-def zhejiang_org():
-    return Organization.objects.create(credit_code=credit_code("foundation", "330000", "MJ3300009"),
-                                       name="浙江省测试基金会", kind="foundation",
-                                       authority=Authority.objects.get(code="330000"))
-
-
-def test_registry_pages(client, tibet_org, zhejiang_org, xizang_staff, zhejiang_staff, no_role_user):
-    response = assert_permission_matrix(client, "/registry/organizations/", own=xizang_staff, no_perm=no_role_user)
-    html = response.content.decode()
-    assert "西藏自治区测试协会" in html and "浙江省测试基金会" not in html
-    assert_permission_matrix(client, f"/registry/organizations/{tibet_org.pk}/", own=xizang_staff,
-                             no_perm=no_role_user, other=zhejiang_staff)
-    data = assert_permission_matrix(client, "/api/registry/organizations/", own=xizang_staff,
-                                    no_perm=no_role_user).json()
-    assert [o["name"] for o in data["results"]] == ["西藏自治区测试协会"]
-    assert_permission_matrix(client, f"/api/registry/organizations/{tibet_org.pk}/", own=xizang_staff,
-                             no_perm=no_role_user, other=zhejiang_staff)
-
-
-def test_ministry_sees_every_province(client, tibet_org, zhejiang_org, ministry_staff):
-    client.force_login(ministry_staff)
-    names = {o["name"] for o in client.get("/api/registry/organizations/").json()["results"]}
-    assert {"西藏自治区测试协会", "浙江省测试基金会"} <= names
-    filtered = client.get("/api/registry/organizations/", {"province": Authority.objects.get(code="330000").pk})
-    assert {o["name"] for o in filtered.json()["results"]} == {"浙江省测试基金会"}
-
-
-def test_credit_code_is_validated(tibet_org):
-    from django.core.exceptions import ValidationError
-
-    tibet_org.credit_code = tibet_org.credit_code[:-1] + ("0" if tibet_org.credit_code[-1] != "0" else "1")
-    with pytest.raises(ValidationError, match="统一社会信用代码无效"):
-        tibet_org.full_clean()
 
 
 def test_pairing_pages_ministry_edits_provinces_read(client, ministry_staff, zhejiang_staff, no_role_user):

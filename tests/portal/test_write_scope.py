@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from portal.models import Authority, Job, JobStatus
 from tests.factories import make_user
 from tests.permissions import assert_write_refused
-from tests.scope_world import WriteCheck, build_world
+from tests.scope_world import assert_check, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +54,7 @@ def world():
 
 @pytest.mark.parametrize("route", sorted(WRITE_CHECKS))
 def test_write_on_another_provinces_object_is_404_and_changes_nothing(route, client, world):
-    check = WRITE_CHECKS[route]
-    check.run(client, world) if isinstance(check, WriteCheck) else check(client, world)
+    assert_check(WRITE_CHECKS[route], client, world)
 
 
 def test_job_download_with_a_real_file_is_scoped(client):
