@@ -102,7 +102,9 @@ def test_scheduled_job_runs_as_the_ministry(celery_worker):
     from django.conf import settings
 
     from portal.celery import app
+    from tests.factories import ensure_reference
 
+    ensure_reference()  # a transactional test before this one may have flushed it
     entry = settings.CELERY_BEAT_SCHEDULE["nightly-reference-integrity"]
     assert entry["schedule"] == crontab(hour=2, minute=0)
     assert not Job.objects.exists()
