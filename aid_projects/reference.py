@@ -186,13 +186,16 @@ def load_pairings(path: Path = PAIRINGS_CSV) -> dict:
         "recipient_counties")}
     created = updated = unchanged = 0
     kept_edited: list[str] = []
+    # the first load fills an empty table (reference data); what a reload changes is audited
+    audit = bool(existing)
     for row in rows:
         pairing = existing.pop(row.key, None)
         if pairing is None:
             pairing = Pairing.objects.create(program=row.program, table_key=row.key, **row.values)
             pairing.recipient_counties.set(row.counties)
-            record_change(actor=None, action=AuditAction.CREATE, obj=pairing, after=snapshot(pairing),
-                          note="对口支援关系表载入")
+            if audit:
+                record_change(actor=None, action=AuditAction.CREATE, obj=pairing, after=snapshot(pairing),
+                              note="对口支援关系表重新载入：新增")
             created += 1
             continue
         changed = _differences(pairing, row)

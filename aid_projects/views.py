@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -213,7 +213,9 @@ class AidListDetailView(ScopedDetailView):
             table = ItemTable(items.order_by("seq", "id"))
             RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
             context["table"] = table
-            context["total_amount"] = items.aggregate(total=Sum("amount"))["total"] or 0
+            totals = items.aggregate(total=Sum("amount"), n=Count("id"))
+            context["total_amount"], context["item_count"] = totals["total"] or 0, totals["n"]
+            context["paired_view"] = not own and not user.is_ministry
         context["decision_form"] = DecisionForm()
         return context
 
