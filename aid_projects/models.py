@@ -109,20 +109,15 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
     return areas
 
 
-def paired_recipient_ids(user) -> list[int]:
-    """The recipient provinces the user's (aiding) province is paired with, by the current pairing."""
-    return list(paired_areas(getattr(user, "authority", None)))
-
-
-def paired_places_q(areas: dict[int, set[str]], path: str = "") -> models.Q:
-    """Rows (need items) of the paired recipients whose place lies in a paired prefecture."""
+def paired_places_q(areas: dict[int, set[str]]) -> models.Q:
+    """Need items (AidItem) of the paired recipients whose place lies in a paired prefecture."""
     q = models.Q(pk__in=[])
     for province_id, prefixes in areas.items():
-        in_province = models.Q(**{f"{path}aid_list__authority_id": province_id})
+        in_province = models.Q(aid_list__authority_id=province_id)
         if "" not in prefixes:
             places = models.Q(pk__in=[])
             for prefix in sorted(prefixes):
-                places |= models.Q(**{f"{path}place__code__startswith": prefix})
+                places |= models.Q(place__code__startswith=prefix)
             in_province &= places
         q |= in_province
     return q
