@@ -14,10 +14,16 @@ class PairingFilterSet(django_filters.FilterSet):
                                                           label="受援省份")
     aiding_province = AuthorityScopeFilter(field_name="aiding_authority", label="支援省份")
     confidence = django_filters.ChoiceFilter(choices=Confidence.choices, label="可信度")
+    period = django_filters.ChoiceFilter(choices=[("current", "现行"), ("ended", "已结束（历史）")], label="时段",
+                                         method="filter_period")
 
     class Meta:
         model = Pairing
-        fields = ["q", "program", "recipient_province", "aiding_province", "confidence"]
+        fields = ["q", "program", "recipient_province", "aiding_province", "confidence", "period"]
+
+    def filter_period(self, queryset, name, value):
+        current = queryset.current()
+        return current if value == "current" else queryset.exclude(pk__in=current.values("pk"))
 
     def search(self, queryset, name, value):
         return queryset.filter(

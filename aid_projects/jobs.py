@@ -18,7 +18,7 @@ previous good file.
 from __future__ import annotations
 
 from aid_projects.choices import ListKind, ListStatus
-from aid_projects.models import AidItem, AidList, Campaign, Liaison, Pairing
+from aid_projects.models import AidItem, AidList, Campaign, Liaison, paired_areas, paired_places_q
 from aid_projects.sheets import SPECS
 from aid_projects.writer import Styles, write_attachment, write_liaison_directory, write_lists_workbook
 from portal.jobs import JobFailed, JobRun, job_handler
@@ -162,8 +162,8 @@ def aid_paired_needs(run: JobRun) -> None:
         raise JobFailed("结对受援地的需求清单只供支援省份下载。")
     campaign = _campaign(run)
     province = authority.province or authority
-    recipient_ids = list(Pairing.objects.current().filter(aiding_authority__code__startswith=province.code[:2])
-                         .values_list("recipient_province_id", flat=True).distinct())
+    areas = paired_areas(province)  # the current pairing, by prefecture (福建: 昌都 since 2016-07, not 林芝)
+    recipient_ids = list(areas)
     if not recipient_ids:
         raise JobFailed(f"对口支援关系表中没有{province.name}结对的受援地，请联系民政部社会组织管理局。")
     lists = list(AidList.objects.filter(campaign=campaign, kind=ListKind.NEED, status=ListStatus.ACCEPTED,
@@ -171,13 +171,14 @@ def aid_paired_needs(run: JobRun) -> None:
                  .select_related("authority").order_by("authority__code"))
     missing = list(Authority.objects.filter(pk__in=recipient_ids).exclude(pk__in=[a.authority_id for a in lists])
                    .order_by("code").values_list("name", flat=True))
-    total = AidItem.objects.filter(aid_list__in=lists).count()
+    total = AidItem.objects.filter(aid_list__in=lists).filter(paired_places_q(areas)).count()
     run.set_total(total)
     written = write_lists_workbook(
         run.result_file(f"{campaign.name}{province.name}结对受援地项目需求清单.xlsx"),
         kind=ListKind.NEED, lists=lists, title=f"{campaign.name}　{province.name}结对受援地项目需求清单",
         missing=missing, missing_label="需求清单尚未接收", total_label="合计",
-        note="说明：只包括民政部社会组织管理局已接收的需求清单；资金单位为万元。", progress=run.progress,
+        note="说明：只包括民政部社会组织管理局已接收的需求清单中对口支援地市（师）的项目；资金单位为万元。",
+        progress=run.progress, items_q=paired_places_q(areas),
     )
     run.job.message = (f"结对受援地 {len(recipient_ids)} 个，已接收清单 {len(lists)} 份、{written} 个项目"
                        + (f"；需求清单尚未接收：{'、'.join(missing)}" if missing else "") + "。")

@@ -32,7 +32,9 @@ class Pairing(models.Model):
     """One line of the central pairing (对口支援关系): an aiding unit supports a recipient area.
 
     The table is incomplete and changes; ministry staff maintain it in the browser.  The raw text
-    of the source table is kept beside the resolved authorities.
+    of the source table is kept beside the resolved authorities.  A row loaded from the table has its
+    ``table_key`` (aid_projects/reference.py); a reload updates it unless ministry staff edited it in
+    the browser (``edited_by``/``edited_at``).  A pairing that ended keeps its row with ``valid_to``.
     """
 
     program = models.CharField(_("援助类别"), max_length=12, choices=AidProgram.choices)
@@ -57,6 +59,11 @@ class Pairing(models.Model):
     source_note = models.CharField(_("来源说明"), max_length=300, blank=True)
     valid_from = models.DateField(_("起始日期"), null=True, blank=True)
     valid_to = models.DateField(_("终止日期"), null=True, blank=True)
+    table_key = models.CharField(_("关系表行标识"), max_length=100, blank=True, editable=False,
+                                 help_text=_("从对口支援关系表载入的行；页面上新增的行为空"))
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("页面修改人"), null=True, blank=True,
+                                  editable=False, on_delete=models.SET_NULL, related_name="+")
+    edited_at = models.DateTimeField(_("页面修改时间"), null=True, blank=True, editable=False)
 
     objects = PairingQuerySet.as_manager()
     scope_field = None  # the pairing is public to every authority
@@ -71,28 +78,49 @@ class Pairing(models.Model):
                 | models.Q(valid_to__gte=models.F("valid_from")),
                 name="pairing_valid_range",
             ),
-            models.UniqueConstraint(
-                fields=["program", "aiding_unit_label", "recipient_province", "recipient_area_label",
-                        "recipient_counties_label"],
-                name="pairing_unique_source_line",
-            ),
+            # the identity a reload matches on (the labels may be corrected, the key stays)
+            models.UniqueConstraint(fields=["table_key"], condition=~models.Q(table_key=""),
+                                    name="pairing_unique_table_key"),
         ]
 
     def __str__(self):
         target = self.recipient_area.name if self.recipient_area else self.recipient_area_label
         return f"{self.aiding_authority.name} → {self.recipient_province.name}{target}（{self.program}）"
 
+    @property
+    def is_ended(self) -> bool:
+        from django.utils import timezone
 
-def paired_recipient_ids(user) -> list[int]:
-    """The recipient provinces the user's (aiding) province is paired with, by the current pairing."""
-    authority = getattr(user, "authority", None)
+        return self.valid_to is not None and self.valid_to < timezone.localdate()
+
+
+def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
+    """For an aiding province, by the current pairing: recipient province id → division-code prefixes of
+    the paired prefectures (and 兵团 divisions).  ``""`` stands for the whole province, where a pairing
+    names no prefecture the gazetteer knows (四川省内 → 甘孜州/阿坝州).  A pairing that ended (valid_to in
+    the past) counts no more: 福建 sees 昌都's needs since 2016-07-01, no longer 林芝's."""
     if authority is None or authority.is_ministry:
-        return []
-    prefix = authority.code[:2]
-    return list(
-        Pairing.objects.current().filter(aiding_authority__code__startswith=prefix)
-        .values_list("recipient_province_id", flat=True).distinct()
-    )
+        return {}
+    areas: dict[int, set[str]] = {}
+    for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
+            .select_related("recipient_area"):
+        prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
+        areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
+    return areas
+
+
+def paired_places_q(areas: dict[int, set[str]]) -> models.Q:
+    """Need items (AidItem) of the paired recipients whose place lies in a paired prefecture."""
+    q = models.Q(pk__in=[])
+    for province_id, prefixes in areas.items():
+        in_province = models.Q(aid_list__authority_id=province_id)
+        if "" not in prefixes:
+            places = models.Q(pk__in=[])
+            for prefix in sorted(prefixes):
+                places |= models.Q(place__code__startswith=prefix)
+            in_province &= places
+        q |= in_province
+    return q
 
 
 class Campaign(models.Model):
@@ -159,9 +187,16 @@ class Liaison(models.Model):
 
 
 class AidListQuerySet(RestrictedQuerySet):
-    """Own province's lists, plus — for an aiding province — the accepted need lists of its paired recipients."""
+    """Own province's lists, plus — for an aiding province — the accepted need lists of its paired recipients.
+
+    A need list is shared whole (its heading, status, dates); its rows only where they lie in a
+    prefecture the province is paired with (``by_place``), so a frozen version, which holds every row,
+    is not shared (``shared = False``).
+    """
 
     list_path = ""  # path from this model to AidList ("" for AidList itself)
+    shared = True
+    by_place = False
 
     def _path(self, field):
         return f"{self.list_path}{field}"
@@ -171,21 +206,24 @@ class AidListQuerySet(RestrictedQuerySet):
         opts = self.model._meta
         if action != "view" or not user or not user.is_authenticated or user.is_ministry:
             return own
-        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        if not self.shared or not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             return own
-        paired = paired_recipient_ids(user)
-        if not paired:
+        areas = paired_areas(user.authority)
+        if not areas:
             return own
         shared = self.filter(**{
             self._path("kind"): ListKind.NEED,
             self._path("status"): ListStatus.ACCEPTED,
-            self._path("authority__in"): paired,
+            self._path("authority__in"): list(areas),
         })
+        if self.by_place:
+            shared = shared.filter(paired_places_q(areas))
         return own | shared
 
 
 class AidItemQuerySet(AidListQuerySet):
     list_path = "aid_list__"
+    by_place = True
 
 
 class AidList(models.Model):
@@ -317,6 +355,7 @@ class AidItem(models.Model):
 
 class ListVersionQuerySet(AidListQuerySet):
     list_path = "aid_list__"
+    shared = False  # a version holds every row of the list, paired prefecture or not
 
 
 class ListVersion(models.Model):

@@ -12,7 +12,17 @@ from django.db.models import Max
 from django.utils import timezone
 
 from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
-from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Upload, paired_recipient_ids
+from aid_projects.models import (
+    AidItem,
+    AidList,
+    Campaign,
+    Liaison,
+    ListVersion,
+    Match,
+    Upload,
+    paired_areas,
+    paired_places_q,
+)
 from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
 from aid_projects.sheets import ITEM_FIELDS, SPECS
 from portal.audit import record_change, snapshot
@@ -324,8 +334,11 @@ def match_propose(*, need: AidItem, supply: AidItem, user, amount: Decimal | Non
         raise ApplicationError("只能用本省（区、市）供给清单中的项目提出对接")
     if need.aid_list.status != ListStatus.ACCEPTED:
         raise ApplicationError("该需求清单尚未被部里接收，暂不能对接")
-    if need.aid_list.authority_id not in paired_recipient_ids(user):
+    areas = paired_areas(user.authority)
+    if need.aid_list.authority_id not in areas:
         raise ApplicationError(f"{need.aid_list.authority.name}不在本省的对口支援范围内")
+    if not AidItem.objects.filter(pk=need.pk).filter(paired_places_q(areas)).exists():
+        raise ApplicationError(f"{need.place.full_name}不在本省对口支援的地市（师）范围内")
     if amount is not None and amount <= 0:
         raise ApplicationError("对接资金必须大于0")
     with transaction.atomic():

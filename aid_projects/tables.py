@@ -10,6 +10,23 @@ class PairingTable(tables.Table):
         "{% else %}{{ record.recipient_area_label }}{% endif %}",
         verbose_name="受援地", orderable=False,
     )
+    confidence = tables.TemplateColumn(
+        '<span class="badge {% if record.confidence == "low" %}text-bg-warning{% elif record.confidence == "high" %}'
+        'text-bg-success{% else %}text-bg-secondary{% endif %}">{{ record.get_confidence_display }}</span>',
+        verbose_name="可信度",
+    )
+    source_note = tables.TemplateColumn('<small class="text-body-secondary">{{ record.source_note }}</small>',
+                                        verbose_name="来源说明", orderable=False)
+    valid_to = tables.TemplateColumn(
+        '{% if record.valid_to %}{{ record.valid_to|date:"Y-m-d" }}{% else %}—{% endif %}'
+        '{% if record.is_ended %} <span class="badge text-bg-light">已结束</span>{% endif %}',
+        verbose_name="终止日期",
+    )
+    edited = tables.TemplateColumn(
+        '{% if record.edited_at %}<small>{{ record.edited_by.display_name|default:"—" }}<br>'
+        '{{ record.edited_at|date:"Y-m-d H:i" }}</small>{% else %}—{% endif %}',
+        verbose_name="页面修改", orderable=False,
+    )
     edit = tables.TemplateColumn(
         '{% if perms.aid_projects.change_pairing %}<a href="{% url \'aid_projects:pairing-update\' record.pk %}">'
         "修改</a>{% endif %}",
@@ -19,7 +36,7 @@ class PairingTable(tables.Table):
     class Meta:
         model = Pairing
         fields = ("program", "aiding_authority", "recipient", "recipient_counties_label", "level", "confidence",
-                  "valid_from", "valid_to", "edit")
+                  "source_note", "valid_from", "valid_to", "edited", "edit")
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
@@ -16,7 +16,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_tables2 import RequestConfig
 
 from aid_projects import services
-from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.choices import Confidence, ListKind, ListStatus, MatchStatus, UploadStatus
 from aid_projects.filtersets import (
     AidItemFilterSet,
     AidListFilterSet,
@@ -61,7 +61,8 @@ from portal.views.generic import (
     ScopedUpdateView,
 )
 
-PAIRING_QS = Pairing.objects.select_related("aiding_authority", "recipient_province", "recipient_area")
+PAIRING_QS = Pairing.objects.select_related("aiding_authority", "recipient_province", "recipient_area",
+                                            "edited_by")
 LIST_QS = AidList.objects.select_related("campaign", "authority", "submitted_by", "decided_by")
 ITEM_QS = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent__parent")
 MATCH_QS = Match.objects.select_related("need__aid_list__authority", "need__place", "supply__aid_list__authority",
@@ -76,15 +77,30 @@ class PairingListView(ScopedListView):
     table_class = PairingTable
     title = "对口支援关系"
     create_url_name = "aid_projects:pairing-create"
+    template_name = "aid_projects/pairing_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["low_count"] = Pairing.objects.restrict(self.request.user, "view").current().filter(
+            confidence=Confidence.LOW).count()
+        return context
 
 
-class PairingCreateView(ScopedCreateView):
+class PairingEditMixin:
+    """A row saved in the browser is the ministry's: a reload of the table reports it instead of overwriting it."""
+
+    def form_valid(self, form):
+        form.instance.edited_by, form.instance.edited_at = self.request.user, timezone.now()
+        return super().form_valid(form)
+
+
+class PairingCreateView(PairingEditMixin, ScopedCreateView):
     model = Pairing
     form_class = PairingForm
     success_url = reverse_lazy("aid_projects:pairing-list")
 
 
-class PairingUpdateView(ScopedUpdateView):
+class PairingUpdateView(PairingEditMixin, ScopedUpdateView):
     model = Pairing
     queryset = PAIRING_QS
     form_class = PairingForm
@@ -192,10 +208,14 @@ class AidListDetailView(ScopedDetailView):
             ).select_related("authority__parent__parent")
             context["scan_form"] = StampedScanForm()
         else:
-            table = ItemTable(aid_list.items.order_by("seq", "id"))
+            # an aiding province reads a paired recipient's rows in its paired prefectures only
+            items = AidItem.objects.restrict(user, "view").filter(aid_list=aid_list)
+            table = ItemTable(items.order_by("seq", "id"))
             RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
             context["table"] = table
-            context["total_amount"] = aid_list.items.aggregate(total=Sum("amount"))["total"] or 0
+            totals = items.aggregate(total=Sum("amount"), n=Count("id"))
+            context["total_amount"], context["item_count"] = totals["total"] or 0, totals["n"]
+            context["paired_view"] = not own and not user.is_ministry
         context["decision_form"] = DecisionForm()
         return context
 

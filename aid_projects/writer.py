@@ -395,11 +395,12 @@ NATIONAL_NOTE = "说明：汇总包括已报送（待审核）和已接收的清
 
 def write_lists_workbook(target, *, kind: str, lists: Sequence, title: str, missing: Sequence[str] = (),
                          missing_label: str = "尚未报送", total_label: str = "全国合计", note: str = NATIONAL_NOTE,
-                         progress: Progress = None) -> int:
+                         progress: Progress = None, items_q=None) -> int:
     """A summary sheet by province × 帮扶类别, then one sheet per list in the attachment's form.
 
     ``lists`` are AidList rows (with ``authority``) in province-code order.  The items are read in one
-    streaming query ordered by (province code, seq) and written as they come.  Returns the row count.
+    streaming query ordered by (province code, seq) and written as they come; ``items_q`` (a ``Q``)
+    keeps only some of them (an aiding province's paired prefectures).  Returns the row count.
     """
     from django.db.models import Count, Sum
 
@@ -408,9 +409,12 @@ def write_lists_workbook(target, *, kind: str, lists: Sequence, title: str, miss
     spec = _spec(kind)
     lists = list(lists)
     list_ids = [aid_list.pk for aid_list in lists]
+    selected = AidItem.objects.filter(aid_list_id__in=list_ids)
+    if items_q is not None:
+        selected = selected.filter(items_q)
     totals: dict[int, dict[str, tuple[int, Decimal]]] = defaultdict(dict)
     for list_id, category, n, amount in (
-        AidItem.objects.filter(aid_list_id__in=list_ids).order_by().values_list("aid_list_id", "category")
+        selected.order_by().values_list("aid_list_id", "category")
         .annotate(n=Count("id"), amount=Sum("amount"))
     ):
         totals[list_id][category] = (n, amount or Decimal("0"))
@@ -445,8 +449,7 @@ def write_lists_workbook(target, *, kind: str, lists: Sequence, title: str, miss
 
     fields = [c.field for c in spec.data_columns]
     items = (
-        AidItem.objects.filter(aid_list_id__in=list_ids)
-        .order_by("aid_list__authority__code", "seq", "id")
+        selected.order_by("aid_list__authority__code", "seq", "id")
         .values_list("aid_list_id", *fields)
         .iterator(chunk_size=2000)
     )

@@ -1,25 +1,24 @@
-"""Reference data: the registration authorities (from GB/T 2260 division data) and the pairing table.
+"""Reference data: the registration authorities (from GB/T 2260 division data), then each app's own.
 
-Idempotent: rows are matched on their natural keys (division code; the pairing's source line), so
-running it again updates names and adds what is new without duplicating anything.  Pairing rows a
-ministry user edited in the browser keep their edits: only rows still missing are created.
+Idempotent: authorities are matched on their division code, so running it again updates names and
+adds what is new without duplicating anything.  An app with a ``reference.py`` module holding
+``load_reference() -> dict`` loads its own reference data after the authorities (aid_projects: the
+central pairing table, see aid_projects/reference.py); its result is merged into ours.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
-import re
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 
+from portal.app_modules import app_modules
 from portal.models import BINGTUAN_CODE, MINISTRY_CODE, Authority, AuthorityLevel
 
 DATA_DIR = Path(settings.BASE_DIR) / "portal" / "data" / "divisions"
-PAIRINGS_CSV = Path(settings.BASE_DIR) / "aid_projects" / "data" / "pairings.csv"
 
 # Sent after the reference data is (re)loaded: apps drop what they cached of it (place-name indexes).
 reference_loaded = Signal()
@@ -85,92 +84,12 @@ def load_authorities() -> dict[str, int]:
     return {"created": created, "updated": updated, "total": len(existing)}
 
 
-def _clean(label: str) -> str:
-    return re.sub(r"[（(].*?[)）]", "", label).strip()
-
-
-def _division_ordinal(name: str) -> str | None:
-    m = re.match(r"^第[一二三四五六七八九十]+师", name)
-    return m.group(0) if m else None
-
-
-def resolve_area(province: Authority, label: str) -> Authority | None:
-    """A prefecture (or 兵团 division) of ``province`` named by ``label`` ('第十四师(昆玉市)', '拉萨市')."""
-    if not label:
-        return None
-    m = re.match(r"^(第[一二三四五六七八九十]+师)", label)
-    candidates = Authority.objects.filter(level=AuthorityLevel.PREFECTURE, parent=province)
-    if m:
-        # 第一师 must not match 第十一师: compare the whole ordinal
-        found = [a for a in candidates if _division_ordinal(a.name) == m.group(1)]
-        return found[0] if len(found) == 1 else None
-    name = _clean(label)
-    found = [a for a in candidates if a.name == name]
-    return found[0] if len(found) == 1 else None
-
-
-def resolve_counties(area: Authority | None, label: str) -> list[Authority]:
-    if area is None or not label:
-        return []
-    names = [n.strip() for n in re.split(r"[;；、,，]", label) if n.strip()]
-    counties = {c.name: c for c in Authority.objects.filter(level=AuthorityLevel.COUNTY, parent=area)}
-    return [counties[n] for n in names if n in counties]
-
-
-def resolve_aiding(label: str) -> Authority | None:
-    name = _clean(label)
-    name = re.sub(r"内$", "", name)  # 四川省内(成都市等): intra-provincial aid
-    found = Authority.objects.filter(name=name, level__in=[AuthorityLevel.PROVINCE, AuthorityLevel.PREFECTURE])
-    provinces = [a for a in found if a.level == AuthorityLevel.PROVINCE]
-    if provinces:
-        return provinces[0]
-    # a city such as 深圳市 (name is unique among prefectures in that case)
-    return found[0] if len(found) == 1 else None
-
-
-@transaction.atomic
-def load_pairings() -> dict[str, int]:
-    from aid_projects.models import Pairing
-
-    created = skipped = 0
-    unresolved = []
-    provinces = {a.name: a for a in Authority.objects.provinces()}
-    with open(PAIRINGS_CSV, encoding="utf-8") as fh:
-        for line in csv.DictReader(fh):
-            recipient = provinces.get(line["recipient_province"])
-            aiding = resolve_aiding(line["aiding_unit"])
-            if recipient is None or aiding is None:
-                unresolved.append(line["aiding_unit"] + "→" + line["recipient_province"])
-                continue
-            key = dict(
-                program=line["program"],
-                aiding_unit_label=line["aiding_unit"],
-                recipient_province=recipient,
-                recipient_area_label=line["recipient_prefecture"],
-                recipient_counties_label=line["recipient_counties_or_divisions"],
-            )
-            if Pairing.objects.filter(**key).exists():
-                skipped += 1
-                continue
-            area = resolve_area(recipient, line["recipient_prefecture"])
-            pairing = Pairing.objects.create(
-                **key,
-                aiding_authority=aiding,
-                recipient_area=area,
-                level=line["level"],
-                confidence=line["confidence"],
-                source_note=line["source_note"][:300],
-                valid_from=datetime.date(2010, 1, 1) if line["program"] == "援疆" else None,
-            )
-            pairing.recipient_counties.set(resolve_counties(area, line["recipient_counties_or_divisions"]))
-            created += 1
-    return {"created": created, "existing": skipped, "unresolved": len(unresolved)}
-
-
 def load_reference() -> dict[str, dict]:
     from portal.roles import sync_roles
 
-    result = {"authorities": load_authorities(), "pairings": load_pairings()}
+    result = {"authorities": load_authorities()}
+    for module in app_modules("reference"):
+        result.update(module.load_reference())
     sync_roles()
     reference_loaded.send(sender=load_reference)
     return result

@@ -28,7 +28,8 @@ class PairingSerializer(serializers.ModelSerializer):
         fields = ["id", "program", "aiding_authority", "aiding_authority_name", "aiding_unit_label",
                   "recipient_province", "recipient_province_name", "recipient_area", "recipient_area_name",
                   "recipient_area_label", "recipient_counties", "recipient_counties_label", "level", "confidence",
-                  "source_note", "valid_from", "valid_to"]
+                  "source_note", "valid_from", "valid_to", "table_key", "edited_by", "edited_at"]
+        read_only_fields = ["table_key", "edited_by", "edited_at"]
 
 
 class CampaignSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -54,6 +55,15 @@ class PairingViewSet(ScopedModelViewSet):
         .prefetch_related("recipient_counties")
     serializer_class = PairingSerializer
     filterset_class = PairingFilterSet
+
+    # a row written through the API is the ministry's, as in the browser: a reload of the table leaves it alone
+    def perform_create(self, serializer):
+        serializer.validated_data.update(edited_by=self.request.user, edited_at=timezone.now())
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        serializer.validated_data.update(edited_by=self.request.user, edited_at=timezone.now())
+        super().perform_update(serializer)
 
 
 class CampaignViewSet(ScopedModelViewSet):

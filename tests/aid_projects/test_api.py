@@ -36,9 +36,12 @@ def test_read_endpoints_matrix(client, world, xizang_staff, zhejiang_staff, hebe
     for url in ["campaigns/", "lists/", "items/", "liaisons/", "submissions/", "matches/", "uploads/",
                 "pairings/", f"campaigns/{w['campaign'].pk}/"]:
         assert_permission_matrix(client, f"{API}/{url}", own=xizang_staff, no_perm=no_role_user)
-    for url in [f"lists/{w['need_list'].pk}/", f"items/{w['need'].pk}/", f"submissions/{w['version'].pk}/"]:
+    for url in [f"lists/{w['need_list'].pk}/", f"items/{w['need'].pk}/"]:
         assert_permission_matrix(client, f"{API}/{url}", own=xizang_staff, no_perm=no_role_user, other=henan)
-        assert_permission_matrix(client, f"{API}/{url}", own=zhejiang_staff)  # paired, accepted: readable
+        assert_permission_matrix(client, f"{API}/{url}", own=zhejiang_staff)  # paired (那曲), accepted: readable
+    # a frozen submission holds every prefecture's rows, not only the paired ones: the recipient's own
+    assert_permission_matrix(client, f"{API}/submissions/{w['version'].pk}/", own=xizang_staff,
+                             no_perm=no_role_user, other=zhejiang_staff)
     assert_permission_matrix(client, f"{API}/liaisons/{w['liaison'].pk}/", own=xizang_staff, no_perm=no_role_user,
                              other=zhejiang_staff)
     assert_permission_matrix(client, f"{API}/matches/{w['match'].pk}/", own=zhejiang_staff, no_perm=no_role_user,

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from aid_projects import jobs
 from aid_projects.choices import ListKind, ListStatus
+from aid_projects.models import AidList
 from aid_projects.sheets import CATEGORIES, LIAISON_SPEC, NEED_SPEC, SUPPLY_SPEC
 from aid_projects.writer import FIRST_DATA_ROW, HEADER_ROW, liaison_directory_headers, summary_headers
 from portal.jobs import job_start, latest_result
@@ -199,16 +200,21 @@ def test_national_liaison_table(celery_worker, ministry_staff):
 # --- an aiding province's paired recipients --------------------------------------------------------
 def test_paired_needs_for_an_aiding_province(celery_worker, zhejiang_staff):
     campaign = make_campaign()
-    for code, status, place in [("540000", ListStatus.ACCEPTED, "540102"), ("650000", ListStatus.SUBMITTED, "652901"),
+    for code, status, place in [("540000", ListStatus.ACCEPTED, "540602"), ("650000", ListStatus.SUBMITTED, "652901"),
                                 ("630000", ListStatus.ACCEPTED, "632821"), ("530000", ListStatus.ACCEPTED, "533401")]:
         need = make_list(campaign, code, ListKind.NEED, status)
         make_item(need, name=f"{code}的需求", place_code=place, seq=1)
+    make_item(AidList.objects.get(campaign=campaign, authority__code="540000"), name="拉萨的需求",
+              place_code="540102", seq=2)  # 拉萨 is 北京's and 江苏's, not 浙江's
     job = run(jobs.PAIRED_NEEDS, zhejiang_staff, campaign_id=campaign.pk)
     wb = succeeded(job)
-    # 浙江 is paired with 西藏, 新疆, 兵团, 青海, 四川; 云南 is not its recipient; 新疆's list is not accepted yet
+    # 浙江 is paired with 西藏那曲, 新疆阿克苏, 兵团一师, 青海海西, 四川甘孜/阿坝; 云南 is not its recipient;
+    # 新疆's list is not accepted yet
     assert wb.sheetnames == ["汇总", "西藏自治区", "青海省"]
     assert wb["汇总"]["A1"].value == "2025年度援藏援疆项目对接　浙江省结对受援地项目需求清单"
-    assert rows(wb["西藏自治区"], FIRST_DATA_ROW)[0][1] == "540000的需求"
+    tibet = rows(wb["西藏自治区"], FIRST_DATA_ROW)
+    assert tibet[0][1] == "540000的需求" and "拉萨的需求" not in {cell for row in tibet for cell in row}
+    assert "已接收清单 2 份、2 个项目" in job.message
     assert header(wb["青海省"]) == NEED_SPEC.headers
     summary = rows(wb["汇总"], 3)
     assert summary[2][1] == "合计"

@@ -58,9 +58,16 @@ def test_read_pages_matrix(client, world, xizang_staff, zhejiang_staff, hebei_st
 def test_paired_aiding_province_sees_accepted_needs_only(client, world, zhejiang_staff, hebei_staff, db):
     w = world
     url = f"/aid/needs/{w['need'].pk}/"
-    assert_permission_matrix(client, url, own=zhejiang_staff)  # 浙江 ↔ 西藏 in the pairing
+    assert_permission_matrix(client, url, own=zhejiang_staff)  # 浙江 ↔ 西藏那曲 in the pairing
     henan = make_user("ha_staff", "410000", "省级工作人员")  # 河南 is not paired with 西藏
-    assert_permission_matrix(client, url, own=hebei_staff, other=henan)
+    # 河北 is paired with 西藏's 阿里, not 那曲: it reads 阿里's rows of the list only
+    assert_permission_matrix(client, url, own=zhejiang_staff, other=hebei_staff)
+    ngari_need = make_item(w["need"].aid_list, name="噶尔县冷链", place_code="542523")
+    assert_permission_matrix(client, f"/aid/needs/{ngari_need.pk}/", own=hebei_staff, other=henan)
+    client.force_login(hebei_staff)
+    list_page = client.get(f"/aid/lists/{w['need'].aid_list.pk}/").content.decode()
+    assert "噶尔县冷链" in list_page and "色尼区学校供暖" not in list_page
+    assert "共 1 个项目，拟投入资金合计 50.00 万元。（本省对口支援地市〔师〕的项目）" in list_page
     # a draft need list is not shared with anyone outside its province
     qinghai = make_list(w["campaign"], "630000", ListKind.NEED)
     draft_need = make_item(qinghai, place_code="632822")
@@ -75,9 +82,10 @@ def test_paired_aiding_province_sees_accepted_needs_only(client, world, zhejiang
 
 def test_version_download_is_scoped_and_audited(client, world, xizang_staff, hebei_staff, no_role_user):
     url = f"/aid/versions/{world['version'].pk}/download/"
-    # 河北 is paired with 西藏 and the list is accepted: it may read the need list's versions too
+    # a version holds every prefecture's rows: not shared with a paired province (河北 ↔ 阿里), let alone 河南
     henan = make_user("ha_staff", "410000", "省级工作人员")
-    response = assert_permission_matrix(client, url, own=xizang_staff, no_perm=no_role_user, other=henan)
+    assert_permission_matrix(client, url, own=xizang_staff, no_perm=no_role_user, other=henan)
+    response = assert_permission_matrix(client, url, own=xizang_staff, other=hebei_staff)
     assert response["Content-Disposition"].startswith("attachment")
     assert AuditEntry.objects.filter(action=AuditAction.DOWNLOAD, note__contains="附件2第1版").exists()
 
