@@ -4,8 +4,8 @@ The list-scope checks (``tests/*/test_list_scope.py``) read every list route as 
 province and as the ministry, and compare what is shown with what that user may see.  The
 markers are names no other row contains, so a page that leaks a row shows a marker it must not.
 
-Provinces: 河北 (130000) and 浙江 (330000) aid; 西藏 (540000) and 四川 (510000) receive. 浙江 is
-paired with 四川 (甘孜/阿坝), 河北 is not; both are paired with 西藏.
+Provinces: 河北 (130000) and 浙江 (330000) aid; 西藏 (540000) and 四川 (510000) receive. Pairing is by
+prefecture: 河北 aids 阿里, 浙江 aids 那曲 and 甘孜 (四川); 拉萨 is aided by neither.
 """
 
 from __future__ import annotations
@@ -69,8 +69,11 @@ def build_aid(world: World) -> None:
         "zj": make_list(campaign, "330000", ListKind.SUPPLY, ListStatus.SUBMITTED),
         "hb": make_list(campaign, "130000", ListKind.SUPPLY, ListStatus.DRAFT),
     }
+    # pairing is by prefecture: 河北 aids 阿里, 浙江 aids 那曲 (and 甘孜 in 四川); 拉萨 is neither's
     items = {
-        "xz": make_item(lists["xz"], name="藏需甲牧区小学", place_code="540102"),
+        "xz": make_item(lists["xz"], name="藏需甲阿里小学", place_code="542521"),
+        "xz_nq": make_item(lists["xz"], name="藏需戊那曲水厂", place_code="540602"),
+        "xz_ls": make_item(lists["xz"], name="藏需己拉萨养老院", place_code="540102"),
         "sc": make_item(lists["sc"], name="川需乙康定卫生院", place_code="513301"),
         "zj": make_item(lists["zj"], name="浙供甲助学基金", place_code="330000"),
         "hb": make_item(lists["hb"], name="冀供乙医疗队", place_code="130000"),
@@ -89,7 +92,7 @@ def build_aid(world: World) -> None:
                                                    file=f"aid/versions/{key}.xlsx",
                                                    submitted_at=datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC))
     matches = {
-        "zj": Match.objects.create(need=items["xz"], supply=items["zj"], amount=Decimal("30"),
+        "zj": Match.objects.create(need=items["xz_nq"], supply=items["zj"], amount=Decimal("30"),
                                    proposed_by=world.users["zj"]),
         "hb": Match.objects.create(need=items["xz"], supply=items["hb"], amount=Decimal("40"),
                                    proposed_by=world.users["hb"]),
@@ -153,13 +156,17 @@ TEXT_MARKERS = {
 
 # who sees whose rows (owner keys), by kind; the ministry sees every row of the kind
 OWN = {"hb": ["hb"], "zj": ["zj"]}
+# a need list is shared whole with its paired aiding provinces, its rows only in their paired prefectures;
+# a frozen version (every row) stays with the recipient
 PAIRED_LISTS = {"hb": ["hb", "xz"], "zj": ["zj", "xz", "sc"], "xz": ["xz", "xz_draft"], "sc": ["sc"]}
+PAIRED_ITEMS = {"hb": ["hb", "xz"], "zj": ["zj", "xz_nq", "sc"], "xz": ["xz", "xz_nq", "xz_ls", "xz_draft"],
+                "sc": ["sc"]}
 VISIBLE = {
     "province": OWN, "lead": OWN, "case": OWN, "checkbatch": OWN, "listbatch": OWN, "listentry": OWN, "job": OWN,
     "organization": OWN,
     "aidlist": PAIRED_LISTS,
-    "aiditem": PAIRED_LISTS,
-    "listversion": {"hb": ["hb", "xz"], "zj": ["zj", "xz"], "xz": ["xz"], "sc": []},
+    "aiditem": PAIRED_ITEMS,
+    "listversion": {"hb": ["hb"], "zj": ["zj"], "xz": ["xz"], "sc": []},
     "liaison": {"hb": ["hb"], "zj": ["zj"], "xz": ["xz"], "sc": []},
     "upload": {"hb": ["hb"], "zj": ["zj"], "xz": ["xz"], "sc": []},
     "match": {"hb": ["hb"], "zj": ["zj"], "xz": ["zj", "hb"], "sc": []},

@@ -6,21 +6,22 @@ One line per list route; ``tests/portal/test_url_walk.py`` fails when a list rou
 
 import pytest
 
-from tests.scope_world import PAIRED_LISTS, ListCheck, assert_check, build_world
+from tests.scope_world import PAIRED_ITEMS, ListCheck, assert_check, build_world
 
 pytestmark = pytest.mark.django_db
 
-NEEDS = ("xz", "sc", "xz_draft")
-NEED_VISIBLE = {viewer: [o for o in owners if o in NEEDS] for viewer, owners in PAIRED_LISTS.items()}
+NEEDS = ("xz", "xz_nq", "xz_ls", "sc", "xz_draft")
+NEED_VISIBLE = {viewer: [o for o in owners if o in NEEDS] for viewer, owners in PAIRED_ITEMS.items()}
 
 LIST_CHECKS = {
     "aid_projects:list-list": ListCheck("/aid/lists/", "aidlist"),
     "aid_projects:need-list": ListCheck("/aid/needs/", "aiditem", visible=NEED_VISIBLE, only=NEEDS),
     "aid_projects:liaison-list": ListCheck("/aid/liaisons/", "liaison"),
     "aid_projects:match-list": ListCheck("/aid/matches/", "match"),
-    # a list's page shows its items: an aiding province reads a paired recipient's accepted list
+    # a list's page shows its items: an aiding province reads the rows of its paired prefectures only
     "aid_projects:list-detail": ListCheck(lambda w: f"/aid/lists/{w.obj('aidlist', 'xz').pk}/", "aiditem",
-                                          visible={"hb": ["xz"], "zj": ["xz"], "xz": ["xz"]}, ministry_sees=("xz",)),
+                                          visible={"hb": ["xz"], "zj": ["xz_nq"], "xz": ["xz", "xz_nq", "xz_ls"]},
+                                          ministry_sees=("xz", "xz_nq", "xz_ls")),
     "api-aidlist-list": ListCheck("/api/aid/lists/", "aidlist", marker="id"),
     "api-aiditem-list": ListCheck("/api/aid/items/", "aiditem", marker="id"),
     "api-liaison-list": ListCheck("/api/aid/liaisons/", "liaison", marker="id"),
