@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
@@ -157,6 +158,27 @@ class Role(models.TextChoices):
 # 三权分立: an account holds at most one of these.
 ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
+# Scope follows the authority, so a role is only valid at the level it is meant for.
+MINISTRY_ONLY_ROLES = (Role.MINISTRY_STAFF,)
+LOCAL_ONLY_ROLES = (Role.PROVINCE_STAFF, Role.LIAISON)
+
+
+def role_authority_error(roles, authority) -> str | None:
+    """Why ``roles`` may not be held at ``authority`` (None when they may).
+
+    部级工作人员 read every province, so the role exists only at the ministry; 省级工作人员 and
+    联络员 belong to a province (or a prefecture/county below it), never to the ministry.  Checked
+    on every save of an account and every change of its roles, whichever form or command does it.
+    """
+    if authority is None:
+        return None
+    for role in roles:
+        if role in MINISTRY_ONLY_ROLES and not authority.is_ministry:
+            return f"{role}角色只能分配给民政部的账号。"
+        if role in LOCAL_ONLY_ROLES and authority.is_ministry:
+            return f"{role}角色只能分配给省级及以下机关的账号，不能分配给民政部的账号。"
+    return None
+
 
 class UserManager(DjangoUserManager.from_queryset(RestrictedQuerySet)):
     def get_queryset(self):
@@ -183,6 +205,7 @@ class User(AbstractUser):
         permissions = [
             ("assign_roles", _("分配角色")),
             ("unlock_user", _("解除登录锁定")),
+            ("move_user", _("调整所属机关")),
         ]
 
     def __str__(self):
@@ -200,6 +223,20 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return role in self.role_names
+
+    @property
+    def is_administrator(self) -> bool:
+        """Holds one of the three administrator roles (三权分立)."""
+        return any(role in ADMIN_ROLES for role in self.role_names)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and (update_fields is None or "authority" in update_fields):
+            roles = self.groups.values_list("name", flat=True)
+            error = role_authority_error(roles, self.authority)
+            if error:
+                raise ValidationError({"authority": error})
+        super().save(*args, **kwargs)
 
     @property
     def is_ministry(self) -> bool:
@@ -222,6 +259,10 @@ class AuditAction(models.TextChoices):
     TRANSITION = "transition", _("流程操作")
     VIEW_SENSITIVE = "view_sensitive", _("查看敏感信息")
     PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    DEACTIVATE = "deactivate", _("停用账号")
+    ACTIVATE = "activate", _("启用账号")
+    MOVE_AUTHORITY = "move_authority", _("调整所属机关")
     UNLOCK = "unlock", _("解除锁定")
 
 
@@ -287,6 +328,17 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+class JobQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """The requester's scope (the job's authority), and only kinds whose data the user may read."""
+        from portal.jobs import readable_kinds
+
+        scoped = super().restrict(user, action)
+        if not user or not user.is_authenticated:
+            return scoped
+        return scoped.filter(kind__in=readable_kinds(user))
+
+
 def job_result_path(job, filename):
     return f"jobs/{job.created:%Y/%m}/{job.pk}/{filename}"
 
@@ -316,7 +368,7 @@ class Job(models.Model):
     started = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = JobQuerySet.as_manager()
     scope_field = "authority"
 
     class Meta:

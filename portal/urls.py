@@ -19,6 +19,7 @@ urlpatterns = [
     path("users/new/", pages.UserCreateView.as_view(), name="user-create"),
     path("users/<int:pk>/", pages.UserUpdateView.as_view(), name="user-update"),
     path("users/<int:pk>/roles/", pages.UserRolesView.as_view(), name="user-roles"),
+    path("users/<int:pk>/authority/", pages.UserAuthorityView.as_view(), name="user-authority"),
     path("users/<int:pk>/unlock/", pages.UserUnlockView.as_view(), name="user-unlock"),
     path("users/locked/", pages.locked_users, name="user-locked"),
     path("captcha/", include("captcha.urls")),

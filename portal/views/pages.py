@@ -16,10 +16,11 @@ from django.views.generic import TemplateView
 
 from portal.audit import record_change, record_download, snapshot
 from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
-from portal.forms import LoginForm, RoleAssignmentForm, UserForm
+from portal.forms import LoginForm, RoleAssignmentForm, UserAuthorityForm, UserForm
 from portal.home import panels_for
 from portal.jobs import REGISTRY, job_start
 from portal.models import AuditAction, AuditEntry, Job, User
+from portal.scoping import object_in_scope
 from portal.tables import AuditEntryTable, JobTable, UserTable
 from portal.views.generic import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedMixin, ScopedUpdateView
 
@@ -132,9 +133,47 @@ class UserCreateView(UserFormMixin, ScopedCreateView):
     success_message = "账号已创建，请将初始密码告知本人，首次登录后须修改。"
 
 
+def ensure_business_account(actor, account) -> None:
+    """三权分立: the system administrator manages business accounts only.
+
+    Setting the password of, deactivating or renaming an administrator (系统/安全/审计管理员, the
+    actor's own account included) would let one administrator take over another's duties.
+    """
+    if account.pk == actor.pk:
+        raise PermissionDenied("不能在此修改自己的账号；修改自己的密码请用「修改密码」。")
+    if account.is_administrator:
+        raise PermissionDenied(
+            "三权分立：系统管理员只管理业务账号，不能重置管理员账号的密码，也不能停用或修改管理员账号。")
+
+
 class UserUpdateView(UserFormMixin, ScopedUpdateView):
     model = User
     template_name = "portal/user_form.html"
+
+    def get_object(self, queryset=None):
+        account = super().get_object(queryset)
+        ensure_business_account(self.request.user, account)
+        return account
+
+    def form_valid(self, form):
+        before = self._before
+        password_reset = bool(form.cleaned_data.get("password1"))
+        with transaction.atomic():
+            self.object = form.save()
+            self.check_scope_after_write(self.object)
+            after = snapshot(self.object)
+            record_change(actor=self.request.user, action=AuditAction.UPDATE, obj=self.object, before=before,
+                          after=after, note="重置了密码" if password_reset else "")
+            if password_reset:  # the password itself is never written to the log
+                record_change(actor=self.request.user, action=AuditAction.PASSWORD_RESET, obj=self.object,
+                              note="管理员重置了该账号的密码，用户下次登录须修改密码。")
+            if before["is_active"] != after["is_active"]:
+                record_change(actor=self.request.user,
+                              action=AuditAction.ACTIVATE if after["is_active"] else AuditAction.DEACTIVATE,
+                              obj=self.object, before={"is_active": before["is_active"]},
+                              after={"is_active": after["is_active"]})
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -171,6 +210,44 @@ class UserRolesView(ScopedMixin, View):
             record_change(actor=request.user, action=AuditAction.UPDATE, obj=account, before=before,
                           after={"roles": sorted(form.cleaned_data["roles"])}, note="分配角色")
         messages.success(request, "角色已更新。")
+        return HttpResponseRedirect(reverse("user-list"))
+
+
+class UserAuthorityView(ScopedMixin, View):
+    """安全管理员 moves an account to another authority: its scope follows, so this is audited."""
+
+    model = User
+    permission_required = "portal.move_user"
+    template_name = "portal/user_authority.html"
+
+    def get_account(self, pk):
+        account = get_object_or_404(User.objects.restrict(self.request.user, "view"), pk=pk)
+        if account == self.request.user:
+            raise PermissionDenied("不能调整自己的所属机关。")
+        return account
+
+    def get(self, request, pk):
+        account = self.get_account(pk)
+        form = UserAuthorityForm(account=account, user=request.user)
+        return render(request, self.template_name, {"form": form, "account": account})
+
+    def post(self, request, pk):
+        account = self.get_account(pk)
+        form = UserAuthorityForm(request.POST, account=account, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "account": account})
+        old = account.authority
+        with transaction.atomic():
+            account.authority = form.cleaned_data["authority"]
+            account.save(update_fields=["authority"])
+            if not object_in_scope(account, request.user):
+                raise PermissionDenied("调整后的账号不在您的管辖范围内。")
+            record_change(actor=request.user, action=AuditAction.MOVE_AUTHORITY, obj=account,
+                          before={"authority": old.code if old else None,
+                                  "authority_name": old.full_name if old else ""},
+                          after={"authority": account.authority.code,
+                                 "authority_name": account.authority.full_name})
+        messages.success(request, f"已将 {account.username} 调整到 {account.authority.full_name}。")
         return HttpResponseRedirect(reverse("user-list"))
 
 
