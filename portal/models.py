@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.crypto import salted_hmac
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,6 +198,10 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Part of the session hash: changing it ends every session of the account (deactivation, a new
+    # authority, new roles), whatever the session backend.
+    session_stamp = models.CharField(_("会话标记"), max_length=32, blank=True, editable=False)
 
     objects = UserManager()
     scope_field = "authority"  # a provincial system administrator manages his own province's accounts
@@ -206,6 +214,7 @@ class User(AbstractUser):
             ("assign_roles", _("分配角色")),
             ("unlock_user", _("解除登录锁定")),
             ("move_user", _("调整所属机关")),
+            ("reset_second_factor", _("重置动态口令")),
         ]
 
     def __str__(self):
@@ -229,14 +238,60 @@ class User(AbstractUser):
         """Holds one of the three administrator roles (三权分立)."""
         return any(role in ADMIN_ROLES for role in self.role_names)
 
+    # --- passwords (等保 2.0 身份鉴别: 定期更换；不得重复使用近 5 次密码) -------------------------------
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self._new_password_hash = self.password
+
+    @property
+    def password_expired(self) -> bool:
+        changed = self.password_changed_at or self.date_joined
+        return timezone.now() - changed > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Ministry accounts (they read every province) and the administrators log in with TOTP too."""
+        return self.is_ministry or self.is_administrator
+
+    @property
+    def needs_password_change(self) -> bool:
+        return self.must_change_password or self.password_expired
+
+    # --- sessions -------------------------------------------------------------------------------------
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password; ours covers the session stamp too (see end_sessions).
+        return salted_hmac("portal.User.get_session_auth_hash", f"{self.password}:{self.session_stamp}",
+                           secret=secret, algorithm="sha256").hexdigest()
+
+    def end_sessions(self) -> None:
+        """Every open session of this account ends at its next request."""
+        self.session_stamp = uuid.uuid4().hex
+        if self.pk is not None:
+            User.objects.filter(pk=self.pk).update(session_stamp=self.session_stamp)
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if self.pk is not None and (update_fields is None or "authority" in update_fields):
-            roles = self.groups.values_list("name", flat=True)
-            error = role_authority_error(roles, self.authority)
-            if error:
-                raise ValidationError({"authority": error})
+
+        def touches(*names):
+            return update_fields is None or any(name in update_fields for name in names)
+
+        if self.pk is not None and touches("authority", "is_active"):
+            if touches("authority"):
+                error = role_authority_error(self.groups.values_list("name", flat=True), self.authority)
+                if error:
+                    raise ValidationError({"authority": error})
+            old = User.objects.filter(pk=self.pk).values("authority_id", "is_active").first()
+            if old and (old["authority_id"], old["is_active"]) != (self.authority_id, self.is_active):
+                # a deactivated or moved account is logged out everywhere
+                self.session_stamp = uuid.uuid4().hex
+                if update_fields is not None:
+                    kwargs["update_fields"] = [*update_fields, "session_stamp"]
         super().save(*args, **kwargs)
+        new_hash = getattr(self, "_new_password_hash", None)
+        if new_hash and touches("password_changed_at"):
+            PasswordHistory.remember(self, new_hash)
+            self._new_password_hash = None
 
     @property
     def is_ministry(self) -> bool:
@@ -245,6 +300,27 @@ class User(AbstractUser):
     @property
     def province(self) -> Authority | None:
         return self.authority.province if self.authority else None
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's last passwords, so that none of them is chosen again."""
+
+    KEEP = 5
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码散列"), max_length=128)
+    created = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created", "-id"]
+
+    @classmethod
+    def remember(cls, user, password_hash: str) -> None:
+        cls.objects.create(user=user, password=password_hash)
+        stale = cls.objects.filter(user=user).order_by("-created", "-id").values_list("pk", flat=True)[cls.KEEP:]
+        cls.objects.filter(pk__in=list(stale)).delete()
 
 
 class AuditAction(models.TextChoices):
@@ -263,6 +339,9 @@ class AuditAction(models.TextChoices):
     DEACTIVATE = "deactivate", _("停用账号")
     ACTIVATE = "activate", _("启用账号")
     MOVE_AUTHORITY = "move_authority", _("调整所属机关")
+    OTP_ENROL = "otp_enrol", _("绑定动态口令")
+    OTP_RESET = "otp_reset", _("重置动态口令")
+    LOCKED = "locked", _("账号已锁定")
     UNLOCK = "unlock", _("解除锁定")
 
 

@@ -26,6 +26,7 @@ ROLE_PERMISSIONS = {
     ],
     Role.SECURITY_ADMIN: [
         "portal.view_user", "portal.assign_roles", "portal.unlock_user", "portal.move_user",
+        "portal.reset_second_factor",
         "portal.view_authority",
     ],
     Role.AUDIT_ADMIN: [

@@ -18,3 +18,11 @@ def scheduled_job(kind: str) -> None:
 
     ministry = Authority.objects.get(level=AuthorityLevel.MINISTRY)
     job_start(kind=kind, user=None, authority=ministry)
+
+
+@shared_task(name="portal.tasks.disable_dormant_accounts")
+def disable_dormant_accounts() -> int:
+    """Beat, nightly: accounts unused for ACCOUNT_DORMANT_DAYS are disabled."""
+    from portal.services import accounts_disable_dormant
+
+    return len(accounts_disable_dormant())

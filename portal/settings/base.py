@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "registry",
     "crackdown",
@@ -96,11 +98,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.RequestContextMiddleware",
-    "portal.middleware.IdleTimeoutMiddleware",
+    "portal.middleware.SessionLimitMiddleware",
+    "portal.middleware.SecondFactorRequiredMiddleware",
+    "portal.middleware.PasswordChangeRequiredMiddleware",
     # axes last, as its docs ask
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,7 +147,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "portal.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "portal.validators.UsernameNotInPasswordValidator"},
+    {"NAME": "portal.validators.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# 等保 2.0 (GB/T 22239-2019 8.1.4.1 身份鉴别) asks for periodic change; OWASP ASVS 2.1.10 advises
+# against forced rotation — the deviation is written down in docs/SECURITY.md.
+PASSWORD_MAX_AGE_DAYS = int(env("PASSWORD_MAX_AGE_DAYS", "90"))
+# accounts not used for this long are disabled by the beat task portal.tasks.disable_dormant_accounts
+ACCOUNT_DORMANT_DAYS = int(env("ACCOUNT_DORMANT_DAYS", "90"))
+# TOTP (django-otp) for ministry accounts and the administrators: the name the app shows
+OTP_TOTP_ISSUER = "社会组织登记管理门户"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -158,13 +172,16 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# sessions end after 30 idle minutes (the middleware refreshes the expiry on each request)
+# sessions end after 30 idle minutes for staff, 15 for the administrator roles, and 10 hours after
+# login for anyone (portal.middleware.SessionLimitMiddleware; the cookie is refreshed on each request)
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 IDLE_TIMEOUT_SECONDS = 30 * 60
+ADMIN_IDLE_TIMEOUT_SECONDS = 15 * 60
+SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
 
 # --- Locale ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -201,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.scheduled_job",
         "schedule": crontab(hour=2, minute=0),
         "args": ("reference_integrity",),
+    },
+    "nightly-disable-dormant-accounts": {
+        "task": "portal.tasks.disable_dormant_accounts",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 

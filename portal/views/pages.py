@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -43,6 +44,11 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["password_max_age_days"] = settings.PASSWORD_MAX_AGE_DAYS
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -248,6 +254,27 @@ class UserAuthorityView(ScopedMixin, View):
                           after={"authority": account.authority.code,
                                  "authority_name": account.authority.full_name})
         messages.success(request, f"已将 {account.username} 调整到 {account.authority.full_name}。")
+        return HttpResponseRedirect(reverse("user-list"))
+
+
+class UserSecondFactorResetView(ScopedMixin, View):
+    """安全管理员 removes an account's authenticator (a lost phone); it enrols again at next login."""
+
+    model = User
+    permission_required = "portal.reset_second_factor"
+
+    def post(self, request, pk):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        account = get_object_or_404(User.objects.restrict(request.user, "view"), pk=pk)
+        if account == request.user:
+            raise PermissionDenied("不能重置自己的动态口令。")
+        with transaction.atomic():
+            removed, _ = TOTPDevice.objects.filter(user=account).delete()
+            account.end_sessions()
+            record_change(actor=request.user, action=AuditAction.OTP_RESET, obj=account,
+                          note=f"删除了 {removed} 个身份验证器；该账号下次登录时重新绑定")
+        messages.success(request, f"已重置 {account.username} 的动态口令，该账号下次登录时须重新绑定。")
         return HttpResponseRedirect(reverse("user-list"))
 
 
