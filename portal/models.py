@@ -11,9 +11,9 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.crypto import salted_hmac
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import RestrictedQuerySet
@@ -315,6 +315,9 @@ class PasswordHistory(models.Model):
         verbose_name = _("历史密码")
         verbose_name_plural = _("历史密码")
         ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created:%Y-%m-%d}"
 
     @classmethod
     def remember(cls, user, password_hash: str) -> None:

@@ -78,7 +78,7 @@ class SecondFactorSetupView(SecondFactorView):
     def render_page(self, form, device):
         qr = segno.make(device.config_url, error="m").svg_inline(scale=5, title="动态口令绑定二维码")
         return render(self.request, self.template_name, {
-            "form": form, "qr_svg": mark_safe(qr),  # segno's own SVG markup, from our own secret  # noqa: S308
+            "form": form, "qr_svg": mark_safe(qr),  # segno's own SVG markup, from our own secret
             "secret": b32encode(device.bin_key).decode(), "next": _next_url(self.request),
         })
 

@@ -2,6 +2,7 @@
 inside, dormant accounts disabled by the nightly task."""
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
@@ -58,8 +59,8 @@ def test_expiry_follows_the_setting(client, xizang_staff, settings):
 
 def test_an_administrators_reset_forces_a_change(client, system_admin, xizang_staff):
     client.force_login(system_admin)
-    client.post(f"/users/{xizang_staff.pk}/", {"username": xizang_staff.username, "authority": xizang_staff.authority_id,
-                                               "is_active": "on", "password1": "Reset-Mima-2025"})
+    client.post(f"/users/{xizang_staff.pk}/", {"username": xizang_staff.username, "is_active": "on",
+                                               "authority": xizang_staff.authority_id, "password1": "Reset-Mima-2025"})
     client.logout()
     assert client.post("/accounts/login/", {"username": xizang_staff.username, "password": "Reset-Mima-2025"}
                        ).status_code == 302
@@ -69,7 +70,7 @@ def test_an_administrators_reset_forces_a_change(client, system_admin, xizang_st
 def test_the_last_five_passwords_cannot_be_reused(client, xizang_staff):
     client.force_login(xizang_staff)
     passwords = [TEST_PASSWORD] + [f"Mima-{n}-Abcdef" for n in range(1, 6)]
-    for old, new in zip(passwords, passwords[1:], strict=False):
+    for old, new in pairwise(passwords):
         assert change_password(client, old, new).status_code == 302
         client.force_login(User.objects.get(pk=xizang_staff.pk))
     assert PasswordHistory.objects.filter(user=xizang_staff).count() == PasswordHistory.KEEP
