@@ -346,6 +346,8 @@ class AuditAction(models.TextChoices):
     OTP_RESET = "otp_reset", _("重置动态口令")
     LOCKED = "locked", _("账号已锁定")
     UNLOCK = "unlock", _("解除锁定")
+    CHAIN_VERIFY = "chain_verify", _("校验审计日志")
+    PURGE = "purge", _("清理过期审计日志")
 
 
 class AuditEntryQuerySet(RestrictedQuerySet):
@@ -357,7 +359,9 @@ class AuditEntryQuerySet(RestrictedQuerySet):
 
 
 class AuditEntry(models.Model):
-    """One append-only audit record.  A database trigger (migration 0002) refuses UPDATE/DELETE too."""
+    """One append-only audit record, chained to the one before by ``hash`` (portal.audit.seal_entry).
+
+    A database trigger refuses UPDATE, and DELETE of rows younger than 183 days (migration 0006)."""
 
     time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -381,6 +385,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
     note = models.TextField(_("说明"), blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
     scope_field = None  # the audit administrator reads all of it; nobody else has view_auditentry
@@ -397,7 +403,13 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
+        from django.db import transaction
+
+        from portal.audit import seal_entry
+
+        with transaction.atomic():
+            seal_entry(self)  # the hash chain: previous row's hash + this row's content
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除")

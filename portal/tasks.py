@@ -26,3 +26,19 @@ def disable_dormant_accounts() -> int:
     from portal.services import accounts_disable_dormant
 
     return len(accounts_disable_dormant())
+
+
+@shared_task(name="portal.tasks.verify_audit_chain")
+def verify_audit_chain() -> bool:
+    """Beat, nightly: walk the audit log's hash chain; the result is itself an audit row."""
+    from portal.audit import audit_chain_check
+
+    return audit_chain_check().ok
+
+
+@shared_task(name="portal.tasks.purge_audit_log")
+def purge_audit_log() -> int:
+    """Beat, nightly: rows older than AUDIT_RETENTION_DAYS (≥ 183) are deleted, and that is audited."""
+    from portal.audit import audit_purge
+
+    return audit_purge()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/otp/setup/", second_factor.SecondFactorSetupView.as_view(), name="otp-setup"),
     path("accounts/otp/verify/", second_factor.SecondFactorVerifyView.as_view(), name="otp-verify"),
     path("audit/", pages.AuditEntryListView.as_view(), name="audit-list"),
+    path("audit/chain/", pages.AuditChainView.as_view(), name="audit-chain"),
     path("jobs/", pages.JobListView.as_view(), name="job-list"),
     path("jobs/<int:pk>/", pages.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/download/", pages.JobDownloadView.as_view(), name="job-download"),

@@ -32,6 +32,10 @@ def env_list(name, default=""):
 
 
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
+# the audit log's hash chain is keyed (HMAC) with a key kept out of the database
+AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY") or SECRET_KEY
+# audit rows are kept at least 183 days (the database refuses less), then purged nightly
+AUDIT_RETENTION_DAYS = max(183, int(env("AUDIT_RETENTION_DAYS", "183")))
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -218,6 +222,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.scheduled_job",
         "schedule": crontab(hour=2, minute=0),
         "args": ("reference_integrity",),
+    },
+    "nightly-audit-chain-verify": {
+        "task": "portal.tasks.verify_audit_chain",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "nightly-audit-purge": {
+        "task": "portal.tasks.purge_audit_log",
+        "schedule": crontab(hour=3, minute=30),
     },
     "nightly-disable-dormant-accounts": {
         "task": "portal.tasks.disable_dormant_accounts",

@@ -69,6 +69,24 @@ class AuditEntryListView(ScopedListView):
     title = "审计日志"
 
 
+class AuditChainView(ScopedMixin, View):
+    """审计管理员: the hash chain's last checks (nightly and by hand) and a button to check it now."""
+
+    model = AuditEntry
+    template_name = "portal/audit_chain.html"
+
+    def get(self, request, report=None):
+        checks = (AuditEntry.objects.restrict(request.user, "view").filter(action=AuditAction.CHAIN_VERIFY)
+                  .order_by("-id")[:20])
+        return render(request, self.template_name, {"title": "审计日志完整性校验", "checks": checks,
+                                                    "report": report})
+
+    def post(self, request):
+        from portal.audit import audit_chain_check
+
+        return self.get(request, report=audit_chain_check(actor=request.user))
+
+
 # --- background jobs -----------------------------------------------------------------------------
 class JobListView(ScopedListView):
     model = Job
