@@ -3,6 +3,7 @@
 
 import time
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from django.conf import settings
@@ -33,7 +34,7 @@ def as_owner(sql, params=None):
 
 def test_each_row_covers_the_previous_hash_and_its_content():
     rows = entries(4)
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in pairwise(rows):
         assert after.prev_hash == before.hash and len(after.hash) == 64
     stored = AuditEntry.objects.get(pk=rows[2].pk)
     assert stored.hash == rows[2].hash
