@@ -41,12 +41,28 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 # --- Servers: given, or embedded -------------------------------------------------------------
-DATABASE_URL = env("DATABASE_URL") or embedded.ensure_postgres()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))}
-if env("DATABASE_NAME_OVERRIDE"):
-    # used by the test suite's Celery worker, which must see the test database
-    DATABASES["default"]["NAME"] = env("DATABASE_NAME_OVERRIDE")
-    DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_NAME_OVERRIDE")}
+# Two roles (least privilege): DATABASE_URL is the app role the web server, worker and beat use;
+# DATABASE_OWNER_URL the role that owns the tables and runs migrations (``manage.py migrate``
+# switches to it by itself).  DATABASE_APP_ROLE names the app role whose grants migrate keeps.
+if env("DATABASE_URL"):
+    DATABASE_URL = env("DATABASE_URL")
+    DATABASE_OWNER_URL = env("DATABASE_OWNER_URL") or DATABASE_URL
+    DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", "")
+else:
+    _pg = embedded.ensure_postgres()
+    DATABASE_URL, DATABASE_OWNER_URL, DATABASE_APP_ROLE = _pg["app"], _pg["owner"], embedded.APP_ROLE
+
+
+def database(url):
+    config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))
+    if env("DATABASE_NAME_OVERRIDE"):
+        # used by the test suite's Celery worker, which must see the test database
+        config["NAME"] = env("DATABASE_NAME_OVERRIDE")
+        config["TEST"] = {"NAME": env("DATABASE_NAME_OVERRIDE")}
+    return config
+
+
+DATABASES = {"default": database(DATABASE_OWNER_URL if env_bool("PORTAL_DB_AS_OWNER") else DATABASE_URL)}
 
 if env("REDIS_URL"):
     REDIS_URL = env("REDIS_URL")
