@@ -20,7 +20,7 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES = {"default": database(DATABASE_OWNER_URL)}  # noqa: F405
 TEST_DB_NAME = env("TEST_DB_NAME", "test_portal")  # noqa: F405
 if not env("DATABASE_NAME_OVERRIDE"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"portal-{TEST_DB_NAME}")  # noqa: F405
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405  (one line per login otherwise)
 
