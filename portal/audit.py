@@ -7,6 +7,7 @@ or an import simply records no IP.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import ipaddress
 import json
@@ -29,6 +30,17 @@ class RequestInfo:
 
 
 current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("current_request", default=None)
+
+@contextlib.contextmanager
+def without_ip():
+    """Audit rows written inside keep the request id but not the address (an anonymous report)."""
+    info = current_request.get()
+    token = current_request.set(RequestInfo(ip=None, request_id=info.request_id) if info else None)
+    try:
+        yield
+    finally:
+        current_request.reset(token)
+
 
 # Fields never copied into the audit log (secrets, or noise).
 REDACTED_FIELDS = {"password", "last_login"}

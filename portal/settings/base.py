@@ -247,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_audit_log",
         "schedule": crontab(hour=3, minute=30),
     },
+    "nightly-clear-report-ips": {
+        "task": "crackdown.tasks.clear_report_ips",
+        "schedule": crontab(hour=4, minute=0),
+    },
     "nightly-disable-dormant-accounts": {
         "task": "portal.tasks.disable_dormant_accounts",
         "schedule": crontab(hour=1, minute=30),
@@ -301,4 +305,6 @@ LOGGING = {
 }
 
 # Portal-specific knobs
+# a named public report keeps its submitting address this long (anonymous reports keep none)
+REPORT_IP_RETENTION_DAYS = int(env("REPORT_IP_RETENTION_DAYS", "180"))
 PORTAL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
