@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crackdown.models import Informant, Lead
-from crackdown.services import report_ips_clear
+from crackdown.services import public_report_create, report_ips_clear
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,10 @@ def test_the_clearing_runs_nightly_on_the_worker(celery_worker):
     from crackdown.tasks import clear_report_ips
 
     assert settings.CELERY_BEAT_SCHEDULE["nightly-clear-report-ips"]["task"] == "crackdown.tasks.clear_report_ips"
-    Client().post(reverse("crackdown:public-report"), {**REPORT, "name": "张三"}, REMOTE_ADDR="10.1.2.3")
+    public_report_create(org_name="中华养生文化研究总院", place="河北省廊坊市", description="以培训名义收费",
+                         informant={"name": "张三"}, ip="10.1.2.3")
     informant = Informant.objects.get()
+    assert informant.ip == "10.1.2.3"
     Lead.objects.filter(pk=informant.lead_id).update(created=timezone.now() - timedelta(days=400))
     clear_report_ips.delay()
     deadline = time.monotonic() + 30
