@@ -60,7 +60,8 @@ def national_title(spec, campaign: Campaign) -> str:
 
 
 # --- a province's own attachment -------------------------------------------------------------------
-@job_handler(ATTACHMENT, "导出本省附件")
+# a province's own attachment: 附件1 carries the liaisons' contacts, 附件2/3 the lists
+@job_handler(ATTACHMENT, "导出本省附件", permissions=("aid_projects.view_aidlist", "aid_projects.view_liaison"))
 def aid_attachment(run: JobRun) -> None:
     list_id = _param_id(run, "list_id", "清单编号")
     aid_list = AidList.objects.select_related("authority", "campaign").filter(pk=list_id).first()
@@ -107,18 +108,18 @@ def _national_lists(run: JobRun, kind: str) -> None:
                        + (f"；尚未报送：{'、'.join(missing)}" if missing else "") + "。")
 
 
-@job_handler(NATIONAL_NEED, "全国项目需求清单汇总（附件2）")
+@job_handler(NATIONAL_NEED, "全国项目需求清单汇总（附件2）", permissions=("aid_projects.view_aidlist",))
 def aid_national_need(run: JobRun) -> None:
     _national_lists(run, ListKind.NEED)
 
 
-@job_handler(NATIONAL_SUPPLY, "全国项目供给清单汇总（附件3）")
+@job_handler(NATIONAL_SUPPLY, "全国项目供给清单汇总（附件3）", permissions=("aid_projects.view_aidlist",))
 def aid_national_supply(run: JobRun) -> None:
     _national_lists(run, ListKind.SUPPLY)
 
 
 # --- national liaison table ------------------------------------------------------------------------
-@job_handler(NATIONAL_LIAISON, "全国联络员汇总（附件1）")
+@job_handler(NATIONAL_LIAISON, "全国联络员汇总（附件1）", permissions=("aid_projects.view_liaison",))
 def aid_national_liaison(run: JobRun) -> None:
     """One row per liaison officer of the seven recipients, province by province; a province whose
     attachment 1 has not arrived shows one row with its status and no officer."""
@@ -155,7 +156,7 @@ def aid_national_liaison(run: JobRun) -> None:
 
 
 # --- an aiding province's paired recipients' needs -------------------------------------------------
-@job_handler(PAIRED_NEEDS, "结对受援地项目需求清单")
+@job_handler(PAIRED_NEEDS, "结对受援地项目需求清单", permissions=("aid_projects.view_aidlist",))
 def aid_paired_needs(run: JobRun) -> None:
     authority = run.job.authority
     if authority.is_ministry or authority.is_aid_recipient:

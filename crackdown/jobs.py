@@ -13,7 +13,7 @@ from portal.jobs import JobFailed, JobRun, job_handler
 from portal.models import Authority
 
 
-@job_handler("crackdown_statistics", "打击整治统计表")
+@job_handler("crackdown_statistics", "打击整治统计表", permissions=("crackdown.view_statistics",))
 def statistics_workbook(run: JobRun) -> None:
     """The statistics page's table for the job's period, seen with the requester's scope."""
     job = run.job

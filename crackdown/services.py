@@ -577,13 +577,36 @@ def resolve_place(text: str) -> tuple[Authority, list[str]]:
 @transaction.atomic
 def public_report_create(*, org_name: str, place: str, description: str, informant: dict,
                          ip: str | None = None, channel: str = ReportChannel.WEB) -> Lead:
+    """A public report.  An anonymous one (no name, phone, e-mail or address) keeps no address at all,
+    not even in the audit row (PIPL 第六条: no more than the purpose needs); a named one keeps it
+    ``REPORT_IP_RETENTION_DAYS`` (180), then ``report_ips_clear`` removes it."""
+    from portal.audit import without_ip
+
     authority, codes = resolve_place(place)
-    lead = lead_create(
+    anonymous = not any((informant or {}).values())
+    fields = dict(
         actor=None, authority=authority, source=LeadSource.PUBLIC_REPORT, channel=channel, org_name=org_name,
         place_text=place[:200], places=codes, description=description, receipt_number=new_receipt_number(),
-        informant={**informant, "ip": ip},
     )
-    return lead
+    if anonymous:
+        with without_ip():
+            return lead_create(**fields)
+    return lead_create(**fields, informant={**informant, "ip": ip})
+
+
+def report_ips_clear(*, now=None) -> int:
+    """Beat, nightly: the address of a named report is cleared once it is REPORT_IP_RETENTION_DAYS old."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.REPORT_IP_RETENTION_DAYS)
+    with transaction.atomic():
+        cleared = Informant.objects.filter(ip__isnull=False, lead__created__lt=cutoff).update(ip=None)
+        if cleared:
+            record_change(actor=None, action=AuditAction.UPDATE, username="系统",
+                          note=f"清除了 {cleared} 份举报超过 {settings.REPORT_IP_RETENTION_DAYS} 天的提交地址")
+    return cleared
 
 
 def informant_reveal(*, lead: Lead, actor) -> Informant | None:

@@ -8,6 +8,16 @@ def _sync_roles(sender, **kwargs):
     sync_roles()
 
 
+def _grant_app_role(sender, using="default", **kwargs):
+    from django.conf import settings
+    from django.db import connections
+
+    from portal.db_roles import grant_app_privileges
+
+    if settings.DATABASE_APP_ROLE:
+        grant_app_privileges(connections[using], settings.DATABASE_APP_ROLE)
+
+
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "门户"
@@ -19,3 +29,4 @@ class PortalConfig(AppConfig):
         # permissions were created (auth's receiver runs for each app before ours).
         last_app = list(self.apps.get_app_configs())[-1]
         post_migrate.connect(_sync_roles, sender=last_app, dispatch_uid="portal.sync_roles")
+        post_migrate.connect(_grant_app_role, sender=last_app, dispatch_uid="portal.grant_app_role")

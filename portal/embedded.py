@@ -26,6 +26,10 @@ REDIS_DIR = LOCAL_DIR / "redis"
 REDIS_SOCKET = REDIS_DIR / "redis.sock"
 REDIS_PIDFILE = REDIS_DIR / "redis.pid"
 DB_NAME = "portal"
+# Least privilege (等保 2.0 访问控制): migrations run as the owner role; the web server, worker and beat
+# connect as the app role, which owns nothing and on the audit table may only INSERT and SELECT.
+OWNER_ROLE = "portal_owner"
+APP_ROLE = "portal_app"
 
 # What this process started (not merely reused): only that is stopped by ``stop_started()``.
 STARTED: set[str] = set()
@@ -49,8 +53,25 @@ def _pg_server():
     return get_server(PG_DATA, cleanup_mode=None)
 
 
-def ensure_postgres() -> str:
-    """Start (or reuse) the embedded PostgreSQL; return a DATABASE_URL for the portal database."""
+# Objects an earlier checkout created as the bootstrap superuser pass to the owner role (once).
+_TAKE_OWNERSHIP = f"""
+DO $$ DECLARE r record; BEGIN
+    FOR r IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+               AND pg_get_userbyid(c.relowner) <> '{OWNER_ROLE}'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))
+    LOOP EXECUTE format('ALTER TABLE %s OWNER TO {OWNER_ROLE}', r.name); END LOOP;
+    FOR r IN SELECT p.oid::regprocedure AS sig FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '{OWNER_ROLE}'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+    LOOP EXECUTE format('ALTER FUNCTION %s OWNER TO {OWNER_ROLE}', r.sig); END LOOP;
+END $$;
+"""
+
+
+def ensure_postgres() -> dict[str, str]:
+    """Start (or reuse) the embedded PostgreSQL with the portal database, its owner role and its app
+    role; return the DATABASE_URLs ``{"app": …, "owner": …}``."""
     was_running = _postgres_running()
     server = _pg_server()
     if not was_running:
@@ -58,13 +79,31 @@ def ensure_postgres() -> str:
     info = server.get_postmaster_info()
     import psycopg
 
-    with psycopg.connect(
-        host=str(info.socket_dir), port=info.port, user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{DB_NAME}" ENCODING \'UTF8\' TEMPLATE template0')
+    def connect(dbname):
+        return psycopg.connect(host=str(info.socket_dir), port=info.port, user="postgres", dbname=dbname,
+                               autocommit=True)
+
+    with connect("postgres") as conn:
+        roles = {name for (name,) in conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)",
+                                                  ([OWNER_ROLE, APP_ROLE],))}
+        if OWNER_ROLE not in roles:  # CREATEDB: the test suite creates its own databases as the owner
+            conn.execute(f"CREATE ROLE {OWNER_ROLE} LOGIN CREATEDB NOSUPERUSER NOCREATEROLE")
+        if APP_ROLE not in roles:
+            conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT")
+        owners = dict(conn.execute("SELECT datname, pg_get_userbyid(datdba) FROM pg_database "
+                                   "WHERE NOT datistemplate AND datname <> 'postgres'").fetchall())
+        if DB_NAME not in owners:
+            conn.execute(f'CREATE DATABASE "{DB_NAME}" OWNER {OWNER_ROLE} ENCODING \'UTF8\' TEMPLATE template0')
+        # the portal database and test databases an earlier checkout made as the superuser
+        for name, owner in owners.items():
+            if owner != OWNER_ROLE:
+                conn.execute(f'ALTER DATABASE "{name}" OWNER TO {OWNER_ROLE}')
+                if name == DB_NAME:
+                    with connect(DB_NAME) as db:
+                        db.execute(_TAKE_OWNERSHIP)
     host = quote(str(info.socket_dir), safe="")
-    return f"postgres://postgres@{host}:{info.port}/{DB_NAME}"
+    return {role: f"postgres://{user}@{host}:{info.port}/{DB_NAME}"
+            for role, user in (("app", APP_ROLE), ("owner", OWNER_ROLE))}
 
 
 def _postgres_running() -> bool:

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group
 
-from portal.models import ADMIN_ROLES, Authority, AuthorityLevel, Role, User
+from portal.models import ADMIN_ROLES, Authority, AuthorityLevel, Role, User, role_authority_error
 
 
 class LoginForm(AuthenticationForm):
@@ -24,8 +24,20 @@ def authority_choices_queryset():
                                                AuthorityLevel.PREFECTURE]).select_related("parent")
 
 
+def scoped_authorities(user):
+    """The authorities ``user`` may put an account in: the picker's, narrowed to the user's own area."""
+    qs = authority_choices_queryset()
+    if user is not None and not user.is_ministry and user.authority:
+        qs = qs.filter(code__startswith=user.authority.scope_prefix)
+    return qs
+
+
 class UserForm(forms.ModelForm):
-    """System administrator: the account itself (not its roles: that is the security administrator's)."""
+    """System administrator: the account itself (not its roles: that is the security administrator's).
+
+    The authority is chosen when the account is created; moving an existing account to another
+    authority changes what it may read, so that is the security administrator's (UserAuthorityForm).
+    """
 
     password1 = forms.CharField(label="初始密码", widget=forms.PasswordInput, required=False,
                                 help_text="新建账号必填；修改时留空表示不改。用户首次登录后须修改。")
@@ -36,11 +48,18 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = authority_choices_queryset()
-        if user is not None and not user.is_ministry and user.authority:
-            qs = qs.filter(code__startswith=user.authority.scope_prefix)
-        self.fields["authority"].queryset = qs
+        self.fields["authority"].queryset = scoped_authorities(user)
         self.fields["authority"].required = True
+        if self.instance.pk:
+            self.fields["authority"].help_text = "调整所属机关须由安全管理员办理。"
+            self.fields["password1"].label = "重置密码"
+
+    def clean_authority(self):
+        authority = self.cleaned_data.get("authority")
+        if self.instance.pk and authority is not None and authority.pk != self.instance.authority_id:
+            raise forms.ValidationError(
+                "调整所属机关会改变账号可见的数据范围，须由安全管理员在「调整所属机关」中办理。")
+        return authority
 
     def clean_password1(self):
         password = self.cleaned_data.get("password1")
@@ -89,9 +108,30 @@ class RoleAssignmentForm(forms.Form):
             raise forms.ValidationError("管理员账号不能同时担任业务角色。")
         if self.account is not None and self.account.authority is None and roles:
             raise forms.ValidationError("该账号尚未指定所属机关，不能分配角色。")
-        if Role.MINISTRY_STAFF in roles and self.account is not None and not self.account.is_ministry:
-            raise forms.ValidationError("部级工作人员角色只能分配给民政部的账号。")
+        error = role_authority_error(roles, self.account.authority if self.account is not None else None)
+        if error:
+            raise forms.ValidationError(error)
         return roles
 
     def save(self):
         self.account.groups.set(Group.objects.filter(name__in=self.cleaned_data["roles"]))
+
+
+class UserAuthorityForm(forms.Form):
+    """Security administrator: move an account to another authority (its scope follows)."""
+
+    authority = forms.ModelChoiceField(label="所属机关", queryset=Authority.objects.none())
+
+    def __init__(self, *args, account, user, **kwargs):
+        self.account = account
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = scoped_authorities(user)
+
+    def clean_authority(self):
+        authority = self.cleaned_data["authority"]
+        if authority.pk == self.account.authority_id:
+            raise forms.ValidationError("所选机关与现在相同。")
+        error = role_authority_error(self.account.role_names, authority)
+        if error:
+            raise forms.ValidationError(f"{error}请先调整该账号的角色。")
+        return authority

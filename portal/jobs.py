@@ -4,6 +4,9 @@ A job kind is a function registered with ``@job_handler("kind")``; it receives a
 report progress and errors and to hand over its result file.  The result is written to a temporary
 file and attached only when the handler returns, so a failed run leaves the last good result of the
 same kind and authority in place (``latest_result``).
+
+A kind names the permissions its output needs (``permissions=``): a job, its progress and its file
+are seen only by users of the job's authority's area who hold them (``Job.objects.restrict``).
 """
 
 from __future__ import annotations
@@ -29,17 +32,26 @@ class JobKind:
     kind: str
     title: str
     handler: Callable
+    # What a reader of the job (its row, progress, result file) must hold: the permissions that
+    # reading the data it is built from needs.  Administrators hold none of the data permissions,
+    # so they cannot read personal data through a job (三权分立).
+    permissions: tuple[str, ...]
 
 
 REGISTRY: dict[str, JobKind] = {}
 
 
-def job_handler(kind: str, title: str):
+def job_handler(kind: str, title: str, *, permissions: tuple[str, ...]):
     def register(func):
-        REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func)
+        REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func, permissions=tuple(permissions))
         return func
 
     return register
+
+
+def readable_kinds(user) -> list[str]:
+    """The job kinds whose output ``user`` may read (``Job.objects.restrict`` uses it)."""
+    return [kind for kind, spec in REGISTRY.items() if user.has_perms(spec.permissions)]
 
 
 class JobFailed(Exception):

@@ -11,7 +11,8 @@ from portal.jobs import JobRun, job_handler
 from portal.models import Authority, AuthorityLevel
 
 
-@job_handler("reference_integrity", "基础数据完整性报告")
+# reference data only (authorities, pairing): no personal data
+@job_handler("reference_integrity", "基础数据完整性报告", permissions=("portal.view_authority",))
 def reference_integrity(run: JobRun) -> None:
     """Checks the authorities and the pairing table, province by province, and writes a workbook."""
     from aid_projects.models import Pairing

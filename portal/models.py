@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import RestrictedQuerySet
@@ -157,6 +162,27 @@ class Role(models.TextChoices):
 # 三权分立: an account holds at most one of these.
 ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
+# Scope follows the authority, so a role is only valid at the level it is meant for.
+MINISTRY_ONLY_ROLES = (Role.MINISTRY_STAFF,)
+LOCAL_ONLY_ROLES = (Role.PROVINCE_STAFF, Role.LIAISON)
+
+
+def role_authority_error(roles, authority) -> str | None:
+    """Why ``roles`` may not be held at ``authority`` (None when they may).
+
+    部级工作人员 read every province, so the role exists only at the ministry; 省级工作人员 and
+    联络员 belong to a province (or a prefecture/county below it), never to the ministry.  Checked
+    on every save of an account and every change of its roles, whichever form or command does it.
+    """
+    if authority is None:
+        return None
+    for role in roles:
+        if role in MINISTRY_ONLY_ROLES and not authority.is_ministry:
+            return f"{role}角色只能分配给民政部的账号。"
+        if role in LOCAL_ONLY_ROLES and authority.is_ministry:
+            return f"{role}角色只能分配给省级及以下机关的账号，不能分配给民政部的账号。"
+    return None
+
 
 class UserManager(DjangoUserManager.from_queryset(RestrictedQuerySet)):
     def get_queryset(self):
@@ -172,6 +198,10 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    # Part of the session hash: changing it ends every session of the account (deactivation, a new
+    # authority, new roles), whatever the session backend.
+    session_stamp = models.CharField(_("会话标记"), max_length=32, blank=True, editable=False)
 
     objects = UserManager()
     scope_field = "authority"  # a provincial system administrator manages his own province's accounts
@@ -183,6 +213,8 @@ class User(AbstractUser):
         permissions = [
             ("assign_roles", _("分配角色")),
             ("unlock_user", _("解除登录锁定")),
+            ("move_user", _("调整所属机关")),
+            ("reset_second_factor", _("重置动态口令")),
         ]
 
     def __str__(self):
@@ -202,12 +234,96 @@ class User(AbstractUser):
         return role in self.role_names
 
     @property
+    def is_administrator(self) -> bool:
+        """Holds one of the three administrator roles (三权分立)."""
+        return any(role in ADMIN_ROLES for role in self.role_names)
+
+    # --- passwords (等保 2.0 身份鉴别: 定期更换；不得重复使用近 5 次密码) -------------------------------
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self._new_password_hash = self.password
+
+    @property
+    def password_expired(self) -> bool:
+        changed = self.password_changed_at or self.date_joined
+        return timezone.now() - changed > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Ministry accounts (they read every province) and the administrators log in with TOTP too."""
+        return self.is_ministry or self.is_administrator
+
+    @property
+    def needs_password_change(self) -> bool:
+        return self.must_change_password or self.password_expired
+
+    # --- sessions -------------------------------------------------------------------------------------
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash covers the password; ours covers the session stamp too (see end_sessions).
+        return salted_hmac("portal.User.get_session_auth_hash", f"{self.password}:{self.session_stamp}",
+                           secret=secret, algorithm="sha256").hexdigest()
+
+    def end_sessions(self) -> None:
+        """Every open session of this account ends at its next request."""
+        self.session_stamp = uuid.uuid4().hex
+        if self.pk is not None:
+            User.objects.filter(pk=self.pk).update(session_stamp=self.session_stamp)
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+
+        def touches(*names):
+            return update_fields is None or any(name in update_fields for name in names)
+
+        if self.pk is not None and touches("authority", "is_active"):
+            if touches("authority"):
+                error = role_authority_error(self.groups.values_list("name", flat=True), self.authority)
+                if error:
+                    raise ValidationError({"authority": error})
+            old = User.objects.filter(pk=self.pk).values("authority_id", "is_active").first()
+            if old and (old["authority_id"], old["is_active"]) != (self.authority_id, self.is_active):
+                # a deactivated or moved account is logged out everywhere
+                self.session_stamp = uuid.uuid4().hex
+                if update_fields is not None:
+                    kwargs["update_fields"] = [*update_fields, "session_stamp"]
+        super().save(*args, **kwargs)
+        new_hash = getattr(self, "_new_password_hash", None)
+        if new_hash and touches("password_changed_at"):
+            PasswordHistory.remember(self, new_hash)
+            self._new_password_hash = None
+
+    @property
     def is_ministry(self) -> bool:
         return self.authority is not None and self.authority.is_ministry
 
     @property
     def province(self) -> Authority | None:
         return self.authority.province if self.authority else None
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's last passwords, so that none of them is chosen again."""
+
+    KEEP = 5
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码散列"), max_length=128)
+    created = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created:%Y-%m-%d}"
+
+    @classmethod
+    def remember(cls, user, password_hash: str) -> None:
+        cls.objects.create(user=user, password=password_hash)
+        stale = cls.objects.filter(user=user).order_by("-created", "-id").values_list("pk", flat=True)[cls.KEEP:]
+        cls.objects.filter(pk__in=list(stale)).delete()
 
 
 class AuditAction(models.TextChoices):
@@ -222,7 +338,16 @@ class AuditAction(models.TextChoices):
     TRANSITION = "transition", _("流程操作")
     VIEW_SENSITIVE = "view_sensitive", _("查看敏感信息")
     PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    DEACTIVATE = "deactivate", _("停用账号")
+    ACTIVATE = "activate", _("启用账号")
+    MOVE_AUTHORITY = "move_authority", _("调整所属机关")
+    OTP_ENROL = "otp_enrol", _("绑定动态口令")
+    OTP_RESET = "otp_reset", _("重置动态口令")
+    LOCKED = "locked", _("账号已锁定")
     UNLOCK = "unlock", _("解除锁定")
+    CHAIN_VERIFY = "chain_verify", _("校验审计日志")
+    PURGE = "purge", _("清理过期审计日志")
 
 
 class AuditEntryQuerySet(RestrictedQuerySet):
@@ -234,7 +359,9 @@ class AuditEntryQuerySet(RestrictedQuerySet):
 
 
 class AuditEntry(models.Model):
-    """One append-only audit record.  A database trigger (migration 0002) refuses UPDATE/DELETE too."""
+    """One append-only audit record, chained to the one before by ``hash`` (portal.audit.seal_entry).
+
+    A database trigger refuses UPDATE, and DELETE of rows younger than 183 days (migration 0006)."""
 
     time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -258,6 +385,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("修改后"), null=True, blank=True, encoder=DjangoJSONEncoder)
     note = models.TextField(_("说明"), blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
     scope_field = None  # the audit administrator reads all of it; nobody else has view_auditentry
@@ -274,7 +403,13 @@ class AuditEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
+        from django.db import transaction
+
+        from portal.audit import seal_entry
+
+        with transaction.atomic():
+            seal_entry(self)  # the hash chain: previous row's hash + this row's content
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除")
@@ -285,6 +420,17 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("运行中")
     SUCCEEDED = "succeeded", _("已完成")
     FAILED = "failed", _("失败")
+
+
+class JobQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """The requester's scope (the job's authority), and only kinds whose data the user may read."""
+        from portal.jobs import readable_kinds
+
+        scoped = super().restrict(user, action)
+        if not user or not user.is_authenticated:
+            return scoped
+        return scoped.filter(kind__in=readable_kinds(user))
 
 
 def job_result_path(job, filename):
@@ -316,7 +462,7 @@ class Job(models.Model):
     started = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = JobQuerySet.as_manager()
     scope_field = "authority"
 
     class Meta:

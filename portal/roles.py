@@ -25,7 +25,9 @@ ROLE_PERMISSIONS = {
         "portal.view_job", "portal.add_job",
     ],
     Role.SECURITY_ADMIN: [
-        "portal.view_user", "portal.assign_roles", "portal.unlock_user", "portal.view_authority",
+        "portal.view_user", "portal.assign_roles", "portal.unlock_user", "portal.move_user",
+        "portal.reset_second_factor",
+        "portal.view_authority",
     ],
     Role.AUDIT_ADMIN: [
         "portal.view_auditentry",

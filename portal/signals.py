@@ -1,14 +1,22 @@
-"""Audit of logins, failed logins and logouts."""
+"""Audit of logins, failed logins, lockouts and logouts; the role/authority rule on every change of roles."""
 
+import time
+
+from axes.signals import user_locked_out
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import ValidationError
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from portal.audit import record_change
-from portal.models import AuditAction
+from portal.models import AuditAction, User, role_authority_error
 
 
 @receiver(user_logged_in, dispatch_uid="portal.audit_login")
 def audit_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session["login_at"] = int(time.time())  # the 10-hour limit counts from here
     record_change(actor=user, action=AuditAction.LOGIN, obj=user)
 
 
@@ -20,5 +28,40 @@ def audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="portal.audit_login_failed")
 def audit_login_failed(sender, credentials, request=None, **kwargs):
+    if getattr(request, "axes_locked_out", False):
+        return  # a locked account: recorded as 账号已锁定 by audit_locked_out, not as a wrong password
     record_change(actor=None, action=AuditAction.LOGIN_FAILED, username=str(credentials.get("username", "")),
                   note="用户名或密码错误")
+
+
+@receiver(user_locked_out, dispatch_uid="portal.audit_locked_out")
+def audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    """axes locks an account after 5 failures for 30 minutes; the lock, and every attempt it refuses."""
+    account = User.objects.filter(username=username).first() if username else None
+    record_change(actor=None, action=AuditAction.LOCKED, obj=account, username=str(username or ""),
+                  note="连续 5 次登录失败，账号锁定 30 分钟；锁定期间的登录一律拒绝")
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="portal.role_authority_rule")
+def check_roles_fit_authority(sender, instance, action, reverse, pk_set, **kwargs):
+    """Whatever adds a role (the role form, a command, ``group.user_set.add``), the role must fit
+    the account's authority (``role_authority_error``); a misfit is refused before it is written.
+    Any change of roles ends the account's sessions: the next request runs with the new roles."""
+    if action in ("post_add", "post_remove", "pre_clear"):
+        if reverse:
+            users = User.objects.filter(pk__in=pk_set) if pk_set else instance.user_set.all()
+        else:
+            users = [instance]
+        for user in users:
+            user.end_sessions()
+        return
+    if action != "pre_add" or not pk_set:
+        return
+    if reverse:  # group.user_set.add(user, ...)
+        pairs = [(user, [instance.name]) for user in User.objects.filter(pk__in=pk_set)]
+    else:
+        pairs = [(instance, list(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True)))]
+    for user, roles in pairs:
+        error = role_authority_error(roles, user.authority)
+        if error:
+            raise ValidationError(error)

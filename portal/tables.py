@@ -33,8 +33,10 @@ class UserTable(tables.Table):
     username = tables.LinkColumn("user-update", args=[tables.A("pk")])
     roles = tables.TemplateColumn("{{ record.role_names|join:'、' }}", verbose_name="角色", orderable=False)
     last_login = tables.DateTimeColumn(format="Y-m-d H:i")
+    actions = tables.TemplateColumn(template_name="portal/user_actions_cell.html", verbose_name="操作",
+                                    orderable=False)
 
     class Meta:
         model = User
-        fields = ("username", "full_name", "authority", "roles", "is_active", "last_login")
+        fields = ("username", "full_name", "authority", "roles", "is_active", "last_login", "actions")
         attrs = {"class": "table table-sm table-hover align-middle"}

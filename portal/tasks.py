@@ -18,3 +18,27 @@ def scheduled_job(kind: str) -> None:
 
     ministry = Authority.objects.get(level=AuthorityLevel.MINISTRY)
     job_start(kind=kind, user=None, authority=ministry)
+
+
+@shared_task(name="portal.tasks.disable_dormant_accounts")
+def disable_dormant_accounts() -> int:
+    """Beat, nightly: accounts unused for ACCOUNT_DORMANT_DAYS are disabled."""
+    from portal.services import accounts_disable_dormant
+
+    return len(accounts_disable_dormant())
+
+
+@shared_task(name="portal.tasks.verify_audit_chain")
+def verify_audit_chain() -> bool:
+    """Beat, nightly: walk the audit log's hash chain; the result is itself an audit row."""
+    from portal.audit import audit_chain_check
+
+    return audit_chain_check().ok
+
+
+@shared_task(name="portal.tasks.purge_audit_log")
+def purge_audit_log() -> int:
+    """Beat, nightly: rows older than AUDIT_RETENTION_DAYS (≥ 183) are deleted, and that is audited."""
+    from portal.audit import audit_purge
+
+    return audit_purge()

@@ -28,6 +28,38 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_reference()
 
 
+# --- the second factor ----------------------------------------------------------------------------
+def verify_second_factor(client, user) -> None:
+    """Mark ``client``'s session as having passed the TOTP step (a confirmed device for ``user``)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+              or TOTPDevice.objects.create(user=user, name="测试", confirmed=True))
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_passes_the_second_factor():
+    """``client.force_login(user)`` stands for a whole login: password and, for ministry staff and
+    the administrators, the TOTP step.  ``force_login(user, second_factor=False)`` stops after the
+    password (the state the 2FA tests start from)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_factor=True):
+        original(self, user, backend)
+        if second_factor and user.requires_second_factor:
+            verify_second_factor(self, user)
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original
+
+
 @pytest.fixture(autouse=True)
 def _clear_axes_cache():
     from django.core.cache import cache

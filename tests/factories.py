@@ -26,6 +26,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.set(Group.objects.filter(name__in=extracted))
 
 
+def totp_code(secret_b32: str, offset_steps: int = 0) -> str:
+    """The code an authenticator app shows for ``secret_b32`` (the key on the enrolment page)."""
+    import time
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(b32decode(secret_b32), step=30, t0=0, digits=6, drift=0)
+    totp.time = time.time() + offset_steps * 30
+    return f"{totp.token():06d}"
+
+
 def ensure_reference() -> None:
     """Load the reference data unless it is there.
 

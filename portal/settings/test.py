@@ -15,9 +15,12 @@ WHITENOISE_AUTOREFRESH = True
 
 # Several test runs may share one PostgreSQL and Redis (developers' parallel runs): each names its
 # own test database, and its Celery queue follows from it, so no run's worker takes another's jobs.
+# The suite runs as the owner role: it creates, migrates and flushes its own database.  The app
+# role's limits are proven against that database by tests/portal/test_db_roles.py.
+DATABASES = {"default": database(DATABASE_OWNER_URL)}  # noqa: F405
 TEST_DB_NAME = env("TEST_DB_NAME", "test_portal")  # noqa: F405
 if not env("DATABASE_NAME_OVERRIDE"):  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"portal-{TEST_DB_NAME}")  # noqa: F405
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405  (one line per login otherwise)
 

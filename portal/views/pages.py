@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,11 @@ from django.views.generic import TemplateView
 
 from portal.audit import record_change, record_download, snapshot
 from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
-from portal.forms import LoginForm, RoleAssignmentForm, UserForm
+from portal.forms import LoginForm, RoleAssignmentForm, UserAuthorityForm, UserForm
 from portal.home import panels_for
 from portal.jobs import REGISTRY, job_start
 from portal.models import AuditAction, AuditEntry, Job, User
+from portal.scoping import object_in_scope
 from portal.tables import AuditEntryTable, JobTable, UserTable
 from portal.views.generic import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedMixin, ScopedUpdateView
 
@@ -43,6 +45,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["password_max_age_days"] = settings.PASSWORD_MAX_AGE_DAYS
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.user
@@ -60,6 +67,24 @@ class AuditEntryListView(ScopedListView):
     filterset_class = AuditEntryFilterSet
     table_class = AuditEntryTable
     title = "审计日志"
+
+
+class AuditChainView(ScopedMixin, View):
+    """审计管理员: the hash chain's last checks (nightly and by hand) and a button to check it now."""
+
+    model = AuditEntry
+    template_name = "portal/audit_chain.html"
+
+    def get(self, request, report=None):
+        checks = (AuditEntry.objects.restrict(request.user, "view").filter(action=AuditAction.CHAIN_VERIFY)
+                  .order_by("-id")[:20])
+        return render(request, self.template_name, {"title": "审计日志完整性校验", "checks": checks,
+                                                    "report": report})
+
+    def post(self, request):
+        from portal.audit import audit_chain_check
+
+        return self.get(request, report=audit_chain_check(actor=request.user))
 
 
 # --- background jobs -----------------------------------------------------------------------------
@@ -132,9 +157,47 @@ class UserCreateView(UserFormMixin, ScopedCreateView):
     success_message = "账号已创建，请将初始密码告知本人，首次登录后须修改。"
 
 
+def ensure_business_account(actor, account) -> None:
+    """三权分立: the system administrator manages business accounts only.
+
+    Setting the password of, deactivating or renaming an administrator (系统/安全/审计管理员, the
+    actor's own account included) would let one administrator take over another's duties.
+    """
+    if account.pk == actor.pk:
+        raise PermissionDenied("不能在此修改自己的账号；修改自己的密码请用「修改密码」。")
+    if account.is_administrator:
+        raise PermissionDenied(
+            "三权分立：系统管理员只管理业务账号，不能重置管理员账号的密码，也不能停用或修改管理员账号。")
+
+
 class UserUpdateView(UserFormMixin, ScopedUpdateView):
     model = User
     template_name = "portal/user_form.html"
+
+    def get_object(self, queryset=None):
+        account = super().get_object(queryset)
+        ensure_business_account(self.request.user, account)
+        return account
+
+    def form_valid(self, form):
+        before = self._before
+        password_reset = bool(form.cleaned_data.get("password1"))
+        with transaction.atomic():
+            self.object = form.save()
+            self.check_scope_after_write(self.object)
+            after = snapshot(self.object)
+            record_change(actor=self.request.user, action=AuditAction.UPDATE, obj=self.object, before=before,
+                          after=after, note="重置了密码" if password_reset else "")
+            if password_reset:  # the password itself is never written to the log
+                record_change(actor=self.request.user, action=AuditAction.PASSWORD_RESET, obj=self.object,
+                              note="管理员重置了该账号的密码，用户下次登录须修改密码。")
+            if before["is_active"] != after["is_active"]:
+                record_change(actor=self.request.user,
+                              action=AuditAction.ACTIVATE if after["is_active"] else AuditAction.DEACTIVATE,
+                              obj=self.object, before={"is_active": before["is_active"]},
+                              after={"is_active": after["is_active"]})
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -171,6 +234,65 @@ class UserRolesView(ScopedMixin, View):
             record_change(actor=request.user, action=AuditAction.UPDATE, obj=account, before=before,
                           after={"roles": sorted(form.cleaned_data["roles"])}, note="分配角色")
         messages.success(request, "角色已更新。")
+        return HttpResponseRedirect(reverse("user-list"))
+
+
+class UserAuthorityView(ScopedMixin, View):
+    """安全管理员 moves an account to another authority: its scope follows, so this is audited."""
+
+    model = User
+    permission_required = "portal.move_user"
+    template_name = "portal/user_authority.html"
+
+    def get_account(self, pk):
+        account = get_object_or_404(User.objects.restrict(self.request.user, "view"), pk=pk)
+        if account == self.request.user:
+            raise PermissionDenied("不能调整自己的所属机关。")
+        return account
+
+    def get(self, request, pk):
+        account = self.get_account(pk)
+        form = UserAuthorityForm(account=account, user=request.user)
+        return render(request, self.template_name, {"form": form, "account": account})
+
+    def post(self, request, pk):
+        account = self.get_account(pk)
+        form = UserAuthorityForm(request.POST, account=account, user=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "account": account})
+        old = account.authority
+        with transaction.atomic():
+            account.authority = form.cleaned_data["authority"]
+            account.save(update_fields=["authority"])
+            if not object_in_scope(account, request.user):
+                raise PermissionDenied("调整后的账号不在您的管辖范围内。")
+            record_change(actor=request.user, action=AuditAction.MOVE_AUTHORITY, obj=account,
+                          before={"authority": old.code if old else None,
+                                  "authority_name": old.full_name if old else ""},
+                          after={"authority": account.authority.code,
+                                 "authority_name": account.authority.full_name})
+        messages.success(request, f"已将 {account.username} 调整到 {account.authority.full_name}。")
+        return HttpResponseRedirect(reverse("user-list"))
+
+
+class UserSecondFactorResetView(ScopedMixin, View):
+    """安全管理员 removes an account's authenticator (a lost phone); it enrols again at next login."""
+
+    model = User
+    permission_required = "portal.reset_second_factor"
+
+    def post(self, request, pk):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        account = get_object_or_404(User.objects.restrict(request.user, "view"), pk=pk)
+        if account == request.user:
+            raise PermissionDenied("不能重置自己的动态口令。")
+        with transaction.atomic():
+            removed, _ = TOTPDevice.objects.filter(user=account).delete()
+            account.end_sessions()
+            record_change(actor=request.user, action=AuditAction.OTP_RESET, obj=account,
+                          note=f"删除了 {removed} 个身份验证器；该账号下次登录时重新绑定")
+        messages.success(request, f"已重置 {account.username} 的动态口令，该账号下次登录时须重新绑定。")
         return HttpResponseRedirect(reverse("user-list"))
 
 

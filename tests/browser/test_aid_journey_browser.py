@@ -13,7 +13,7 @@ from aid_projects.models import AidList, Match
 from tests.aid_projects.factories import make_campaign, make_item, make_list
 from tests.aid_projects.xlsx import GOOD_NEED, handmade
 from tests.conftest import ARTIFACTS
-from tests.factories import TEST_PASSWORD, make_user
+from tests.factories import TEST_PASSWORD, make_user, totp_code
 
 pytestmark = [pytest.mark.browser]
 
@@ -24,6 +24,10 @@ def login(page, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/otp/setup/" in page.url:  # ministry staff: first login binds the authenticator
+        page.fill("input[name=token]", totp_code(page.inner_text("#otp-secret")))
+        page.click("text=绑定并登录")
     page.wait_for_url("**/")
 
 

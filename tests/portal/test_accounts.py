@@ -98,7 +98,8 @@ def test_password_change_clears_the_flag(client, xizang_staff):
     xizang_staff.must_change_password = True
     xizang_staff.save()
     client.force_login(xizang_staff)
-    assert "初始密码" in client.get("/").content.decode()
+    assert client.get("/")["Location"] == "/accounts/password/"
+    assert "初始密码" in client.get("/accounts/password/").content.decode()
     response = client.post("/accounts/password/", {"old_password": TEST_PASSWORD, "new_password1": "Xin-Mima-2025",
                                                    "new_password2": "Xin-Mima-2025"})
     assert response.status_code == 302

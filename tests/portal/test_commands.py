@@ -36,3 +36,14 @@ def test_embedded_status(capsys, monkeypatch, tmp_path):
     call_command("embedded", "status")
     out = capsys.readouterr().out
     assert "PostgreSQL：未运行" in out and "Redis：未运行" in out
+
+
+def test_reset_password_from_the_command_line_is_audited(monkeypatch, audit_admin):
+    from portal.models import AuditAction
+
+    monkeypatch.setenv("PORTAL_NEW_PASSWORD", "Mingling-Chongzhi-2025")
+    call_command("create_account", audit_admin.username, "--reset-password")
+    user = User.objects.get(pk=audit_admin.pk)
+    assert user.check_password("Mingling-Chongzhi-2025") and user.must_change_password
+    entry = AuditEntry.objects.get(action=AuditAction.PASSWORD_RESET, object_id=str(user.pk))
+    assert entry.username == "manage.py" and "Mingling" not in entry.note

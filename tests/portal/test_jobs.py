@@ -43,7 +43,7 @@ def test_start_job_page_and_progress_page(celery_worker, client, ministry_staff)
     assert "attachment" in download["Content-Disposition"]
 
 
-@job_handler("test_failing", "测试：必然失败的任务")
+@job_handler("test_failing", "测试：必然失败的任务", permissions=("portal.view_authority",))
 def _failing(run):
     path = run.result_file("x.xlsx")
     open(path, "w").write("half")

@@ -18,8 +18,29 @@ class Command(BaseCommand):
         parser.add_argument("--authority", default="000000", help="所属机关的区划代码，民政部为 000000")
         parser.add_argument("--role", default=Role.SYSTEM_ADMIN, choices=[r.value for r in Role])
         parser.add_argument("--full-name", default="")
+        parser.add_argument("--reset-password", action="store_true",
+                            help="重置已有账号的密码（如管理员账号：网页上系统管理员不能重置管理员的密码）")
 
-    def handle(self, *args, username, authority, role, full_name, **options):
+    def reset_password(self, username):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"账号 {username} 不存在。")
+        password = os.environ.get("PORTAL_NEW_PASSWORD") or getpass.getpass("新密码：")
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        user.set_password(password)
+        user.must_change_password = True
+        user.save()
+        user.end_sessions()
+        record_change(actor=None, action=AuditAction.PASSWORD_RESET, obj=user, username="manage.py",
+                      note="命令行重置密码，用户下次登录须修改密码")
+        self.stdout.write(f"已重置 {username} 的密码，下次登录须修改。")
+
+    def handle(self, *args, username, authority, role, full_name, reset_password=False, **options):
+        if reset_password:
+            return self.reset_password(username)
         try:
             authority_obj = Authority.objects.get(code=authority)
         except Authority.DoesNotExist:
