@@ -98,9 +98,8 @@ def ensure_postgres() -> dict[str, str]:
         for name, owner in owners.items():
             if owner != OWNER_ROLE:
                 conn.execute(f'ALTER DATABASE "{name}" OWNER TO {OWNER_ROLE}')
-                if name == DB_NAME:
-                    with connect(DB_NAME) as db:
-                        db.execute(_TAKE_OWNERSHIP)
+                with connect(name) as db:  # its tables too, or a reused test database cannot be migrated
+                    db.execute(_TAKE_OWNERSHIP)
     host = quote(str(info.socket_dir), safe="")
     return {role: f"postgres://{user}@{host}:{info.port}/{DB_NAME}"
             for role, user in (("app", APP_ROLE), ("owner", OWNER_ROLE))}

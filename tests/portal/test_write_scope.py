@@ -40,7 +40,28 @@ def check_user_unlock(client, world):
     assert AccessAttempt.objects.filter(username=target.username).exists()
 
 
+def check_user_authority(client, world):
+    hb_sec = make_user("scope_sec_hb", "130000", "安全管理员")
+    target = world.users["zj"]
+    assert_write_refused(client, f"/users/{target.pk}/authority/", user=hb_sec, obj=target,
+                         data={"authority": hb_sec.authority_id, "note": "调入河北"})
+    target.refresh_from_db()
+    assert target.authority.code == "330000"
+
+
+def check_user_otp_reset(client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    hb_sec = make_user("scope_sec_hb", "130000", "安全管理员")
+    target = world.users["zj"]
+    TOTPDevice.objects.create(user=target, name="默认", confirmed=True)
+    assert_write_refused(client, f"/users/{target.pk}/otp-reset/", user=hb_sec, obj=target)
+    assert TOTPDevice.objects.filter(user=target).exists()
+
+
 WRITE_CHECKS = {
+    "user-authority": check_user_authority,
+    "user-otp-reset": check_user_otp_reset,
     "user-update": check_user_update,
     "user-roles": check_user_roles,
     "user-unlock": check_user_unlock,
