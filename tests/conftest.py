@@ -175,7 +175,11 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def celery_worker(celery_worker_process, transactional_db):
-    """Use in a test whose jobs must really run: the data it makes is committed, so the worker sees it."""
+    """Use in a test whose jobs must really run: the data it makes is committed, so the worker sees it.
+
+    An earlier transactional test flushed every table, the reference data too: load it again first.
+    """
+    ensure_reference()
     return celery_worker_process
 
 
