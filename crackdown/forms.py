@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crackdown.choices import (
-    CaseStage,
     Department,
     Jurisdiction,
     LeadSource,
@@ -28,7 +27,7 @@ from crackdown.models import (
     LinkedParty,
     WebsiteShutdown,
 )
-from crackdown.workflow import LEAD_TRANSITIONS
+from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, steps_from
 from portal.models import Authority, AuthorityLevel
 from portal.validators import format_cn_phone
 from registry.models import Organization
@@ -190,30 +189,38 @@ class CaseEditForm(forms.ModelForm):
         self.fields["registered_organization"].help_text = "引导登记的组织完成登记后，在此关联登记管理系统中的记录"
 
 
+def step_field(name: str, required: bool) -> forms.Field:
+    """The form field of one of a step's ``INPUTS`` (crackdown.workflow), by its kind."""
+    spec = INPUTS[name]
+    common = {"label": spec.label, "required": required, "help_text": spec.help}
+    if spec.kind == "text":
+        return forms.CharField(widget=TEXT3, **common)
+    if spec.kind == "line":
+        return forms.CharField(max_length=64, **common)
+    if spec.kind == "date":
+        return forms.DateField(widget=DATE, initial=timezone.localdate, **common)
+    if spec.kind == "department":
+        return forms.ChoiceField(choices=Department.choices, initial=Department.PUBLIC_SECURITY, **common)
+    if spec.kind == "organization":
+        return forms.ModelChoiceField(queryset=Organization.objects.all(), **common)
+    raise ValueError(f"unknown input kind {spec.kind!r}")
+
+
 class TransitionForm(forms.Form):
+    """One step of the procedure: the fields are the step's own, read off ``TRANSITIONS``."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="意见、说明", required=False, widget=TEXT3)
-    documents = MultipleFileField(label="文书")
 
     def __init__(self, *args, case=None, to_stage=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
             self.fields["version"].initial = case.version
-        if case is not None and case.stage == CaseStage.NOTICE:
-            self.fields["party_statement"] = forms.CharField(
-                label="当事人陈述申辩意见", widget=TEXT3, help_text="当事人未陈述申辩的，请注明“当事人放弃陈述申辩”")
-        if to_stage == CaseStage.ANNOUNCEMENT:
-            self.fields["decision_number"] = forms.CharField(label="取缔决定书文号", max_length=64)
-        if to_stage == CaseStage.REFERRED:
-            self.fields["referred_department"] = forms.ChoiceField(label="移送部门", choices=Department.choices,
-                                                                   initial=Department.PUBLIC_SECURITY)
-        if to_stage == CaseStage.REGISTERED:
-            self.fields["registered_organization"] = forms.ModelChoiceField(
-                label="已登记的社会组织", required=False, queryset=Organization.objects.all(),
-                help_text="尚未完成登记的，可在登记后于案件信息中补充")
-        if to_stage is not None and to_stage in (CaseStage.ANNOUNCEMENT, CaseStage.DISSUADED, CaseStage.DISSOLVED,
-                                                 CaseStage.REGISTERED, CaseStage.REFERRED, CaseStage.WITHDRAWN):
-            self.fields["outcome_date"] = forms.DateField(label="决定日期", widget=DATE, initial=timezone.localdate)
+        step = steps_from(case.stage).get(to_stage) if case is not None else None
+        if step is not None:
+            for name in step.inputs:
+                self.fields[name] = step_field(name, required=name in step.requires)
+        self.fields["documents"] = MultipleFileField(label="文书")
 
 
 class EvidenceForm(forms.ModelForm):

@@ -174,13 +174,24 @@ def cases_awaiting(user, *, review: bool = False, limit: int = 10) -> list[Case]
                  .select_related("authority").order_by("step_due", "id")[: limit * 3])
     if not cases:
         return []
+    requesters = step_requesters(cases)
+    return [case for case in cases if requesters.get(case.pk) != user.pk][:limit]
+
+
+def step_requesters(cases) -> dict[int, int | None]:
+    """Who asked for each case's current step: the person who moved it into its current stage (the
+    actor of its latest timeline event; the 立案申请人 before there is one).  The one place this is
+    computed: the service's second-person check, the case page's buttons and the approval queues."""
     from crackdown.models import CaseEvent
 
-    last_actor = {}
-    for case_id, actor_id in (CaseEvent.objects.filter(case__in=cases).order_by("case_id", "-time", "-id")
-                              .distinct("case_id").values_list("case_id", "actor_id")):
-        last_actor[case_id] = actor_id
-    return [case for case in cases if last_actor.get(case.pk) != user.pk][:limit]
+    cases = list(cases)
+    found = dict(CaseEvent.objects.filter(case__in=[c.pk for c in cases]).order_by("case_id", "-time", "-id")
+                 .distinct("case_id").values_list("case_id", "actor_id"))
+    return {case.pk: found.get(case.pk, case.created_by_id) for case in cases}
+
+
+def step_requester(case) -> int | None:
+    return step_requesters([case])[case.pk]
 
 
 def cases_in_progress(user, limit: int = 10):

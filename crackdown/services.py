@@ -35,7 +35,8 @@ from crackdown.models import (
     ListBatch,
     ListEntry,
 )
-from crackdown.workflow import LEAD_TRANSITIONS, OUTCOME_FOR_STAGE, TERMINAL_STAGES, steps_from
+from crackdown.selectors import step_requester
+from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, TERMINAL_STAGES, may_take, steps_from
 from portal.audit import record_change, snapshot
 from portal.models import MINISTRY_CODE, AuditAction, Authority, AuthorityLevel
 from portal.scoping import object_in_scope
@@ -295,12 +296,6 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
     return case
 
 
-def current_requester_id(case: Case) -> int | None:
-    """Who asked for the current step: the person who moved the case into its current stage."""
-    event = case.events.order_by("-time", "-id").only("actor_id").first()
-    return event.actor_id if event else case.created_by_id
-
-
 def _lock_case(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and int(expected_version) != locked.version:
@@ -308,46 +303,43 @@ def _lock_case(case: Case, expected_version: int | None) -> Case:
     return locked
 
 
+def _given(value) -> bool:
+    return value not in (None, "") and not (isinstance(value, str) and not value.strip())
+
+
 @transaction.atomic
 def case_transition(*, case: Case, to_stage: str, actor, note: str = "", expected_version: int | None,
-                    documents=(), decision_number: str = "", party_statement: str = "",
-                    referred_department: str = "", registered_organization=None,
-                    outcome_date: date | None = None) -> Case:
-    """Move a case one step along ``TRANSITIONS``; refuse a stale version, a missing permission,
-    and an approval by the person who asked for it.  Writes the timeline event and the audit row."""
+                    documents=(), **values) -> Case:
+    """Move a case one step along ``TRANSITIONS``; refuse a stale version, a missing permission, an
+    approval by the person who asked for it, and a step without the values the table says it needs.
+    ``values`` are the step's ``INPUTS``.  Writes the timeline event and the audit row."""
     case = _lock_case(case, expected_version)
     step = steps_from(case.stage).get(to_stage)
     if step is None:
         to_label = CaseStage(to_stage).label if to_stage in CaseStage.values else to_stage
         raise ApplicationError(f"案件处于“{case.get_stage_display()}”环节，不能转到“{to_label}”。")
-    if not actor.has_perm(step.permission):
-        raise ApplicationError(f"您没有“{step.label}”的权限。")
-    requester_id = current_requester_id(case)
-    if step.needs_second_person and requester_id == actor.pk:
-        raise ApplicationError(f"“{step.label}”须由提请人以外的人员审批，您不能审批自己提请的事项。")
+    requester_id = step_requester(case)
+    refusal = may_take(step, actor, requester_id)
+    if refusal:
+        raise ApplicationError(refusal)
+    unknown = set(values) - set(INPUTS)
+    if unknown:
+        raise ApplicationError(f"未知的办理事项：{'、'.join(sorted(unknown))}")
+    for name in step.requires:
+        if not _given(values.get(name)):
+            raise ApplicationError(INPUTS[name].missing or f"请填写{INPUTS[name].label}。")
     before = snapshot(case)
     today = timezone.localdate()
     from_stage = case.stage
     if from_stage == CaseStage.FILING and to_stage == CaseStage.INVESTIGATION:
         case.filed_on = today
-    if from_stage == CaseStage.NOTICE:
-        if not party_statement.strip():
-            raise ApplicationError("请记录当事人的陈述申辩意见（未陈述申辩的，请注明“当事人放弃陈述申辩”）。")
-        case.party_statement = party_statement.strip()
-    outcome = OUTCOME_FOR_STAGE.get(to_stage)
-    if outcome:
-        case.outcome = outcome
-        case.outcome_date = outcome_date or today
-    if to_stage == CaseStage.ANNOUNCEMENT:
-        if not decision_number.strip():
-            raise ApplicationError("作出取缔决定须填写取缔决定书文号。")
-        case.decision_number = decision_number.strip()
-    if to_stage == CaseStage.REFERRED:
-        if not referred_department:
-            raise ApplicationError("移送须选择接收部门。")
-        case.referred_department = referred_department
-    if to_stage == CaseStage.REGISTERED and registered_organization is not None:
-        case.registered_organization = registered_organization
+    for name in step.inputs:
+        value = values.get(name)
+        if _given(value):
+            setattr(case, name, value.strip() if isinstance(value, str) else value)
+    if step.outcome:
+        case.outcome = step.outcome
+        case.outcome_date = case.outcome_date if _given(values.get("outcome_date")) else today
     if to_stage == CaseStage.CLOSED:
         case.announced_on = case.announced_on or today
     case.stage = to_stage

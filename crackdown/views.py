@@ -45,11 +45,12 @@ from crackdown.models import (
     ListBatch,
     ListEntry,
 )
-from crackdown.selectors import crackdown_statistics, default_period
+from crackdown.selectors import crackdown_statistics, default_period, step_requester
 from crackdown.tables import CaseTable, CheckBatchTable, LeadTable, ListBatchTable
 from crackdown.workflow import LEAD_TRANSITIONS, TRANSITIONS, allowed_steps, steps_from
 from portal.audit import record_download
 from portal.jobs import job_start
+from portal.models import User
 from portal.services import ApplicationError
 from portal.views.generic import ScopedListView, ScopedMixin, ScopedUpdateView
 
@@ -397,7 +398,7 @@ class CaseDetailView(ObjectMixin, TemplateView):
         user = self.request.user
         events = list(case.events.select_related("actor", "requested_by")
                       .prefetch_related(Prefetch("documents", queryset=CaseDocument.objects.order_by("id"))))
-        requester_id = events[-1].actor_id if events else None
+        requester_id = step_requester(case)
         steps = allowed_steps(case, user, requester_id)
         waiting = [(stage, step) for stage, step in steps_from(case.stage).items()]
         context.update(
@@ -405,7 +406,7 @@ class CaseDetailView(ObjectMixin, TemplateView):
             events=events,
             steps=steps,
             waiting=waiting,
-            requester=events[-1].actor if events else None,
+            requester=User.objects.filter(pk=requester_id).first() if requester_id else None,
             can_change=user.has_perm("crackdown.change_case") and not case.is_terminal,
             can_record=user.has_perm("crackdown.change_case"),
             evidence=case.evidence.all(),

@@ -1,9 +1,10 @@
 """The case procedure of 《取缔非法社会组织办法》 as a table (STYLE.md point 5).
 
-``TRANSITIONS[stage][next_stage] = Step(permission, needs_second_person, label)``.  Only
-``services.case_transition`` reads it: the stage must allow the move, the actor must hold the
-permission, and where ``needs_second_person`` is set the actor must not be the person who asked for
-the step (the one who moved the case into its current stage).
+``TRANSITIONS[stage][next_stage] = Step(...)`` says everything about one step: who may take it (the
+permission, and whether it must be someone other than the person who asked for it), the values it
+asks for (``requires`` / ``optional``, named in ``INPUTS``), the documents that must be on the case
+before it can be taken, and the outcome it sets.  ``services.case_transition`` checks it; the page's
+``TransitionForm`` and the API's transition serializer are built from it, so they ask for the same.
 """
 
 from __future__ import annotations
@@ -19,16 +20,54 @@ REVIEW = "crackdown.review_case"
 
 
 @dataclass(frozen=True)
+class Input:
+    """A value a step asks for.  ``kind`` picks the form and serializer field (forms.step_field,
+    api.serializers.step_field); ``missing`` is the message when a required value is not given."""
+
+    label: str
+    kind: str  # text | line | date | department | organization
+    missing: str = ""
+    help: str = ""
+
+
+INPUTS: dict[str, Input] = {
+    "party_statement": Input("当事人陈述申辩意见", "text",
+                             "请记录当事人的陈述申辩意见（未陈述申辩的，请注明“当事人放弃陈述申辩”）。",
+                             "当事人未陈述申辩的，请注明“当事人放弃陈述申辩”"),
+    "decision_number": Input("取缔决定书文号", "line", "作出取缔决定须填写取缔决定书文号。"),
+    "referred_department": Input("移送部门", "department", "移送须选择接收部门。"),
+    "registered_organization": Input("已登记的社会组织", "organization",
+                                     help="尚未完成登记的，可在登记后于案件信息中补充"),
+    "outcome_date": Input("决定日期", "date", help="留空为今天"),
+}
+
+
+@dataclass(frozen=True)
 class Step:
     permission: str
     needs_second_person: bool
     label: str  # the button's text
+    requires: tuple[str, ...] = ()  # INPUTS that must be given
+    optional: tuple[str, ...] = ()  # INPUTS that may be given
+    outcome: str = ""  # the CaseOutcome this step decides (statistics count it on outcome_date)
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return self.requires + self.optional
+
+
+def _decide(label: str, outcome: str, *requires: str, optional: tuple[str, ...] = ()) -> Step:
+    """A decision (决定审批): by an approver other than the person who asked for it, dated."""
+    return Step(APPROVE, True, label, requires=requires, optional=(*optional, "outcome_date"), outcome=outcome)
+
+
+# the party's statement (陈述申辩) is recorded with whichever step leaves 告知
+STATEMENT = ("party_statement",)
 
 TRANSITIONS: dict[str, dict[str, Step]] = {
     S.FILING: {
         S.INVESTIGATION: Step(APPROVE, True, "批准立案"),
-        S.NOT_FILED: Step(APPROVE, True, "不予立案"),
+        S.NOT_FILED: _decide("不予立案", CaseOutcome.NOT_FILED),
     },
     S.INVESTIGATION: {
         # every outcome, even 劝散 or 撤案, is decided at 决定审批 after legal review
@@ -43,16 +82,15 @@ TRANSITIONS: dict[str, dict[str, Step]] = {
         S.INVESTIGATION: Step(REVIEW, True, "法制审核退回，补充调查"),
     },
     S.NOTICE: {
-        # the party's statement (陈述申辩) is recorded with this step
-        S.DECISION: Step(CHANGE, False, "记录陈述申辩，提请决定"),
+        S.DECISION: Step(CHANGE, False, "记录陈述申辩，提请决定", requires=STATEMENT),
     },
     S.DECISION: {
-        S.ANNOUNCEMENT: Step(APPROVE, True, "作出取缔决定"),
-        S.DISSUADED: Step(APPROVE, True, "劝散，不予取缔"),
-        S.DISSOLVED: Step(APPROVE, True, "已自行解散，结案"),
-        S.REGISTERED: Step(APPROVE, True, "引导登记，结案"),
-        S.REFERRED: Step(APPROVE, True, "移送公安或其他部门"),
-        S.WITHDRAWN: Step(APPROVE, True, "撤案"),
+        S.ANNOUNCEMENT: _decide("作出取缔决定", CaseOutcome.BANNED, "decision_number"),
+        S.DISSUADED: _decide("劝散，不予取缔", CaseOutcome.DISSUADED),
+        S.DISSOLVED: _decide("已自行解散，结案", CaseOutcome.DISSOLVED),
+        S.REGISTERED: _decide("引导登记，结案", CaseOutcome.REGISTERED, optional=("registered_organization",)),
+        S.REFERRED: _decide("移送公安或其他部门", CaseOutcome.REFERRED, "referred_department"),
+        S.WITHDRAWN: _decide("撤案", CaseOutcome.WITHDRAWN),
         S.NOTICE: Step(APPROVE, True, "退回，重新告知"),
     },
     S.ANNOUNCEMENT: {
@@ -62,16 +100,9 @@ TRANSITIONS: dict[str, dict[str, Step]] = {
 
 TERMINAL_STAGES = frozenset({S.CLOSED, S.DISSUADED, S.DISSOLVED, S.REGISTERED, S.REFERRED, S.WITHDRAWN, S.NOT_FILED})
 
-# Entering these stages sets the case's outcome (what the statistics count).
-OUTCOME_FOR_STAGE = {
-    S.ANNOUNCEMENT: CaseOutcome.BANNED,
-    S.DISSUADED: CaseOutcome.DISSUADED,
-    S.DISSOLVED: CaseOutcome.DISSOLVED,
-    S.REGISTERED: CaseOutcome.REGISTERED,
-    S.REFERRED: CaseOutcome.REFERRED,
-    S.WITHDRAWN: CaseOutcome.WITHDRAWN,
-    S.NOT_FILED: CaseOutcome.NOT_FILED,
-}
+# Entering these stages sets the case's outcome (what the statistics count): read off the table.
+OUTCOME_FOR_STAGE = {to: step.outcome for steps in TRANSITIONS.values() for to, step in steps.items()
+                     if step.outcome}
 
 # Stages whose work waits for an approver / a legal reviewer (the home page's queues).
 AWAITING_APPROVAL = frozenset(stage for stage, steps in TRANSITIONS.items()
@@ -84,16 +115,19 @@ def steps_from(stage: str) -> dict[str, Step]:
     return TRANSITIONS.get(stage, {})
 
 
-def allowed_steps(case, user, requester=None) -> list[tuple[str, Step]]:
+def may_take(step: Step, user, requester_id: int | None) -> str:
+    """Why ``user`` may not take ``step`` now ("" if they may): the one rule of who takes a step."""
+    if not user.has_perm(step.permission):
+        return f"您没有“{step.label}”的权限。"
+    if step.needs_second_person and requester_id is not None and requester_id == user.pk:
+        return f"“{step.label}”须由提请人以外的人员审批，您不能审批自己提请的事项。"
+    return ""
+
+
+def allowed_steps(case, user, requester_id=None) -> list[tuple[str, Step]]:
     """The moves this user may make now (the buttons on the case page)."""
-    result = []
-    for to_stage, step in steps_from(case.stage).items():
-        if not user.has_perm(step.permission):
-            continue
-        if step.needs_second_person and requester is not None and requester == user.pk:
-            continue
-        result.append((to_stage, step))
-    return result
+    return [(to_stage, step) for to_stage, step in steps_from(case.stage).items()
+            if not may_take(step, user, requester_id)]
 
 
 # Leads: 待核查 → 核查中 → 不属实 (closed) / 属实 → 转立案 or 移交.  A lead outside the authority's

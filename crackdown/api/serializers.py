@@ -3,6 +3,8 @@ from rest_framework import serializers
 from crackdown.choices import CaseStage, Department, LeadStatus
 from crackdown.masking import mask_email, mask_name, mask_phone
 from crackdown.models import Case, CaseEvent, CheckBatch, Lead, ListBatch, ListEntry
+from crackdown.workflow import INPUTS
+from registry.models import Organization
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -97,15 +99,36 @@ class CaseUpdateSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in fields if name != "version"}
 
 
+def step_field(name: str) -> serializers.Field:
+    """The serializer field of one of a step's ``INPUTS`` (crackdown.workflow), by its kind.  Every input
+    is optional here: which ones a step requires is the service's check, read off the same table."""
+    spec = INPUTS[name]
+    common = {"label": spec.label, "help_text": spec.help or None, "required": False}
+    if spec.kind in ("text", "line"):
+        return serializers.CharField(allow_blank=True, **common)
+    if spec.kind == "date":
+        return serializers.DateField(allow_null=True, **common)
+    if spec.kind == "department":
+        return serializers.ChoiceField(choices=Department.choices, allow_blank=True, **common)
+    if spec.kind == "organization":
+        return serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), allow_null=True, **common)
+    raise ValueError(f"unknown input kind {spec.kind!r}")
+
+
 class CaseTransitionSerializer(serializers.Serializer):
+    """A step over the API: ``to_stage``, ``version``, ``note``, the step's inputs (any of ``INPUTS``) and
+    its documents (multipart ``documents``)."""
+
     to_stage = serializers.ChoiceField(choices=CaseStage.choices, label="转到环节")
     version = serializers.IntegerField(label="版本（读取时的 version）")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    decision_number = serializers.CharField(required=False, allow_blank=True, default="")
-    party_statement = serializers.CharField(required=False, allow_blank=True, default="")
-    referred_department = serializers.ChoiceField(choices=Department.choices, required=False, allow_blank=True,
-                                                  default="")
-    outcome_date = serializers.DateField(required=False, allow_null=True, default=None)
+    documents = serializers.ListField(child=serializers.FileField(), required=False, default=list, label="文书")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in INPUTS:
+            fields[name] = step_field(name)
+        return fields
 
 
 class CheckBatchSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from crackdown.services import (
     list_entry_add,
     list_publish,
 )
+from crackdown.workflow import TRANSITIONS
 from portal.models import AuditAction, AuditEntry
 from tests.permissions import assert_permission_matrix
 
@@ -191,3 +192,45 @@ def test_withdrawn_entry_leaves_the_public_endpoint(client, objs, hebei_approver
                 content_type="application/json")
     assert ListEntry.objects.get(pk=objs["entry"].pk).withdrawn
     assert Client().get(f"{API}/public/lists/").json()["results"] == []
+
+
+# --- every step the page offers, the API takes (both read crackdown.workflow.TRANSITIONS) -------------
+def _step_value(name, kind, org):
+    from crackdown.choices import Department
+
+    return {"text": "当事人放弃陈述申辩", "line": "冀民取字〔2025〕9号", "date": "2025-07-01",
+            "department": Department.PUBLIC_SECURITY, "organization": org.pk if org else None}[kind]
+
+
+STEPS = [(src, dst) for src, steps in TRANSITIONS.items() for dst in steps]
+
+
+@pytest.mark.parametrize(("src", "dst"), STEPS)
+def test_the_api_takes_every_step_the_page_offers(client, make_case, hebei_staff, hebei_chief, src, dst):
+    from crackdown.api.serializers import CaseTransitionSerializer
+    from crackdown.forms import TransitionForm
+    from crackdown.workflow import INPUTS
+    from portal.models import Authority
+    from registry.demo import credit_code
+    from registry.models import Organization
+
+    case = make_case(hebei_staff, src)
+    step = TRANSITIONS[src][dst]
+    page_fields = set(TransitionForm(case=case, to_stage=dst).fields)
+    api_fields = set(CaseTransitionSerializer().fields)
+    assert page_fields - {"version", "note"} <= api_fields
+    org = None
+    if any(INPUTS[n].kind == "organization" for n in step.inputs):
+        org = Organization.objects.create(credit_code=credit_code("social_group", "130000", "MJ1300019"),
+                                          name="河北省引导登记协会", kind="social_group",
+                                          authority=Authority.objects.get(code="130000"))
+    payload = {"to_stage": dst, "version": case.version, "note": "经研究同意"}
+    payload.update({name: _step_value(name, INPUTS[name].kind, org) for name in step.inputs})
+    client.force_login(hebei_chief)
+    response = client.post(f"{API}/cases/{case.pk}/transition/", payload, content_type="application/json")
+    assert response.status_code == 200, response.content
+    moved = Case.objects.get(pk=case.pk)
+    assert moved.stage == dst
+    for name in step.inputs:
+        value = getattr(moved, name)
+        assert (value.pk if hasattr(value, "pk") else str(value)) == payload[name]
