@@ -195,24 +195,26 @@ def test_withdrawn_entry_leaves_the_public_endpoint(client, objs, hebei_approver
 
 
 # --- every step the page offers, the API takes (both read crackdown.workflow.TRANSITIONS) -------------
-def _step_value(name, kind, org):
-    from crackdown.choices import Department
-
-    return {"text": "当事人放弃陈述申辩", "line": "冀民取字〔2025〕9号", "date": "2025-07-01",
-            "department": Department.PUBLIC_SECURITY, "organization": org.pk if org else None}[kind]
+def _step_value(kind, org, officer):
+    return {"text": "当事人放弃陈述申辩", "line": "冀民取字〔2025〕9号", "date": "2025-07-01", "decimal": "1200.50",
+            "choice": None, "organization": org.pk if org else None, "user": officer.pk}[kind]
 
 
 STEPS = [(src, dst) for src, steps in TRANSITIONS.items() for dst in steps]
 
 
 @pytest.mark.parametrize(("src", "dst"), STEPS)
-def test_the_api_takes_every_step_the_page_offers(client, make_case, hebei_staff, hebei_chief, src, dst):
+def test_the_api_takes_every_step_the_page_offers(client, make_case, hebei_staff, hebei_chief, hebei_officer,
+                                                  src, dst):
+    """Every field the page's form has, the API serializer has; a step with every input and document
+    the table names goes through the API (multipart, as documents are files)."""
     from crackdown.api.serializers import CaseTransitionSerializer
     from crackdown.forms import TransitionForm
-    from crackdown.workflow import INPUTS
+    from crackdown.workflow import INPUTS, document_field
     from portal.models import Authority
     from registry.demo import credit_code
     from registry.models import Organization
+    from tests.crackdown.conftest import document
 
     case = make_case(hebei_staff, src)
     step = TRANSITIONS[src][dst]
@@ -225,12 +227,23 @@ def test_the_api_takes_every_step_the_page_offers(client, make_case, hebei_staff
                                           name="河北省引导登记协会", kind="social_group",
                                           authority=Authority.objects.get(code="130000"))
     payload = {"to_stage": dst, "version": case.version, "note": "经研究同意"}
-    payload.update({name: _step_value(name, INPUTS[name].kind, org) for name in step.inputs})
+    for name in step.inputs:
+        spec = INPUTS[name]
+        value = spec.choices.values[0] if spec.kind == "choice" else _step_value(spec.kind, org, hebei_officer)
+        if name == "confiscation_description":
+            value = "违法所得"
+        payload[name] = value
+    for kind in step.documents:
+        payload[document_field(kind)] = [document(kind)]
     client.force_login(hebei_chief)
-    response = client.post(f"{API}/cases/{case.pk}/transition/", payload, content_type="application/json")
+    response = client.post(f"{API}/cases/{case.pk}/transition/", payload)
     assert response.status_code == 200, response.content
     moved = Case.objects.get(pk=case.pk)
     assert moved.stage == dst
     for name in step.inputs:
-        value = getattr(moved, name)
-        assert (value.pk if hasattr(value, "pk") else str(value)) == payload[name]
+        if INPUTS[name].on_case:
+            value = getattr(moved, name)
+            assert str(value.pk if hasattr(value, "pk") else value) == str(payload[name])
+    assert set(moved.documents.values_list("kind", flat=True)) >= set(step.documents)
+    if "confiscation_amount" in step.inputs:
+        assert str(moved.confiscations.get().amount) == "1200.50"
