@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -141,7 +141,13 @@ def _full_clean(obj, exclude=None):
     try:
         obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as exc:
-        messages = "；".join(f"{m}" for msgs in exc.message_dict.values() for m in msgs)
+        def label(name):
+            try:
+                return f"{obj._meta.get_field(name).verbose_name}："
+            except FieldDoesNotExist:  # a non-field error has no label
+                return ""
+
+        messages = "；".join(f"{label(name)}{m}" for name, msgs in exc.message_dict.items() for m in msgs)
         raise ApplicationError(messages or "数据不完整。", extra=exc.message_dict) from exc
 
 

@@ -615,12 +615,9 @@ class CaseClockView(CaseServiceFormView):
     FORMS = {"extend": ExtensionForm, "approve-extension": ApproveExtensionForm, "suspend": SuspendForm,
              "resume": ResumeForm}
 
-    def dispatch(self, request, *args, **kwargs):
-        if kwargs["clock_action"] not in self.FORMS:
-            raise Http404("没有此操作。")
-        return super().dispatch(request, *args, **kwargs)
-
     def get_form_class(self):
+        if self.kwargs["clock_action"] not in self.FORMS:
+            raise Http404("没有此操作。")
         return self.FORMS[self.kwargs["clock_action"]]
 
     def get_title(self):

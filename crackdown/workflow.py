@@ -138,11 +138,12 @@ TERMINAL_STAGES = frozenset({S.CLOSED, S.DISSUADED, S.DISSOLVED, S.REGISTERED, S
 OUTCOME_FOR_STAGE = {to: step.outcome for steps in TRANSITIONS.values() for to, step in steps.items()
                      if step.outcome}
 
-# Stages whose work waits for an approver / a legal reviewer (the home page's queues).
+# Stages whose every step waits for an approver / a legal reviewer (the home page's queues); 调查取证,
+# where the approver may also close a minor case as 劝散, stays the handling staff's work.
 AWAITING_APPROVAL = frozenset(stage for stage, steps in TRANSITIONS.items()
-                              if any(s.permission == APPROVE for s in steps.values()))
+                              if all(s.permission == APPROVE for s in steps.values()))
 AWAITING_REVIEW = frozenset(stage for stage, steps in TRANSITIONS.items()
-                            if any(s.permission == REVIEW for s in steps.values()))
+                            if all(s.permission == REVIEW for s in steps.values()))
 
 
 def steps_from(stage: str) -> dict[str, Step]:
