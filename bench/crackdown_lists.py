@@ -48,7 +48,7 @@ def setup_database(fresh: bool):
 
 def build_data():
     from crackdown.choices import CaseOutcome, CaseStage, Department, LeadSource, LeadStatus, TargetType
-    from crackdown.models import Case, CheckBatch, Lead, LinkedParty, WebsiteShutdown
+    from crackdown.models import Case, CaseReferral, CheckBatch, Lead, LinkedParty, WebsiteShutdown
     from portal.models import Authority, AuthorityLevel
 
     if Lead.objects.count() >= LEADS and Case.objects.count() >= CASES:
@@ -107,8 +107,7 @@ def build_data():
     stages = [CaseStage.FILING, CaseStage.INVESTIGATION, CaseStage.REPORT, CaseStage.LEGAL_REVIEW,
               CaseStage.NOTICE, CaseStage.DECISION]
     outcomes = {CaseOutcome.BANNED: CaseStage.CLOSED, CaseOutcome.DISSUADED: CaseStage.DISSUADED,
-                CaseOutcome.DISSOLVED: CaseStage.DISSOLVED, CaseOutcome.REGISTERED: CaseStage.REGISTERED,
-                CaseOutcome.REFERRED: CaseStage.REFERRED}
+                CaseOutcome.DISSOLVED: CaseStage.DISSOLVED, CaseOutcome.REGISTERED: CaseStage.REGISTERED}
     rows = []
     for n in range(CASES):
         province = provinces[n % 32]
@@ -119,9 +118,6 @@ def build_data():
                       "outcome_date": y0 + timedelta(days=rng.randrange(365))}
             if outcome == CaseOutcome.BANNED:
                 fields["decision_number"] = f"取字{n}号"
-            if outcome == CaseOutcome.REFERRED:
-                fields.update(referred_department=Department.PUBLIC_SECURITY, cases_solved=rng.randrange(3),
-                              suspects_caught=rng.randrange(4))
         rows.append(Case(number=f"AJB{n:08d}", org_name=f"案件组织{n}", target_type=TargetType.UNREGISTERED,
                          authority=area(province), **fields))
         if len(rows) == BATCH:
@@ -137,6 +133,12 @@ def build_data():
         [LinkedParty(case_id=cid, authority_id=aid, kind="person", name=f"人员{cid}", role="venue", action="约谈",
                      handled_on=y0 + timedelta(days=rng.randrange(365))) for cid, aid in banned[8000:14000]],
         batch_size=BATCH)
+    # 移送 is a record beside the decision: one referral for every tenth banned case, with a result
+    CaseReferral.objects.bulk_create(
+        [CaseReferral(case_id=cid, authority_id=aid, department=Department.PUBLIC_SECURITY, matter="移送",
+                      referred_on=y0 + timedelta(days=rng.randrange(365)), result_on=y0 + timedelta(days=364),
+                      cases_solved=rng.randrange(3), suspects_caught=rng.randrange(4))
+         for cid, aid in banned[::10]], batch_size=BATCH)
     print(f"案件 {CASES} 件：{time.monotonic() - started:.0f} 秒")
     build_lists(provinces=provinces, y0=y0, rng=rng)
     print(f"数据生成完成：{time.monotonic() - started:.0f} 秒")

@@ -55,11 +55,21 @@ class PublicStatus(models.TextChoices):
 
 
 class TargetType(models.TextChoices):
-    """The three targets of 《取缔非法社会组织办法》."""
+    """The three targets of 《取缔非法社会组织办法》 (第二条)."""
 
     UNREGISTERED = "unregistered", _("未经登记，擅自以社会组织名义进行活动")
     PREPARATION = "preparation", _("社会团体筹备期间开展筹备以外的活动")
-    REVOKED = "revoked", _("被撤销登记后继续以社会组织名义进行活动")
+    REVOKED = "revoked", _("被撤销登记或吊销登记证书后继续以社会组织名义开展活动")
+
+
+class UnfoundedReason(models.TextChoices):
+    """Why a lead was closed as 不属实: the facts, or one of the groups 《取缔非法社会组织办法》 第三条
+    puts outside its reach."""
+
+    FACTS = "facts", _("举报事实不存在或无法查实")
+    COMMUNITY_FILED = "community_filed", _("在乡镇人民政府（街道办事处）备案的社区社会组织")
+    EXEMPT = "exempt", _("依法免予登记的团体")
+    INTERNAL = "internal", _("机关、团体、企业事业单位内部经本单位批准成立、在本单位内部活动的团体")
 
 
 class Jurisdiction(models.TextChoices):
@@ -78,26 +88,72 @@ class CaseStage(models.TextChoices):
     LEGAL_REVIEW = "legal_review", _("法制审核")
     NOTICE = "notice", _("告知及陈述申辩")
     DECISION = "decision", _("决定审批")
+    HEARING = "hearing", _("听证")
+    SERVICE = "service", _("送达")
     ANNOUNCEMENT = "announcement", _("公告")
     CLOSED = "closed", _("结案")
     DISSUADED = "dissuaded", _("劝散结案")
     DISSOLVED = "dissolved", _("自行解散结案")
     REGISTERED = "registered", _("引导登记结案")
-    REFERRED = "referred", _("移送结案")
     WITHDRAWN = "withdrawn", _("撤案")
     NOT_FILED = "not_filed", _("不予立案")
 
 
 class CaseOutcome(models.TextChoices):
-    """What a case ended with; counted by the statistics."""
+    """What a case was decided with; counted by the statistics.  移送 is not among them: a referral to
+    public security or another department is a record of its own beside the decision (CaseReferral)."""
 
     BANNED = "banned", _("取缔")
     DISSUADED = "dissuaded", _("劝散")
     DISSOLVED = "dissolved", _("自行解散")
     REGISTERED = "registered", _("引导登记")
-    REFERRED = "referred", _("移送")
     WITHDRAWN = "withdrawn", _("撤案")
     NOT_FILED = "not_filed", _("不予立案")
+
+
+class DocumentKind(models.TextChoices):
+    """The case documents (执法文书); a step of ``crackdown.workflow`` names the ones it needs."""
+
+    FILING_FORM = "filing_form", _("立案审批表")
+    INQUIRY = "inquiry", _("询问笔录")
+    INSPECTION = "inspection", _("检查笔录")
+    REPORT = "report", _("调查终结报告")
+    LEGAL_OPINION = "legal_opinion", _("法制审核意见")
+    NOTICE = "notice", _("告知书")
+    STATEMENT = "statement", _("陈述申辩笔录")
+    HEARING = "hearing", _("听证笔录")
+    DECISION = "decision", _("决定书")
+    SERVICE_RECEIPT = "service_receipt", _("送达回证")
+    ANNOUNCEMENT = "announcement", _("公告")
+    ADMONITION = "admonition", _("劝诫记录")
+    UNDERTAKING = "undertaking", _("成员解散承诺书")
+    EXTENSION = "extension", _("延期审批表")
+    OTHER = "other", _("其他文书")
+
+
+class ServiceMethod(models.TextChoices):
+    """送达方式 (《行政处罚法》第六十一条 refers to 《民事诉讼法》's ways of service)."""
+
+    DIRECT = "direct", _("直接送达")
+    LEFT = "left", _("留置送达")
+    POST = "post", _("邮寄送达")
+    PUBLIC = "public", _("公告送达")
+
+
+class PropertyDisposal(models.TextChoices):
+    """What became of confiscated property (没收非法财产)."""
+
+    TREASURY = "treasury", _("上缴国库")
+    AUCTION = "auction", _("依法拍卖、变卖后上缴国库")
+    DESTROYED = "destroyed", _("依法销毁")
+    PENDING = "pending", _("待处置")
+
+
+class NameRuleKind(models.TextChoices):
+    """How a name rule matches (crackdown.names)."""
+
+    PREFIX = "prefix", _("冠于名称之首")
+    ANYWHERE = "anywhere", _("出现在名称任何位置")
 
 
 class EvidenceKind(models.TextChoices):

@@ -1,7 +1,8 @@
 """Configurable durations.  The measures leave step deadlines to practice, so they are settings.
 
 ``settings.CRACKDOWN_STEP_DAYS`` may override any of the defaults below (days, by stage value);
-``settings.CRACKDOWN_LEAD_CHECK_DAYS`` is the time allowed to check a new lead.
+``settings.CRACKDOWN_LEAD_CHECK_DAYS`` is the time allowed to check a new lead;
+``settings.CRACKDOWN_CASE_DAYS`` the case's own time from 立案 to the decision.
 """
 
 from __future__ import annotations
@@ -19,9 +20,16 @@ DEFAULT_STEP_DAYS = {
     CaseStage.LEGAL_REVIEW: 10,   # 法制审核
     CaseStage.NOTICE: 5,          # 告知后当事人陈述申辩
     CaseStage.DECISION: 7,        # 决定审批
+    CaseStage.HEARING: 20,        # 听证
+    CaseStage.SERVICE: 7,         # 送达: 《行政处罚法》第六十一条
     CaseStage.ANNOUNCEMENT: 10,   # 公告
 }
 DEFAULT_LEAD_CHECK_DAYS = 30
+# 《行政处罚法》第六十条: a decision within ninety days of 立案 unless a law, regulation or rule says otherwise
+DEFAULT_CASE_DAYS = 90
+# 《行政处罚法》第六十一条: a decision not handed over on the spot is served within seven days
+# (the law's figure, not a setting)
+SERVICE_DAYS = 7
 
 
 def step_days() -> dict[str, int]:
@@ -37,3 +45,7 @@ def step_due(stage: str, start: date) -> date | None:
 
 def lead_check_due(start: date) -> date:
     return start + timedelta(days=int(getattr(settings, "CRACKDOWN_LEAD_CHECK_DAYS", DEFAULT_LEAD_CHECK_DAYS)))
+
+
+def case_deadline(filed_on: date) -> date:
+    return filed_on + timedelta(days=int(getattr(settings, "CRACKDOWN_CASE_DAYS", DEFAULT_CASE_DAYS)))

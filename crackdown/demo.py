@@ -6,11 +6,24 @@ left alone.  Adds the approvers and legal reviewers the procedure needs (second-
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from crackdown import services
-from crackdown.choices import CaseStage, Department, EvidenceKind, LeadSource, LeadStatus, ListKind, TargetType
+from crackdown.choices import (
+    CaseStage,
+    Department,
+    DocumentKind,
+    EvidenceKind,
+    LeadSource,
+    LeadStatus,
+    ListKind,
+    ServiceMethod,
+    TargetType,
+)
 from crackdown.models import (
     Case,
     CheckBatch,
@@ -23,6 +36,7 @@ from crackdown.models import (
     WebsiteShutdown,
 )
 from crackdown.roles import APPROVER, INFORMANT_READER, LEGAL_REVIEWER
+from crackdown.workflow import steps_from
 from portal.demo import DEMO_PASSWORD
 from portal.models import Authority, Role, User
 
@@ -76,6 +90,18 @@ def _lead(user, name, *, status=LeadStatus.PENDING, informant=None, **fields) ->
     return lead, True
 
 
+def _documents(case, to_stage):
+    """A short text file for each document the step needs (the demo's stand-in for the scanned paper)."""
+    return [(kind, ContentFile(f"{case.number} {DocumentKind(kind).label}（示例）".encode(),
+                               name=f"{DocumentKind(kind).label}.txt"))
+            for kind in steps_from(case.stage)[to_stage].documents]
+
+
+def _step(case, to_stage, actor, note, **values):
+    return services.case_transition(case=case, to_stage=to_stage, actor=actor, note=note,
+                                    expected_version=case.version, documents=_documents(case, to_stage), **values)
+
+
 def _case(lead, people, until, *, end=None, target=TargetType.UNREGISTERED, **end_kwargs) -> Case | None:
     """Open a case from a confirmed lead and walk it to ``until`` (then to ``end`` if given)."""
     if Case.objects.filter(lead=lead).exists():
@@ -87,14 +113,14 @@ def _case(lead, people, until, *, end=None, target=TargetType.UNREGISTERED, **en
         if case.stage == until:
             break
         extra = {"party_statement": "当事人表示不再以该名义开展活动。"} if case.stage == CaseStage.NOTICE else {}
-        case = services.case_transition(case=case, to_stage=stage, actor=people[who], note="同意。",
-                                        expected_version=case.version, **extra)
+        case = _step(case, stage, people[who], "同意。", **extra)
     if end is not None:
-        case = services.case_transition(case=case, to_stage=end, actor=people["leader"], note="经集体研究决定。",
-                                         expected_version=case.version, **end_kwargs)
-        if end == CaseStage.ANNOUNCEMENT:
-            case = services.case_transition(case=case, to_stage=CaseStage.CLOSED, actor=staff,
-                                            note="已在门户网站公告。", expected_version=case.version)
+        case = _step(case, end, people["leader"], "经集体研究决定。", **end_kwargs)
+        if end == CaseStage.SERVICE:
+            today = timezone.localdate()
+            case = _step(case, CaseStage.ANNOUNCEMENT, staff, "当场交付当事人。",
+                         service_method=ServiceMethod.DIRECT, served_on=today)
+            case = _step(case, CaseStage.CLOSED, staff, "已在门户网站公告。", announced_on=today)
     return case
 
 
@@ -149,8 +175,9 @@ def load_demo(accounts) -> str:
     banned_lead, _ = _lead(s, "国际易经风水研究会", status=LeadStatus.CONFIRMED,
                            description="以“国际”名义举办培训、颁发证书，收取高额费用。",
                            websites="www.yijing-intl.example")
-    banned = _case(banned_lead, hb, CaseStage.DECISION, end=CaseStage.ANNOUNCEMENT,
-                   decision_number=f"冀民取字〔{today.year}〕1号")
+    banned = _case(banned_lead, hb, CaseStage.DECISION, end=CaseStage.SERVICE,
+                   decision_number=f"冀民取字〔{today.year}〕1号", confiscation_description="培训收费所得",
+                   confiscation_amount=Decimal("186000.00"))
     if banned is not None:
         services.case_add_record(case=banned, actor=s, record=WebsiteShutdown(
             website="www.yijing-intl.example", department=Department.TELECOM, shut_on=today))
@@ -176,11 +203,14 @@ def load_demo(accounts) -> str:
     referred_lead, _ = _lead(z, "浙商乡村振兴发展研究院", status=LeadStatus.CONFIRMED, source=LeadSource.DEPARTMENT,
                              source_department=Department.PBOC, description="账户资金异常，涉嫌非法集资。",
                              bank_accounts="6222 0000 0000 0000")
-    referred = _case(referred_lead, zj, CaseStage.DECISION, end=CaseStage.REFERRED,
-                     referred_department=Department.PUBLIC_SECURITY)
+    # 取缔 and 移送 together: the bureau bans, public security takes the fund-raising at the same time
+    referred = _case(referred_lead, zj, CaseStage.DECISION, end=CaseStage.SERVICE,
+                     decision_number=f"浙民取字〔{today.year}〕1号")
     if referred is not None:
-        services.case_update(case=referred, actor=z, expected_version=referred.version, cases_solved=1,
-                             suspects_caught=2)
+        referral = services.referral_add(case=referred, actor=z, department=Department.PUBLIC_SECURITY,
+                                         referred_on=today, matter="涉嫌非法集资的账户流水及会员名册")
+        services.referral_result(referral=referral, actor=z, result_on=today, cases_solved=1, suspects_caught=2,
+                                 result_note="已立案侦查")
     suspected, _ = _lead(z, "中国国学养生总会", status=LeadStatus.CONFIRMED, description="冒用“中国”字样。")
     _published_list(z, zj["leader"], ListKind.SUSPECTED, f"{today.year}年第1批", [suspected])
 

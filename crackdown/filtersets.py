@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 
 from crackdown.choices import CaseOutcome, CaseStage, LeadSource, LeadStatus, ListKind, ListStatus, TargetType
-from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry
+from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry, NameRule
 from portal.filtersets import AuthorityScopeFilter
 from portal.models import Authority
 
@@ -103,3 +103,11 @@ class PublicEntryFilterSet(django_filters.FilterSet):
     class Meta:
         model = ListEntry
         fields = ["q", "province", "kind"]
+
+
+class NameRuleFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="word", lookup_expr="icontains", label="字词")
+
+    class Meta:
+        model = NameRule
+        fields = ["q", "kind", "active"]

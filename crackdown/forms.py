@@ -11,25 +11,30 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crackdown.choices import (
-    CaseStage,
     Department,
+    DocumentKind,
     Jurisdiction,
     LeadSource,
     LeadStatus,
     ListKind,
     TargetType,
+    UnfoundedReason,
 )
 from crackdown.models import (
     Case,
+    CaseConfiscation,
+    CaseReferral,
     CheckBatch,
     Evidence,
     InquiryRecord,
     Lead,
     LinkedParty,
+    NameRule,
     WebsiteShutdown,
 )
-from crackdown.workflow import LEAD_TRANSITIONS
-from portal.models import Authority, AuthorityLevel
+from crackdown.selectors import stage_document_kinds
+from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, document_field, pop_documents, steps_from
+from portal.models import Authority, AuthorityLevel, User
 from portal.validators import format_cn_phone
 from registry.models import Organization
 
@@ -126,7 +131,16 @@ class InformantForm(forms.Form):
 
 class LeadStatusForm(forms.Form):
     status = forms.ChoiceField(label="新状态", choices=LeadStatus.choices)
+    unfounded_reason = forms.ChoiceField(
+        label="不属实的理由", required=False, choices=[("", "---------"), *UnfoundedReason.choices],
+        help_text="核查不属实时填写；属《取缔非法社会组织办法》第三条所列情形的，选择相应情形")
     note = forms.CharField(label="核查情况", required=False, widget=TEXT3)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unfounded_reason") and data.get("status") != LeadStatus.UNFOUNDED:
+            self.add_error("unfounded_reason", "只有核查不属实的线索才填写不属实的理由。")
+        return data
 
     def __init__(self, *args, lead=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,6 +164,9 @@ class LeadTransferForm(forms.Form):
         return data
 
 
+ABOVE_COUNTY = [AuthorityLevel.MINISTRY, AuthorityLevel.PROVINCE, AuthorityLevel.PREFECTURE]
+
+
 class CaseOpenForm(forms.Form):
     """立案申请 (from a lead, or directly, e.g. a case taken up by a higher level)."""
 
@@ -157,7 +174,8 @@ class CaseOpenForm(forms.Form):
     target_type = forms.ChoiceField(label="查处对象类型", choices=TargetType.choices)
     jurisdiction = forms.ChoiceField(label="管辖方式", choices=Jurisdiction.choices, initial=Jurisdiction.TERRITORIAL)
     jurisdiction_authority = forms.ModelChoiceField(
-        label="管辖决定机关", required=False, queryset=Authority.objects.filter(level__in=["ministry", "province"]))
+        label="管辖决定机关", required=False, queryset=Authority.objects.filter(level__in=ABOVE_COUNTY),
+        help_text="指定管辖、提级管辖由承办机关的上级机关（民政部、省级或地市级）决定")
     jurisdiction_date = forms.DateField(label="管辖决定日期", required=False, widget=DATE)
     summary = forms.CharField(label="案情摘要", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     note = forms.CharField(label="立案申请意见", required=False, widget=TEXT3)
@@ -179,41 +197,116 @@ class CaseEditForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["org_name", "target_type", "summary", "jurisdiction", "jurisdiction_authority",
-                  "jurisdiction_date", "cases_solved", "suspects_caught", "registered_organization", "announced_on"]
-        widgets = {"jurisdiction_date": DATE, "announced_on": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
+                  "jurisdiction_date", "registered_organization"]
+        widgets = {"jurisdiction_date": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        self.fields["jurisdiction_authority"].queryset = Authority.objects.filter(level__in=["ministry", "province"])
+        self.fields["jurisdiction_authority"].queryset = Authority.objects.filter(level__in=ABOVE_COUNTY)
         self.fields["registered_organization"].queryset = Organization.objects.all()
         self.fields["registered_organization"].help_text = "引导登记的组织完成登记后，在此关联登记管理系统中的记录"
 
 
+def step_field(name: str, required: bool) -> forms.Field:
+    """The form field of one of a step's ``INPUTS`` (crackdown.workflow), by its kind."""
+    spec = INPUTS[name]
+    common = {"label": spec.label, "required": required, "help_text": spec.help}
+    if spec.kind == "text":
+        return forms.CharField(widget=TEXT3, **common)
+    if spec.kind == "line":
+        return forms.CharField(max_length=64, **common)
+    if spec.kind == "date":
+        return forms.DateField(widget=DATE, initial=timezone.localdate, **common)
+    if spec.kind == "decimal":
+        return forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, **common)
+    if spec.kind == "choice":
+        return forms.ChoiceField(choices=[("", "---------"), *spec.choices.choices], **common)
+    if spec.kind == "organization":
+        return forms.ModelChoiceField(queryset=Organization.objects.all(), **common)
+    if spec.kind == "user":
+        return forms.ModelChoiceField(queryset=User.objects.filter(is_active=True), **common)
+    raise ValueError(f"unknown input kind {spec.kind!r}")
+
+
 class TransitionForm(forms.Form):
+    """One step of the procedure: the fields are the step's own, read off ``TRANSITIONS``."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="意见、说明", required=False, widget=TEXT3)
-    documents = MultipleFileField(label="文书")
 
     def __init__(self, *args, case=None, to_stage=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
             self.fields["version"].initial = case.version
-        if case is not None and case.stage == CaseStage.NOTICE:
-            self.fields["party_statement"] = forms.CharField(
-                label="当事人陈述申辩意见", widget=TEXT3, help_text="当事人未陈述申辩的，请注明“当事人放弃陈述申辩”")
-        if to_stage == CaseStage.ANNOUNCEMENT:
-            self.fields["decision_number"] = forms.CharField(label="取缔决定书文号", max_length=64)
-        if to_stage == CaseStage.REFERRED:
-            self.fields["referred_department"] = forms.ChoiceField(label="移送部门", choices=Department.choices,
-                                                                   initial=Department.PUBLIC_SECURITY)
-        if to_stage == CaseStage.REGISTERED:
-            self.fields["registered_organization"] = forms.ModelChoiceField(
-                label="已登记的社会组织", required=False, queryset=Organization.objects.all(),
-                help_text="尚未完成登记的，可在登记后于案件信息中补充")
-        if to_stage is not None and to_stage in (CaseStage.ANNOUNCEMENT, CaseStage.DISSUADED, CaseStage.DISSOLVED,
-                                                 CaseStage.REGISTERED, CaseStage.REFERRED, CaseStage.WITHDRAWN):
-            self.fields["outcome_date"] = forms.DateField(label="决定日期", widget=DATE, initial=timezone.localdate)
+        step = steps_from(case.stage).get(to_stage) if case is not None else None
+        if step is not None:
+            for name in step.inputs:
+                self.fields[name] = step_field(name, required=name in step.requires)
+                if INPUTS[name].kind == "user":  # the case's authority's staff
+                    self.fields[name].queryset = User.objects.filter(is_active=True, authority=case.authority)
+            on_case = stage_document_kinds(case)
+            for kind in step.documents:
+                self.fields[document_field(kind)] = MultipleFileField(
+                    label=DocumentKind(kind).label, required=kind not in on_case,
+                    help_text="本环节已附，可不再上传" if kind in on_case else "办理本环节须附此文书")
+        self.fields["documents"] = MultipleFileField(label="其他文书")
+
+    def service_kwargs(self) -> dict:
+        """What ``services.case_transition`` takes: the inputs, the note and the typed documents."""
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "") or k == "version"}
+        data["documents"] = pop_documents(data)
+        data["expected_version"] = data.pop("version")
+        return data
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = CaseReferral
+        fields = ["department", "referred_on", "matter"]
+        widgets = {"referred_on": DATE, "matter": TEXT3}
+
+
+class ReferralResultForm(forms.ModelForm):
+    class Meta:
+        model = CaseReferral
+        fields = ["result_on", "cases_solved", "suspects_caught", "result_note"]
+        widgets = {"result_on": DATE, "result_note": TEXT3}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result_on"].required = True
+
+
+class ConfiscationForm(forms.ModelForm):
+    class Meta:
+        model = CaseConfiscation
+        fields = ["description", "amount", "disposal"]
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.CharField(label="延期理由", widget=TEXT3)
+    new_deadline = forms.DateField(label="延长至", widget=DATE)
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label="中止理由", widget=TEXT3)
+    suspended_on = forms.DateField(label="中止日期", widget=DATE, initial=timezone.localdate)
+
+
+class ResumeForm(forms.Form):
+    resumed_on = forms.DateField(label="恢复日期", widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label="恢复说明", required=False, widget=TEXT3)
+
+
+class ApproveExtensionForm(forms.Form):
+    confirm = forms.BooleanField(label="同意延长办案期限", required=True)
+
+
+class NameRuleForm(forms.ModelForm):
+    class Meta:
+        model = NameRule
+        fields = ["word", "kind", "local_only", "allowed_after", "rule_text", "source", "active"]
 
 
 class EvidenceForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from crackdown.choices import (
     CaseOutcome,
     CaseStage,
     Department,
+    DocumentKind,
     EvidenceKind,
     InquiryKind,
     Jurisdiction,
@@ -27,8 +28,12 @@ from crackdown.choices import (
     LinkedPartyRole,
     ListKind,
     ListStatus,
+    NameRuleKind,
+    PropertyDisposal,
     ReportChannel,
+    ServiceMethod,
     TargetType,
+    UnfoundedReason,
 )
 from portal.models import Authority
 from portal.scoping import RestrictedQuerySet
@@ -108,6 +113,8 @@ class Lead(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=LeadStatus.choices, default=LeadStatus.PENDING)
     check_due = models.DateField(_("核查期限"), null=True, blank=True)
     check_result = models.TextField(_("核查情况"), blank=True)
+    unfounded_reason = models.CharField(_("不属实的理由"), max_length=16, choices=UnfoundedReason.choices, blank=True,
+                                        help_text=_("《取缔非法社会组织办法》第三条所列不属于取缔对象的情形，或事实不存在"))
     batch = models.ForeignKey(CheckBatch, verbose_name=_("排查批次"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="leads")
     transfer_authority = models.ForeignKey(Authority, verbose_name=_("移交机关"), null=True, blank=True,
@@ -253,14 +260,24 @@ class Case(models.Model):
     version = models.PositiveIntegerField(_("版本"), default=1)
     filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     party_statement = models.TextField(_("当事人陈述申辩"), blank=True)
+    review_result = models.TextField(_("复核意见"), blank=True,
+                                     help_text=_("对当事人陈述申辩的复核（《行政处罚法》第四十五条）"))
+    # the case clock (《行政处罚法》第六十条): set at 立案, moved by approved extensions and by
+    # suspensions when they end; loops back in the procedure never reset it
+    deadline = models.DateField(_("案件办理期限"), null=True, blank=True)
+    suspended_since = models.DateField(_("中止日期"), null=True, blank=True)
+    # 听证 (《行政处罚法》第六十三、六十四条)
+    hearing_on = models.DateField(_("听证日期"), null=True, blank=True)
+    hearing_officer = models.ForeignKey(USER, verbose_name=_("听证主持人"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
     # outcome (counted by the statistics on outcome_date)
     outcome = models.CharField(_("处理结果"), max_length=12, choices=CaseOutcome.choices, blank=True)
     outcome_date = models.DateField(_("处理日期"), null=True, blank=True)
     decision_number = models.CharField(_("取缔决定书文号"), max_length=64, blank=True)
+    # 送达 (《行政处罚法》第六十一条: within seven days when the party was not present)
+    service_method = models.CharField(_("送达方式"), max_length=8, choices=ServiceMethod.choices, blank=True)
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
     announced_on = models.DateField(_("公告日期"), null=True, blank=True)
-    referred_department = models.CharField(_("移送部门"), max_length=20, choices=Department.choices, blank=True)
-    cases_solved = models.PositiveIntegerField(_("破获案件（起）"), default=0)
-    suspects_caught = models.PositiveIntegerField(_("抓获犯罪嫌疑人（名）"), default=0)
     registered_organization = models.ForeignKey(
         "registry.Organization", verbose_name=_("引导登记的社会组织"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="crackdown_cases",
@@ -285,9 +302,11 @@ class Case(models.Model):
             GinIndex(fields=["org_name"], name="crackdown_case_name_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["authority", "stage"], name="crackdown_case_queue"),
             # the statistics read outcomes by date from this index alone (index-only scan)
-            models.Index(fields=["outcome_date"], name="crackdown_case_outcome_stats",
-                         include=["authority", "outcome", "cases_solved", "suspects_caught"],
-                         condition=Q(outcome_date__isnull=False)),
+            models.Index(fields=["outcome_date"], name="crackdown_case_outcome_stats2",
+                         include=["authority", "outcome"], condition=Q(outcome_date__isnull=False)),
+            models.Index(fields=["deadline"], name="crackdown_case_deadline",
+                         include=["authority", "outcome_date", "suspended_since"],
+                         condition=Q(deadline__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="crackdown_case_version_positive"),
@@ -300,8 +319,8 @@ class Case(models.Model):
                 name="crackdown_case_outcome_has_date",
             ),
             models.CheckConstraint(
-                condition=~Q(outcome=CaseOutcome.REFERRED) | ~Q(referred_department=""),
-                name="crackdown_case_referral_names_department",
+                condition=Q(served_on__isnull=True) | ~Q(service_method=""),
+                name="crackdown_case_service_has_method",
             ),
             models.CheckConstraint(
                 condition=Q(jurisdiction=Jurisdiction.TERRITORIAL)
@@ -320,10 +339,33 @@ class Case(models.Model):
         return self.stage in TERMINAL_STAGES
 
     @property
-    def is_overdue(self) -> bool:
+    def step_overdue(self) -> bool:
         from django.utils import timezone
 
-        return bool(self.step_due and not self.is_terminal and self.step_due < timezone.localdate())
+        return bool(self.step_due and not self.is_terminal and not self.suspended_since
+                    and self.step_due < timezone.localdate())
+
+    @property
+    def clock_overdue(self) -> bool:
+        """Past the case's own deadline without a decision (《行政处罚法》第六十条), not while suspended."""
+        from django.utils import timezone
+
+        return bool(self.deadline and not self.outcome_date and not self.suspended_since
+                    and self.deadline < timezone.localdate())
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.step_overdue or self.clock_overdue
+
+    @property
+    def service_late(self) -> bool:
+        """Served more than seven days after the decision (《行政处罚法》第六十一条)."""
+        from datetime import timedelta
+
+        from crackdown.conf import SERVICE_DAYS
+
+        return bool(self.served_on and self.outcome_date
+                    and self.served_on > self.outcome_date + timedelta(days=SERVICE_DAYS))
 
 
 class CaseEvent(models.Model):
@@ -364,6 +406,7 @@ class CaseDocument(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="documents")
     event = models.ForeignKey(CaseEvent, verbose_name=_("办理记录"), null=True, blank=True,
                               on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("文书类型"), max_length=16, choices=DocumentKind.choices, default=DocumentKind.OTHER)
     title = models.CharField(_("文书名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to=upload_path, max_length=300)
     uploaded_by = models.ForeignKey(USER, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL,
@@ -414,9 +457,9 @@ class InquiryRecord(models.Model):
     place = models.CharField(_("地点"), max_length=200)
     subject = models.CharField(_("被询问人或被检查对象"), max_length=200)
     officer_one = models.CharField(_("执法人员一"), max_length=64)
-    officer_one_cert = models.CharField(_("执法证号一"), max_length=32, blank=True)
+    officer_one_cert = models.CharField(_("执法证号一"), max_length=32)
     officer_two = models.CharField(_("执法人员二"), max_length=64)
-    officer_two_cert = models.CharField(_("执法证号二"), max_length=32, blank=True)
+    officer_two_cert = models.CharField(_("执法证号二"), max_length=32)
     content = models.TextField(_("笔录摘要"), blank=True)
     file = models.FileField(_("笔录文件"), upload_to=upload_path, max_length=300, blank=True)
     added_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL,
@@ -463,6 +506,159 @@ class WebsiteShutdown(models.Model):
 
     def __str__(self):
         return self.website
+
+
+class CaseRecordBase(models.Model):
+    """A record beside a case's procedure, with the case's authority copied for the statistics."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey(Authority, verbose_name=_("承办机关"), on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    added = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        abstract = True
+
+
+class CaseReferral(CaseRecordBase):
+    """移送: crimes and 治安 matters go to public security (other matters to their department) at the same
+    time as the registration authority bans (《社会团体登记管理条例》第三十二条 and its counterparts); a
+    record beside the decision, with the result reported back."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="referrals")
+    department = models.CharField(_("移送部门"), max_length=20, choices=Department.choices)
+    referred_on = models.DateField(_("移送日期"))
+    matter = models.TextField(_("移送事项"), help_text=_("移送的违法犯罪线索、材料"))
+    result_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    cases_solved = models.PositiveIntegerField(_("破获案件（起）"), default=0)
+    suspects_caught = models.PositiveIntegerField(_("抓获犯罪嫌疑人（名）"), default=0)
+    result_note = models.TextField(_("反馈情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("移送记录")
+        verbose_name_plural = _("移送记录")
+        ordering = ["referred_on", "id"]
+        indexes = [models.Index(fields=["referred_on", "authority"], name="crackdown_referral_stats"),
+                   models.Index(fields=["result_on", "authority"], name="crackdown_referral_result")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(result_on__isnull=False) | (Q(cases_solved=0) & Q(suspects_caught=0)),
+                name="crackdown_referral_result_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"移送{self.get_department_display()}（{self.referred_on}）"
+
+
+class CaseConfiscation(CaseRecordBase):
+    """没收非法财产 with a 取缔 decision (《社会团体登记管理条例》第三十二条、《基金会管理条例》第四十条、
+    《民办非企业单位登记管理暂行条例》第二十七条); counted on the decision's date."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="confiscations")
+    description = models.CharField(_("财产名称"), max_length=300)
+    amount = models.DecimalField(_("金额（元）"), max_digits=14, decimal_places=2)
+    disposal = models.CharField(_("处置情况"), max_length=12, choices=PropertyDisposal.choices,
+                                default=PropertyDisposal.PENDING)
+    decided_on = models.DateField(_("决定日期"))
+
+    class Meta:
+        verbose_name = _("没收非法财产")
+        verbose_name_plural = _("没收非法财产")
+        ordering = ["decided_on", "id"]
+        indexes = [models.Index(fields=["decided_on", "authority"], name="crackdown_confiscation_stats")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="crackdown_confiscation_amount")]
+
+    def __str__(self):
+        return f"{self.description} {self.amount} 元"
+
+
+class CaseExtension(CaseRecordBase):
+    """延长办案期限: asked for with a reason and a new date, approved by another person."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="extensions")
+    reason = models.TextField(_("延期理由"))
+    previous_deadline = models.DateField(_("原期限"), null=True, blank=True)
+    new_deadline = models.DateField(_("延长至"))
+    approved_by = models.ForeignKey(USER, verbose_name=_("批准人"), null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延长办案期限")
+        verbose_name_plural = _("延长办案期限")
+        ordering = ["added", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("added_by")),
+                                   name="crackdown_extension_approver_not_requester"),
+            models.UniqueConstraint(fields=["case"], condition=Q(approved_by__isnull=True),
+                                    name="crackdown_extension_one_pending"),
+        ]
+
+    def __str__(self):
+        return f"延期至 {self.new_deadline}"
+
+
+class CaseSuspension(CaseRecordBase):
+    """中止: the case clock stops from ``suspended_on`` until ``resumed_on``; the days between are added
+    to the deadline when it resumes."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.TextField(_("中止理由"))
+    suspended_on = models.DateField(_("中止日期"))
+    resumed_on = models.DateField(_("恢复日期"), null=True, blank=True)
+    resume_note = models.TextField(_("恢复说明"), blank=True)
+    resumed_by = models.ForeignKey(USER, verbose_name=_("恢复人"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("案件中止")
+        verbose_name_plural = _("案件中止")
+        ordering = ["suspended_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(resumed_on__isnull=True),
+                                    name="crackdown_suspension_one_open"),
+            models.CheckConstraint(condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=models.F("suspended_on")),
+                                   name="crackdown_suspension_resumed_after"),
+        ]
+
+    def __str__(self):
+        return f"中止 {self.suspended_on}"
+
+
+class NameRule(models.Model):
+    """A name rule the ministry edits (规范特殊名称): a word, where in a name it may not stand, for whom,
+    and the regulation it comes from.  Read through ``crackdown.names.check_name`` by the lead form and
+    by the registry's name check alike."""
+
+    word = models.CharField(_("字词"), max_length=32)
+    kind = models.CharField(_("规则"), max_length=8, choices=NameRuleKind.choices)
+    local_only = models.BooleanField(_("仅限制地方性社会组织"), default=True,
+                                     help_text=_("勾选：在民政部登记的全国性社会组织可以使用"))
+    allowed_after = models.CharField(_("例外（紧随其后的行业用语）"), max_length=200, blank=True,
+                                     help_text=_("以顿号分隔，如“象棋、跳棋”：出现“国际象棋”时不视为违反"))
+    rule_text = models.CharField(_("规则内容"), max_length=300)
+    source = models.CharField(_("依据"), max_length=200, help_text=_("法规名称及条款"))
+    active = models.BooleanField(_("启用"), default=True)
+    updated_by = models.ForeignKey(USER, verbose_name=_("修改人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = None  # one table for every authority, kept by the ministry
+
+    class Meta:
+        verbose_name = _("名称规则")
+        verbose_name_plural = _("名称规则")
+        ordering = ["kind", "word"]
+        constraints = [models.UniqueConstraint(fields=["word", "kind"], name="crackdown_namerule_once")]
+
+    def __str__(self):
+        return f"{self.word}（{self.get_kind_display()}）"
 
 
 class LinkedParty(models.Model):

@@ -30,7 +30,8 @@ def leads_panel(user):
 def _case_items(cases):
     return [HomeItem(text=f"{case.org_name} · {case.get_stage_display()}",
                      url=reverse("crackdown:case-detail", args=[case.pk]),
-                     badge=("已超期" if case.is_overdue else _due(case, "step_due")), overdue=case.is_overdue)
+                     badge=("办案期限已过" if case.clock_overdue else "已超期" if case.step_overdue
+                            else _due(case, "step_due")), overdue=case.is_overdue)
             for case in cases]
 
 

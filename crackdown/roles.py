@@ -19,10 +19,12 @@ _WORK = [
     "crackdown.view_listbatch", "crackdown.add_listbatch", "crackdown.change_listbatch",
     "crackdown.view_listentry", "crackdown.add_listentry", "crackdown.change_listentry",
     "crackdown.view_statistics",
+    "crackdown.view_namerule",
 ]
 
 ROLE_PERMISSIONS = {
-    Role.MINISTRY_STAFF: list(_WORK),
+    # the name rules are the ministry's to keep (规范特殊名称); every authority applies them
+    Role.MINISTRY_STAFF: [*_WORK, "crackdown.add_namerule", "crackdown.change_namerule"],
     Role.PROVINCE_STAFF: list(_WORK),
     APPROVER: ["crackdown.approve_case", "crackdown.publish_list"],
     LEGAL_REVIEWER: ["crackdown.review_case"],

@@ -7,13 +7,24 @@ the number of rows, and group by the authority's id; ids are mapped to provinces
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from crackdown.choices import CaseOutcome, LeadStatus, ListKind, ListStatus
-from crackdown.models import Case, CheckBatch, Lead, LinkedParty, ListBatch, ListEntry, WebsiteShutdown
+from crackdown.models import (
+    Case,
+    CaseConfiscation,
+    CaseReferral,
+    CheckBatch,
+    Lead,
+    LinkedParty,
+    ListBatch,
+    ListEntry,
+    WebsiteShutdown,
+)
 from crackdown.workflow import APPROVE, AWAITING_APPROVAL, AWAITING_REVIEW, TERMINAL_STAGES
 from portal.models import MINISTRY_CODE, Authority
 from portal.scoping import scope_q
@@ -30,8 +41,11 @@ TALLIES = [
     ("dissuaded", "劝散"),
     ("dissolved", "自行解散"),
     ("registered", "引导登记"),
+    ("confiscated_amount", "没收非法财产（元）"),
+    ("referrals", "移送"),
     ("cases_solved", "破获案件"),
     ("suspects_caught", "抓获犯罪嫌疑人"),
+    ("overdue_cases", "超期案件"),
     ("websites_shut", "关停网站"),
     ("linked_handled", "处理勾连单位和人员"),
 ]
@@ -42,11 +56,15 @@ TALLY_KEYS = [key for key, _ in TALLIES]
 class StatisticsRow:
     code: str
     name: str
-    values: dict[str, int] = field(default_factory=dict)
+    values: dict[str, int | Decimal] = field(default_factory=dict)
 
     @property
-    def cells(self) -> list[int]:
+    def cells(self) -> list[int | Decimal]:
         return [self.values.get(key, 0) for key in TALLY_KEYS]
+
+    @property
+    def pairs(self) -> list[tuple[str, int | Decimal]]:
+        return [(key, self.values.get(key, 0)) for key in TALLY_KEYS]
 
 
 @dataclass
@@ -78,8 +96,12 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
     """Every tally of the seeds, per province (and the ministry's own work), for the period.
 
     Dates: a check batch by its check date, a list batch by its publication date (withdrawn entries
-    are not counted: the exposure was taken back), a case outcome by its outcome date, a website by
-    the date it was shut, a linked party by the date it was handled.
+    are not counted: the exposure was taken back), a case outcome by its outcome date, confiscated
+    property by the ban decision's date, a referral by the date it was made and its result (破获案件,
+    抓获犯罪嫌疑人) by the date the department reported back, a website by the date it was shut, a
+    linked party by the date it was handled.  An overdue case (超期案件) is counted in the period its
+    case deadline fell in, if it had no decision by then (《行政处罚法》第六十条); a deadline still
+    running, or a suspended case, is not overdue.
     """
     if not user.has_perm("crackdown.view_statistics"):
         return Statistics(date_from, date_to, [], None)
@@ -90,7 +112,8 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
             bucket = by_authority.setdefault(row[authority_key], {})
             for key, value in row.items():
                 if key != authority_key and value:
-                    bucket[key] = bucket.get(key, 0) + int(value)
+                    value = value if isinstance(value, Decimal) else int(value)
+                    bucket[key] = bucket.get(key, 0) + value
 
     period = {"gte": date_from, "lte": date_to}
     batches = _scoped(CheckBatch, user, province).filter(checked_on__gte=period["gte"],
@@ -109,14 +132,29 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
         ban_listed_orgs=Count("id", filter=Q(batch__kind=ListKind.BANNED)),
     ).order_by(), "batch__authority_id")
 
-    cases = _scoped(Case, user, province).filter(outcome_date__gte=period["gte"], outcome_date__lte=period["lte"])
+    decided = Q(outcome_date__gte=period["gte"], outcome_date__lte=period["lte"])
+    # overdue: the deadline fell in the period (and has passed), and no decision came by it
+    last_overdue_day = min(period["lte"], timezone.localdate() - timedelta(days=1))
+    lapsed = Q(deadline__gte=period["gte"], deadline__lte=last_overdue_day)
+    overdue = lapsed & (Q(outcome_date__gt=F("deadline"))
+                        | Q(outcome_date__isnull=True, suspended_since__isnull=True))
+    cases = _scoped(Case, user, province).filter(decided | lapsed)
     add(cases.values("authority_id").annotate(
-        banned=Count("id", filter=Q(outcome=CaseOutcome.BANNED)),
-        dissuaded=Count("id", filter=Q(outcome=CaseOutcome.DISSUADED)),
-        dissolved=Count("id", filter=Q(outcome=CaseOutcome.DISSOLVED)),
-        registered=Count("id", filter=Q(outcome=CaseOutcome.REGISTERED)),
-        cases_solved=Sum("cases_solved", filter=Q(outcome=CaseOutcome.REFERRED)),
-        suspects_caught=Sum("suspects_caught", filter=Q(outcome=CaseOutcome.REFERRED)),
+        banned=Count("id", filter=decided & Q(outcome=CaseOutcome.BANNED)),
+        dissuaded=Count("id", filter=decided & Q(outcome=CaseOutcome.DISSUADED)),
+        dissolved=Count("id", filter=decided & Q(outcome=CaseOutcome.DISSOLVED)),
+        registered=Count("id", filter=decided & Q(outcome=CaseOutcome.REGISTERED)),
+        overdue_cases=Count("id", filter=overdue),
+    ).order_by())
+
+    add(_scoped(CaseConfiscation, user, province).filter(decided_on__gte=period["gte"], decided_on__lte=period["lte"])
+        .values("authority_id").annotate(confiscated_amount=Sum("amount")).order_by())
+    referred = Q(referred_on__gte=period["gte"], referred_on__lte=period["lte"])
+    reported = Q(result_on__gte=period["gte"], result_on__lte=period["lte"])
+    add(_scoped(CaseReferral, user, province).filter(referred | reported).values("authority_id").annotate(
+        referrals=Count("id", filter=referred),
+        cases_solved=Sum("cases_solved", filter=reported),
+        suspects_caught=Sum("suspects_caught", filter=reported),
     ).order_by())
 
     add(_scoped(WebsiteShutdown, user, province).filter(shut_on__gte=period["gte"], shut_on__lte=period["lte"])
@@ -174,13 +212,55 @@ def cases_awaiting(user, *, review: bool = False, limit: int = 10) -> list[Case]
                  .select_related("authority").order_by("step_due", "id")[: limit * 3])
     if not cases:
         return []
+    requesters = step_requesters(cases)
+    return [case for case in cases if requesters.get(case.pk) != user.pk][:limit]
+
+
+def step_requesters(cases) -> dict[int, int | None]:
+    """Who asked for each case's current step: the person who moved it into its current stage (the
+    actor of its latest timeline event; the 立案申请人 before there is one).  The one place this is
+    computed: the service's second-person check, the case page's buttons and the approval queues."""
     from crackdown.models import CaseEvent
 
-    last_actor = {}
-    for case_id, actor_id in (CaseEvent.objects.filter(case__in=cases).order_by("case_id", "-time", "-id")
-                              .distinct("case_id").values_list("case_id", "actor_id")):
-        last_actor[case_id] = actor_id
-    return [case for case in cases if last_actor.get(case.pk) != user.pk][:limit]
+    cases = list(cases)
+    found = dict(CaseEvent.objects.filter(case__in=[c.pk for c in cases]).order_by("case_id", "-time", "-id")
+                 .distinct("case_id").values_list("case_id", "actor_id"))
+    return {case.pk: found.get(case.pk, case.created_by_id) for case in cases}
+
+
+def step_requester(case) -> int | None:
+    return step_requesters([case])[case.pk]
+
+
+def stage_document_kinds(case) -> set[str]:
+    """The kinds of document attached since the case entered its current stage (a loop back asks anew)."""
+    from crackdown.models import CaseDocument, CaseEvent
+
+    entered = CaseEvent.objects.filter(case=case).order_by("-time", "-id").values_list("id", flat=True).first()
+    if entered is None:
+        return set()
+    return set(CaseDocument.objects.filter(case=case, event_id__gte=entered).values_list("kind", flat=True))
+
+
+def case_investigators(case) -> set[int]:
+    """Who investigated: ended an investigation step, or entered evidence or an inquiry record."""
+    from crackdown.choices import CaseStage
+    from crackdown.models import CaseEvent, Evidence, InquiryRecord
+
+    ids = set(CaseEvent.objects.filter(case=case, from_stage__in=[CaseStage.INVESTIGATION, CaseStage.REPORT])
+              .values_list("actor_id", flat=True))
+    ids |= set(Evidence.objects.filter(case=case).values_list("added_by_id", flat=True))
+    ids |= set(InquiryRecord.objects.filter(case=case).values_list("added_by_id", flat=True))
+    return ids - {None}
+
+
+def inquiry_officer_names(case) -> set[str]:
+    from crackdown.models import InquiryRecord
+
+    names = set()
+    for one, two in InquiryRecord.objects.filter(case=case).values_list("officer_one", "officer_two"):
+        names |= {one, two}
+    return names
 
 
 def cases_in_progress(user, limit: int = 10):

@@ -10,24 +10,32 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
 from crackdown import conf
 from crackdown.choices import (
+    CaseOutcome,
     CaseStage,
+    DocumentKind,
     Jurisdiction,
     LeadSource,
     LeadStatus,
     ListKind,
     ListStatus,
+    PropertyDisposal,
     ReportChannel,
+    UnfoundedReason,
 )
 from crackdown.models import (
     Case,
+    CaseConfiscation,
     CaseDocument,
     CaseEvent,
+    CaseExtension,
+    CaseReferral,
+    CaseSuspension,
     CheckBatch,
     Informant,
     Lead,
@@ -35,7 +43,9 @@ from crackdown.models import (
     ListBatch,
     ListEntry,
 )
-from crackdown.workflow import LEAD_TRANSITIONS, OUTCOME_FOR_STAGE, TERMINAL_STAGES, steps_from
+from crackdown.names import check_name
+from crackdown.selectors import case_investigators, inquiry_officer_names, stage_document_kinds, step_requester
+from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, TERMINAL_STAGES, document_field, may_take, steps_from
 from portal.audit import record_change, snapshot
 from portal.models import MINISTRY_CODE, AuditAction, Authority, AuthorityLevel
 from portal.scoping import object_in_scope
@@ -43,8 +53,6 @@ from portal.services import ApplicationError
 
 STALE_MESSAGE = "该案件已被他人修改，请刷新后重试。"
 
-# 规范特殊名称: words reserved for organizations registered with the ministry ("中字头""国字头").
-RESERVED_WORDS = ("中国", "中华", "全国", "国际", "京津冀", "国家", "中央", "世界", "环球", "亚太")
 SIMILARITY = 0.4
 
 
@@ -60,10 +68,6 @@ def province_of(authority: Authority) -> Authority:
     if authority.is_ministry or authority.level == AuthorityLevel.PROVINCE:
         return authority
     return Authority.objects.get(code=authority.code[:2] + "0000")
-
-
-def reserved_words_in(name: str) -> list[str]:
-    return [word for word in RESERVED_WORDS if word in (name or "")]
 
 
 def _similar(queryset, field: str, name: str):
@@ -89,9 +93,8 @@ def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[
     if len(name) < 2:
         return []
     warnings = []
-    words = reserved_words_in(name)
-    if words:
-        warnings.append(NameWarning("reserved", f"名称使用了须经民政部登记方可使用的字样：{'、'.join(words)}。"))
+    # 规范特殊名称: the ministry's rule table, through the same function the registry's name check calls
+    warnings += [NameWarning("reserved", finding.message) for finding in check_name(name)]
     for org in organizations_named_like(name, limit=5):
         where = org.authority.bureau_name if org.authority_id else ""
         same = "同名" if org.name == name else "名称相似"
@@ -138,7 +141,13 @@ def _full_clean(obj, exclude=None):
     try:
         obj.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as exc:
-        messages = "；".join(f"{m}" for msgs in exc.message_dict.values() for m in msgs)
+        def label(name):
+            try:
+                return f"{obj._meta.get_field(name).verbose_name}："
+            except FieldDoesNotExist:  # a non-field error has no label
+                return ""
+
+        messages = "；".join(f"{label(name)}{m}" for name, msgs in exc.message_dict.items() for m in msgs)
         raise ApplicationError(messages or "数据不完整。", extra=exc.message_dict) from exc
 
 
@@ -176,7 +185,7 @@ def _locked_lead(lead: Lead) -> Lead:
 
 
 @transaction.atomic
-def lead_set_status(*, lead: Lead, actor, status: str, note: str = "") -> Lead:
+def lead_set_status(*, lead: Lead, actor, status: str, note: str = "", unfounded_reason: str = "") -> Lead:
     """待核查 → 核查中 → 不属实 / 属实 (转立案 and 移交 have their own services)."""
     lead = _locked_lead(lead)
     if not actor.has_perm("crackdown.change_lead"):
@@ -186,11 +195,15 @@ def lead_set_status(*, lead: Lead, actor, status: str, note: str = "") -> Lead:
             f"线索当前状态为“{lead.get_status_display()}”，不能改为“{LeadStatus(status).label}”。")
     if status in (LeadStatus.FILED, LeadStatus.TRANSFERRED):
         raise ApplicationError("转立案、移交请使用相应的办理操作。")
+    if unfounded_reason and status != LeadStatus.UNFOUNDED:
+        raise ApplicationError("只有核查不属实的线索才填写不属实的理由。")
     before = snapshot(lead)
     lead.status = status
+    # 不属实 because of the facts or one of the groups 《取缔非法社会组织办法》 第三条 excludes
+    lead.unfounded_reason = unfounded_reason or (UnfoundedReason.FACTS if status == LeadStatus.UNFOUNDED else "")
     if note:
         lead.check_result = (lead.check_result + "\n" if lead.check_result else "") + note
-    lead.save(update_fields=["status", "check_result", "updated"])
+    lead.save(update_fields=["status", "check_result", "unfounded_reason", "updated"])
     record_change(actor=actor, action=AuditAction.TRANSITION, obj=lead, before=before, after=snapshot(lead),
                   note=f"线索状态改为{lead.get_status_display()}")
     return lead
@@ -237,13 +250,26 @@ def lead_transfer(*, lead: Lead, actor, to_authority: Authority | None = None, t
 
 # --- cases -------------------------------------------------------------------------------------
 def _add_event(*, case, from_stage, to_stage, actor, note="", requested_by: int | None = None,
-               documents=()) -> CaseEvent:
+               documents=(), default_kind: str = DocumentKind.OTHER) -> CaseEvent:
+    """A timeline event with its documents: (DocumentKind, upload) pairs, or bare uploads of ``default_kind``."""
     event = CaseEvent.objects.create(case=case, from_stage=from_stage, to_stage=to_stage, actor=actor,
                                      requested_by_id=requested_by, note=note, due=case.step_due)
-    for upload in documents:
-        CaseDocument.objects.create(case=case, event=event, title=getattr(upload, "name", "文书"), file=upload,
-                                    uploaded_by=actor)
+    for item in documents:
+        kind, upload = item if isinstance(item, tuple) else (default_kind, item)
+        title = getattr(upload, "name", "") or DocumentKind(kind).label
+        CaseDocument.objects.create(case=case, event=event, kind=kind, title=title, file=upload, uploaded_by=actor)
     return event
+
+
+def _check_jurisdiction(case: Case) -> None:
+    """指定管辖、提级管辖 are decided by an authority above the case's: the ministry, the province, or — since
+    the 2025 办法 makes the county the base level — the prefecture (《取缔非法社会组织办法》第五条、第六条)."""
+    if case.jurisdiction == Jurisdiction.TERRITORIAL or case.jurisdiction_authority is None:
+        return
+    deciding, own = case.jurisdiction_authority, case.authority
+    if deciding.pk == own.pk or not own.is_within(deciding):
+        raise ApplicationError(f"管辖决定机关须为{own.name}的上级登记管理机关（民政部、省级或地市级）。",
+                               extra={"jurisdiction_authority": ["须为承办机关的上级机关"]})
 
 
 @transaction.atomic
@@ -267,12 +293,13 @@ def case_create(*, actor, org_name: str, target_type: str, lead: Lead | None = N
         step_due=conf.step_due(CaseStage.FILING, today), created_by=actor,
     )
     _full_clean(case)
+    _check_jurisdiction(case)
     case.save()
     case.number = f"AJ{today:%Y}{authority.code}{case.pk:06d}"
     case.save(update_fields=["number"])
     _check_scope(case, actor)
     _add_event(case=case, from_stage="", to_stage=CaseStage.FILING, actor=actor, note=note or "提请立案审批",
-               documents=documents)
+               documents=documents, default_kind=DocumentKind.FILING_FORM)
     record_change(actor=actor, action=AuditAction.CREATE, obj=case, after=snapshot(case))
     return case
 
@@ -295,12 +322,6 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
     return case
 
 
-def current_requester_id(case: Case) -> int | None:
-    """Who asked for the current step: the person who moved the case into its current stage."""
-    event = case.events.order_by("-time", "-id").only("actor_id").first()
-    return event.actor_id if event else case.created_by_id
-
-
 def _lock_case(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and int(expected_version) != locked.version:
@@ -308,63 +329,260 @@ def _lock_case(case: Case, expected_version: int | None) -> Case:
     return locked
 
 
+def _given(value) -> bool:
+    return value not in (None, "") and not (isinstance(value, str) and not value.strip())
+
+
+def _check_hearing_officer(case: Case, officer) -> None:
+    """The hearing is chaired by someone other than the investigators (《行政处罚法》第六十四条)."""
+    if officer.authority_id is None or not case.authority.is_within(officer.authority):
+        raise ApplicationError("听证主持人须为本机关或上级机关的工作人员。")
+    if officer.pk in case_investigators(case) or officer.display_name in inquiry_officer_names(case):
+        raise ApplicationError(f"{officer.display_name}参与了本案调查，不能主持听证（《行政处罚法》第六十四条）。")
+
+
 @transaction.atomic
 def case_transition(*, case: Case, to_stage: str, actor, note: str = "", expected_version: int | None,
-                    documents=(), decision_number: str = "", party_statement: str = "",
-                    referred_department: str = "", registered_organization=None,
-                    outcome_date: date | None = None) -> Case:
-    """Move a case one step along ``TRANSITIONS``; refuse a stale version, a missing permission,
-    and an approval by the person who asked for it.  Writes the timeline event and the audit row."""
+                    documents=(), **values) -> Case:
+    """Move a case one step along ``TRANSITIONS``; refuse a stale version, a suspended case, a missing
+    permission, an approval by the person who asked for it, a step without the values or the documents
+    the table says it needs.  ``values`` are the step's ``INPUTS``; ``documents`` (DocumentKind, upload)
+    pairs or bare uploads.  Writes the timeline event and the audit row."""
     case = _lock_case(case, expected_version)
     step = steps_from(case.stage).get(to_stage)
     if step is None:
         to_label = CaseStage(to_stage).label if to_stage in CaseStage.values else to_stage
         raise ApplicationError(f"案件处于“{case.get_stage_display()}”环节，不能转到“{to_label}”。")
-    if not actor.has_perm(step.permission):
-        raise ApplicationError(f"您没有“{step.label}”的权限。")
-    requester_id = current_requester_id(case)
-    if step.needs_second_person and requester_id == actor.pk:
-        raise ApplicationError(f"“{step.label}”须由提请人以外的人员审批，您不能审批自己提请的事项。")
+    if case.suspended_since:
+        raise ApplicationError(f"案件已于{case.suspended_since:%Y-%m-%d}中止，恢复后方可继续办理。")
+    requester_id = step_requester(case)
+    refusal = may_take(step, actor, requester_id)
+    if refusal:
+        raise ApplicationError(refusal)
+    unknown = set(values) - set(INPUTS)
+    if unknown:
+        raise ApplicationError(f"未知的办理事项：{'、'.join(sorted(unknown))}")
+    for name in step.requires:
+        if not _given(values.get(name)):
+            raise ApplicationError(INPUTS[name].missing or f"请填写{INPUTS[name].label}。",
+                                   extra={name: [INPUTS[name].missing or "必填"]})
+    documents = [item if isinstance(item, tuple) else (DocumentKind.OTHER, item) for item in documents]
+    missing = [kind for kind in step.documents
+               if kind not in {k for k, _ in documents} and kind not in stage_document_kinds(case)]
+    if missing:
+        names = "、".join(str(DocumentKind(k).label) for k in missing)
+        raise ApplicationError(f"“{step.label}”须先附{names}。",
+                               extra={document_field(k): ["须附此文书"] for k in missing})
+    if _given(values.get("confiscation_description")) and not _given(values.get("confiscation_amount")):
+        raise ApplicationError(INPUTS["confiscation_amount"].missing,
+                               extra={"confiscation_amount": [INPUTS["confiscation_amount"].missing]})
     before = snapshot(case)
     today = timezone.localdate()
     from_stage = case.stage
     if from_stage == CaseStage.FILING and to_stage == CaseStage.INVESTIGATION:
         case.filed_on = today
-    if from_stage == CaseStage.NOTICE:
-        if not party_statement.strip():
-            raise ApplicationError("请记录当事人的陈述申辩意见（未陈述申辩的，请注明“当事人放弃陈述申辩”）。")
-        case.party_statement = party_statement.strip()
-    outcome = OUTCOME_FOR_STAGE.get(to_stage)
-    if outcome:
-        case.outcome = outcome
-        case.outcome_date = outcome_date or today
-    if to_stage == CaseStage.ANNOUNCEMENT:
-        if not decision_number.strip():
-            raise ApplicationError("作出取缔决定须填写取缔决定书文号。")
-        case.decision_number = decision_number.strip()
-    if to_stage == CaseStage.REFERRED:
-        if not referred_department:
-            raise ApplicationError("移送须选择接收部门。")
-        case.referred_department = referred_department
-    if to_stage == CaseStage.REGISTERED and registered_organization is not None:
-        case.registered_organization = registered_organization
-    if to_stage == CaseStage.CLOSED:
-        case.announced_on = case.announced_on or today
+        case.deadline = conf.case_deadline(today)  # the case clock starts at 立案 and is never reset
+    for name in step.inputs:
+        value = values.get(name)
+        if _given(value) and INPUTS[name].on_case:
+            setattr(case, name, value.strip() if isinstance(value, str) else value)
+    if to_stage == CaseStage.HEARING:
+        _check_hearing_officer(case, case.hearing_officer)
+    notes = [note] if note else []
+    if step.outcome:
+        case.outcome = step.outcome
+        case.outcome_date = case.outcome_date if _given(values.get("outcome_date")) else today
+        if case.hearing_on:  # a decision after a hearing names it
+            officer = case.hearing_officer.display_name
+            notes.insert(0, f"经听证（{case.hearing_on:%Y-%m-%d}，主持人 {officer}）作出决定。")
+    if to_stage == CaseStage.ANNOUNCEMENT and case.service_late:
+        notes.insert(0, f"逾期送达：决定于{case.outcome_date:%Y-%m-%d}作出，{case.served_on:%Y-%m-%d}送达，"
+                        f"超过七日（《行政处罚法》第六十一条）。")
+    if step.requires and "review_result" in step.requires:
+        notes.insert(0, f"复核意见：{case.review_result}")
     case.stage = to_stage
     case.step_due = None if to_stage in TERMINAL_STAGES else conf.step_due(to_stage, today)
+    if to_stage == CaseStage.SERVICE:
+        case.step_due = conf.step_due(CaseStage.SERVICE, case.outcome_date)
     case.version += 1
     _full_clean(case)
     case.save()
-    _add_event(case=case, from_stage=from_stage, to_stage=to_stage, actor=actor, note=note,
+    _add_event(case=case, from_stage=from_stage, to_stage=to_stage, actor=actor, note="\n".join(notes),
                requested_by=requester_id if step.needs_second_person else None, documents=documents)
+    if _given(values.get("confiscation_description")):
+        _add_confiscation(case=case, actor=actor, description=values["confiscation_description"],
+                          amount=values["confiscation_amount"],
+                          disposal=values.get("confiscation_disposal") or PropertyDisposal.PENDING, bump=False)
     record_change(actor=actor, action=AuditAction.TRANSITION, obj=case, before=before, after=snapshot(case),
                   note=f"{CaseStage(from_stage).label} → {CaseStage(to_stage).label}：{step.label}")
     return case
 
 
+# --- records beside the procedure: referrals, confiscations, the case clock --------------------------
+def _case_for_record(case: Case, actor, permission: str = "crackdown.change_case") -> Case:
+    if not actor.has_perm(permission):
+        raise ApplicationError("您没有办理案件的权限。")
+    if not object_in_scope(case, actor):
+        raise ApplicationError("该案件不在您的管辖范围内。")
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _save_record(record, actor, case: Case, note: str, bump: bool = True):
+    record.case = case
+    record.authority_id = case.authority_id
+    record.added_by = actor
+    _full_clean(record)
+    record.save()
+    if bump:  # the case page's version changes with what it shows
+        Case.objects.filter(pk=case.pk).update(version=models.F("version") + 1)
+        case.refresh_from_db(fields=["version"])
+    record_change(actor=actor, action=AuditAction.CREATE, obj=record, after=snapshot(record),
+                  note=f"案件 {case.number}：{note}")
+    return record
+
+
+@transaction.atomic
+def referral_add(*, case: Case, actor, department: str, referred_on: date, matter: str) -> CaseReferral:
+    """移送: on any case, at any stage, beside (not instead of) the decision."""
+    case = _case_for_record(case, actor)
+    return _save_record(CaseReferral(department=department, referred_on=referred_on, matter=matter), actor, case,
+                        "移送")
+
+
+@transaction.atomic
+def referral_result(*, referral: CaseReferral, actor, result_on: date, cases_solved: int = 0,
+                    suspects_caught: int = 0, result_note: str = "") -> CaseReferral:
+    """The receiving department's feedback: 破获案件, 抓获犯罪嫌疑人."""
+    _case_for_record(referral.case, actor)
+    referral = CaseReferral.objects.select_for_update().get(pk=referral.pk)
+    before = snapshot(referral)
+    referral.result_on, referral.cases_solved, referral.suspects_caught = result_on, cases_solved, suspects_caught
+    referral.result_note = result_note
+    _full_clean(referral)
+    referral.save()
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=referral, before=before, after=snapshot(referral),
+                  note=f"案件 {referral.case.number}：移送反馈")
+    return referral
+
+
+def _add_confiscation(*, case: Case, actor, description: str, amount, disposal: str,
+                      bump: bool = True) -> CaseConfiscation:
+    if case.outcome != CaseOutcome.BANNED:
+        raise ApplicationError("没收非法财产须随取缔决定登记。")
+    return _save_record(CaseConfiscation(description=description.strip(), amount=amount, disposal=disposal,
+                                         decided_on=case.outcome_date), actor, case, "没收非法财产", bump=bump)
+
+
+@transaction.atomic
+def confiscation_add(*, case: Case, actor, description: str, amount, disposal: str = PropertyDisposal.PENDING):
+    """没收非法财产 recorded after the 取缔 decision (the decision's date is the record's)."""
+    case = _case_for_record(case, actor)
+    return _add_confiscation(case=case, actor=actor, description=description, amount=amount, disposal=disposal)
+
+
+@transaction.atomic
+def extension_request(*, case: Case, actor, reason: str, new_deadline: date) -> CaseExtension:
+    """延长办案期限: asked for with a reason and a new date; takes effect when another person approves."""
+    case = _case_for_record(case, actor)
+    if case.is_terminal or case.outcome_date:
+        raise ApplicationError("案件已作出决定，无须延长办案期限。")
+    if not case.deadline:
+        raise ApplicationError("案件尚未立案，没有办案期限。")
+    if new_deadline <= case.deadline:
+        raise ApplicationError(f"延长后的期限须晚于现期限（{case.deadline:%Y-%m-%d}）。")
+    if not (reason or "").strip():
+        raise ApplicationError("请填写延期理由。")
+    if case.extensions.filter(approved_by__isnull=True).exists():
+        raise ApplicationError("已有待批准的延期申请。")
+    return _save_record(CaseExtension(reason=reason.strip(), new_deadline=new_deadline,
+                                      previous_deadline=case.deadline), actor, case, "申请延长办案期限")
+
+
+@transaction.atomic
+def extension_approve(*, case: Case, actor) -> CaseExtension:
+    """The approval, by an approver who is not the person who asked (the deadline moves now)."""
+    case = _case_for_record(case, actor, "crackdown.approve_case")
+    extension = case.extensions.select_for_update().filter(approved_by__isnull=True).first()
+    if extension is None:
+        raise ApplicationError("没有待批准的延期申请。")
+    if extension.added_by_id == actor.pk:
+        raise ApplicationError("延期申请须由申请人以外的人员批准。")
+    before = snapshot(case)
+    extension.approved_by, extension.approved_at = actor, timezone.now()
+    extension.save()
+    case.deadline = extension.new_deadline
+    case.version += 1
+    case.save(update_fields=["deadline", "version", "updated"])
+    record_change(actor=actor, action=AuditAction.TRANSITION, obj=case, before=before, after=snapshot(case),
+                  note=f"批准延长办案期限至 {extension.new_deadline:%Y-%m-%d}：{extension.reason}")
+    return extension
+
+
+@transaction.atomic
+def case_suspend(*, case: Case, actor, reason: str, suspended_on: date | None = None) -> CaseSuspension:
+    """中止: the case clock and the step clock stop; no step can be taken until it resumes."""
+    case = _case_for_record(case, actor)
+    if case.is_terminal:
+        raise ApplicationError("案件已办结，不能中止。")
+    if case.suspended_since:
+        raise ApplicationError("案件已中止。")
+    if not (reason or "").strip():
+        raise ApplicationError("请填写中止理由。")
+    suspended_on = suspended_on or timezone.localdate()
+    suspension = _save_record(CaseSuspension(reason=reason.strip(), suspended_on=suspended_on), actor, case,
+                              "中止")
+    Case.objects.filter(pk=case.pk).update(suspended_since=suspended_on)
+    return suspension
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor, resumed_on: date | None = None, note: str = "") -> CaseSuspension:
+    """恢复: the days the case stood still are added to its deadline and to the current step's."""
+    case = _case_for_record(case, actor)
+    suspension = case.suspensions.select_for_update().filter(resumed_on__isnull=True).first()
+    if suspension is None:
+        raise ApplicationError("案件未中止。")
+    resumed_on = resumed_on or timezone.localdate()
+    if resumed_on < suspension.suspended_on:
+        raise ApplicationError("恢复日期不能早于中止日期。")
+    before = snapshot(case)
+    suspension.resumed_on, suspension.resumed_by, suspension.resume_note = resumed_on, actor, note
+    suspension.save()
+    stood = resumed_on - suspension.suspended_on
+    if case.deadline:
+        case.deadline += stood
+    if case.step_due:
+        case.step_due += stood
+    case.suspended_since = None
+    case.version += 1
+    case.save(update_fields=["deadline", "step_due", "suspended_since", "version", "updated"])
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=case, before=before, after=snapshot(case),
+                  note=f"恢复办理，中止 {stood.days} 日不计入办案期限")
+    return suspension
+
+
+CLOCK_ACTIONS = {"extend": "申请延长办案期限", "approve-extension": "批准延长办案期限", "suspend": "中止",
+                 "resume": "恢复办理"}
+
+
+def case_clock(*, case: Case, actor, action: str, reason: str = "", new_deadline: date | None = None,
+               on: date | None = None):
+    """One of the case clock's actions by its name (the page's and the API's route take the same names)."""
+    if action == "extend":
+        if new_deadline is None:
+            raise ApplicationError("请填写延长后的期限。", extra={"new_deadline": ["必填"]})
+        return extension_request(case=case, actor=actor, reason=reason, new_deadline=new_deadline)
+    if action == "approve-extension":
+        return extension_approve(case=case, actor=actor)
+    if action == "suspend":
+        return case_suspend(case=case, actor=actor, reason=reason, suspended_on=on)
+    if action == "resume":
+        return case_resume(case=case, actor=actor, resumed_on=on, note=reason)
+    raise ApplicationError(f"未知的操作：{action}")
+
+
 CASE_EDITABLE = ("org_name", "target_type", "summary", "jurisdiction", "jurisdiction_authority",
-                 "jurisdiction_date", "cases_solved", "suspects_caught", "registered_organization",
-                 "referred_department", "announced_on")
+                 "jurisdiction_date", "registered_organization")
 
 
 @transaction.atomic
@@ -380,6 +598,7 @@ def case_update(*, case: Case, actor, expected_version: int | None, **fields) ->
         setattr(case, name, value)
     case.version += 1
     _full_clean(case)
+    _check_jurisdiction(case)
     case.save()
     _check_scope(case, actor)
     record_change(actor=actor, action=AuditAction.UPDATE, obj=case, before=before, after=snapshot(case))

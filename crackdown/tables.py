@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from crackdown.models import Case, CheckBatch, Lead, ListBatch
+from crackdown.models import Case, CheckBatch, Lead, ListBatch, NameRule
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -33,14 +33,19 @@ class CaseTable(tables.Table):
     number = tables.Column(linkify=("crackdown:case-detail", [tables.A("pk")]), verbose_name="案件编号")
     authority = tables.Column(accessor="authority__name", verbose_name="承办机关", order_by="authority__code")
     step_due = tables.Column(verbose_name="本环节期限")
+    deadline = tables.Column(verbose_name="案件办理期限")
 
     class Meta:
         model = Case
-        fields = ("number", "org_name", "target_type", "authority", "stage", "step_due", "outcome", "outcome_date")
+        fields = ("number", "org_name", "target_type", "authority", "stage", "step_due", "deadline", "outcome",
+                  "outcome_date")
         attrs = ATTRS
 
     def render_step_due(self, value, record):
-        return due_cell(value, record.is_overdue)
+        return due_cell(value, record.step_overdue)
+
+    def render_deadline(self, value, record):
+        return due_cell(value, record.clock_overdue)
 
 
 class CheckBatchTable(tables.Table):
@@ -62,4 +67,13 @@ class ListBatchTable(tables.Table):
     class Meta:
         model = ListBatch
         fields = ("kind", "number", "authority", "status", "published_on", "approver", "entry_count")
+        attrs = ATTRS
+
+
+class NameRuleTable(tables.Table):
+    word = tables.Column(linkify=("crackdown:namerule-update", [tables.A("pk")]), verbose_name="字词")
+
+    class Meta:
+        model = NameRule
+        fields = ("word", "kind", "local_only", "allowed_after", "rule_text", "source", "active")
         attrs = ATTRS

@@ -13,12 +13,21 @@ from django.views.generic import FormView, TemplateView
 
 from crackdown import services
 from crackdown.choices import CaseStage, ListStatus
-from crackdown.filtersets import CaseFilterSet, CheckBatchFilterSet, LeadFilterSet, ListBatchFilterSet
+from crackdown.filtersets import (
+    CaseFilterSet,
+    CheckBatchFilterSet,
+    LeadFilterSet,
+    ListBatchFilterSet,
+    NameRuleFilterSet,
+)
 from crackdown.forms import (
+    ApproveExtensionForm,
     CaseEditForm,
     CaseOpenForm,
     CheckBatchForm,
+    ConfiscationForm,
     EvidenceForm,
+    ExtensionForm,
     InformantForm,
     InquiryForm,
     LeadForm,
@@ -27,10 +36,15 @@ from crackdown.forms import (
     LinkedPartyForm,
     ListBatchForm,
     ListEntryForm,
+    NameRuleForm,
     NumbersForm,
     PublishForm,
+    ReferralForm,
+    ReferralResultForm,
+    ResumeForm,
     ShutdownForm,
     StatisticsForm,
+    SuspendForm,
     TransitionForm,
     WithdrawForm,
 )
@@ -38,20 +52,23 @@ from crackdown.masking import mask_address, mask_email, mask_name, mask_phone
 from crackdown.models import (
     Case,
     CaseDocument,
+    CaseReferral,
     CheckBatch,
     Evidence,
     Lead,
     LeadAttachment,
     ListBatch,
     ListEntry,
+    NameRule,
 )
-from crackdown.selectors import crackdown_statistics, default_period
-from crackdown.tables import CaseTable, CheckBatchTable, LeadTable, ListBatchTable
+from crackdown.selectors import crackdown_statistics, default_period, step_requester
+from crackdown.tables import CaseTable, CheckBatchTable, LeadTable, ListBatchTable, NameRuleTable
 from crackdown.workflow import LEAD_TRANSITIONS, TRANSITIONS, allowed_steps, steps_from
 from portal.audit import record_download
 from portal.jobs import job_start
+from portal.models import User
 from portal.services import ApplicationError
-from portal.views.generic import ScopedListView, ScopedMixin, ScopedUpdateView
+from portal.views.generic import ScopedCreateView, ScopedListView, ScopedMixin, ScopedUpdateView
 
 LEAD_QS = Lead.objects.select_related("authority")
 CASE_QS = Case.objects.select_related("authority")
@@ -186,7 +203,8 @@ class LeadStatusView(ObjectMixin, View):
         if form.is_valid():
             try:
                 services.lead_set_status(lead=lead, actor=request.user, status=form.cleaned_data["status"],
-                                         note=form.cleaned_data["note"])
+                                         note=form.cleaned_data["note"],
+                                         unfounded_reason=form.cleaned_data["unfounded_reason"])
                 messages.success(request, "线索状态已更新。")
             except ApplicationError as exc:
                 _fail(request, exc)
@@ -397,7 +415,7 @@ class CaseDetailView(ObjectMixin, TemplateView):
         user = self.request.user
         events = list(case.events.select_related("actor", "requested_by")
                       .prefetch_related(Prefetch("documents", queryset=CaseDocument.objects.order_by("id"))))
-        requester_id = events[-1].actor_id if events else None
+        requester_id = step_requester(case)
         steps = allowed_steps(case, user, requester_id)
         waiting = [(stage, step) for stage, step in steps_from(case.stage).items()]
         context.update(
@@ -405,10 +423,16 @@ class CaseDetailView(ObjectMixin, TemplateView):
             events=events,
             steps=steps,
             waiting=waiting,
-            requester=events[-1].actor if events else None,
+            requester=User.objects.filter(pk=requester_id).first() if requester_id else None,
             can_change=user.has_perm("crackdown.change_case") and not case.is_terminal,
             can_record=user.has_perm("crackdown.change_case"),
             evidence=case.evidence.all(),
+            referrals=case.referrals.all(),
+            confiscations=case.confiscations.all(),
+            extensions=case.extensions.select_related("added_by", "approved_by"),
+            suspensions=case.suspensions.all(),
+            pending_extension=case.extensions.filter(approved_by__isnull=True).first(),
+            can_approve=user.has_perm("crackdown.approve_case"),
             inquiries=case.inquiries.all(),
             shutdowns=case.shutdowns.all(),
             linked=case.linked_parties.select_related("organization"),
@@ -483,10 +507,9 @@ class CaseTransitionView(ObjectMixin, FormView):
 
     def form_valid(self, form):
         case = self.get_object()
-        data = dict(form.cleaned_data)
         try:
             services.case_transition(case=case, to_stage=self.kwargs["to_stage"], actor=self.request.user,
-                                     expected_version=data.pop("version"), **data)
+                                     **form.service_kwargs())
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             status = 409 if exc.message == services.STALE_MESSAGE else 400
@@ -537,6 +560,137 @@ class ShutdownCreateView(CaseRecordCreateView):
 class LinkedPartyCreateView(CaseRecordCreateView):
     form_class = LinkedPartyForm
     record_title = "勾连单位和人员"
+
+
+class CaseServiceFormView(ObjectMixin, FormView):
+    """A form on a visible case whose write is one service call (referrals, confiscations, the clock)."""
+
+    model = Case
+    action = "change"
+    template_name = "crackdown/simple_form.html"
+    title = ""
+    done = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"{self.get_title()}：{context['object'].number}"
+        return context
+
+    def get_title(self):
+        return self.title
+
+    def perform(self, case, data):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        case = self.get_object()
+        try:
+            self.perform(case, form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, self.done or f"已办理：{self.get_title()}。")
+        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[case.pk]))
+
+
+class ReferralCreateView(CaseServiceFormView):
+    form_class = ReferralForm
+    title = "移送公安机关或其他部门"
+
+    def perform(self, case, data):
+        services.referral_add(case=case, actor=self.request.user, **data)
+
+
+class ConfiscationCreateView(CaseServiceFormView):
+    form_class = ConfiscationForm
+    title = "没收非法财产"
+
+    def perform(self, case, data):
+        services.confiscation_add(case=case, actor=self.request.user, **data)
+
+
+class CaseClockView(CaseServiceFormView):
+    """The case clock: extend (ask), approve-extension (another person), suspend, resume."""
+
+    FORMS = {"extend": ExtensionForm, "approve-extension": ApproveExtensionForm, "suspend": SuspendForm,
+             "resume": ResumeForm}
+
+    def get_form_class(self):
+        if self.kwargs["clock_action"] not in self.FORMS:
+            raise Http404("没有此操作。")
+        return self.FORMS[self.kwargs["clock_action"]]
+
+    def get_title(self):
+        return services.CLOCK_ACTIONS[self.kwargs["clock_action"]]
+
+    def perform(self, case, data):
+        services.case_clock(case=case, actor=self.request.user, action=self.kwargs["clock_action"],
+                            reason=data.get("reason") or data.get("note") or "",
+                            new_deadline=data.get("new_deadline"),
+                            on=data.get("suspended_on") or data.get("resumed_on"))
+
+
+class ReferralResultView(ObjectMixin, FormView):
+    """The department's feedback on a referral (破获案件, 抓获犯罪嫌疑人)."""
+
+    model = CaseReferral
+    action = "change"
+    permission_required = ("crackdown.view_case", "crackdown.change_case")
+    form_class = ReferralResultForm
+    template_name = "crackdown/simple_form.html"
+
+    def get_queryset(self):
+        return CaseReferral.objects.restrict(self.request.user, "view").select_related("case")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"移送反馈：{context['object'].case.number} {context['object']}"
+        return context
+
+    def form_valid(self, form):
+        referral = self.get_object()
+        try:
+            services.referral_result(referral=referral, actor=self.request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        messages.success(self.request, "已登记移送反馈。")
+        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[referral.case_id]))
+
+
+# --- name rules (the ministry edits them; every authority reads them) ------------------------------
+class NameRuleListView(ScopedListView):
+    model = NameRule
+    queryset = NameRule.objects.all()
+    filterset_class = NameRuleFilterSet
+    table_class = NameRuleTable
+    title = "名称规则"
+    create_url_name = "crackdown:namerule-create"
+
+
+class NameRuleEditMixin:
+    form_class = NameRuleForm
+    template_name = "crackdown/simple_form.html"
+
+    def get_success_url(self):
+        return reverse("crackdown:namerule-list")
+
+    def form_valid(self, form):
+        form.instance.updated_by = self.request.user
+        return super().form_valid(form)
+
+
+class NameRuleCreateView(NameRuleEditMixin, ScopedCreateView):
+    model = NameRule
+    extra_context = {"title": "新增名称规则"}
+
+
+class NameRuleUpdateView(NameRuleEditMixin, ScopedUpdateView):
+    model = NameRule
+    extra_context = {"title": "修改名称规则"}
 
 
 # --- exposure and ban lists --------------------------------------------------------------------

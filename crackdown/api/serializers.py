@@ -1,8 +1,20 @@
 from rest_framework import serializers
 
-from crackdown.choices import CaseStage, Department, LeadStatus
+from crackdown.choices import CaseStage, Department, DocumentKind, LeadStatus, UnfoundedReason
 from crackdown.masking import mask_email, mask_name, mask_phone
-from crackdown.models import Case, CaseEvent, CheckBatch, Lead, ListBatch, ListEntry
+from crackdown.models import (
+    Case,
+    CaseConfiscation,
+    CaseEvent,
+    CaseReferral,
+    CheckBatch,
+    Lead,
+    ListBatch,
+    ListEntry,
+)
+from crackdown.workflow import INPUTS, document_field, pop_documents
+from portal.models import User
+from registry.models import Organization
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -16,10 +28,11 @@ class LeadSerializer(serializers.ModelSerializer):
         model = Lead
         fields = ["id", "number", "source", "source_department", "source_detail", "channel", "org_name", "aliases",
                   "claimed_backing", "places", "place_text", "websites", "bank_accounts", "persons", "description",
-                  "authority", "authority_name", "received_on", "status", "check_due", "check_result", "batch",
+                  "authority", "authority_name", "received_on", "status", "check_due", "check_result",
+                  "unfounded_reason", "batch",
                   "transfer_authority", "transfer_department", "transfer_date", "transferred_from", "created",
                   "informant", "informant_name", "informant_phone"]
-        read_only_fields = ["number", "authority", "status", "check_due", "check_result", "batch",
+        read_only_fields = ["number", "authority", "status", "check_due", "check_result", "unfounded_reason", "batch",
                             "transfer_authority", "transfer_department", "transfer_date", "transferred_from",
                             "created"]
 
@@ -33,6 +46,8 @@ class LeadSerializer(serializers.ModelSerializer):
 
 class LeadStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=LeadStatus.choices, label="新状态")
+    unfounded_reason = serializers.ChoiceField(choices=UnfoundedReason.choices, required=False, allow_blank=True,
+                                               default="", label="不属实的理由（第三条情形）")
     note = serializers.CharField(required=False, allow_blank=True, default="", label="核查情况")
 
 
@@ -64,6 +79,29 @@ class CaseEventSerializer(serializers.ModelSerializer):
                   "note", "due"]
 
 
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseReferral
+        fields = ["id", "case", "department", "referred_on", "matter", "result_on", "cases_solved",
+                  "suspects_caught", "result_note"]
+        read_only_fields = ["case", "result_on", "cases_solved", "suspects_caught", "result_note"]
+
+
+class ReferralResultSerializer(serializers.Serializer):
+    referral = serializers.IntegerField(label="移送记录 id")
+    result_on = serializers.DateField(label="反馈日期")
+    cases_solved = serializers.IntegerField(min_value=0, default=0, label="破获案件（起）")
+    suspects_caught = serializers.IntegerField(min_value=0, default=0, label="抓获犯罪嫌疑人（名）")
+    result_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ConfiscationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseConfiscation
+        fields = ["id", "case", "description", "amount", "disposal", "decided_on"]
+        read_only_fields = ["case", "decided_on"]
+
+
 class CaseSerializer(serializers.ModelSerializer):
     authority_name = serializers.CharField(source="authority.name", read_only=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
@@ -72,17 +110,19 @@ class CaseSerializer(serializers.ModelSerializer):
         model = Case
         fields = ["id", "number", "org_name", "lead", "target_type", "authority", "authority_name", "jurisdiction",
                   "jurisdiction_authority", "jurisdiction_date", "summary", "stage", "stage_display", "step_due",
-                  "version", "filed_on", "party_statement", "outcome", "outcome_date", "decision_number",
-                  "announced_on", "referred_department", "cases_solved", "suspects_caught",
-                  "registered_organization", "created"]
+                  "version", "filed_on", "deadline", "suspended_since", "party_statement", "review_result",
+                  "hearing_on", "hearing_officer", "outcome", "outcome_date", "decision_number", "service_method",
+                  "served_on", "service_late", "announced_on", "registered_organization", "created"]
         read_only_fields = fields
 
 
 class CaseDetailSerializer(CaseSerializer):
     events = CaseEventSerializer(many=True, read_only=True)
+    referrals = ReferralSerializer(many=True, read_only=True)
+    confiscations = ConfiscationSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "events"]
+        fields = [*CaseSerializer.Meta.fields, "events", "referrals", "confiscations"]
         read_only_fields = fields
 
 
@@ -92,20 +132,63 @@ class CaseUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = ["version", "org_name", "target_type", "summary", "jurisdiction", "jurisdiction_authority",
-                  "jurisdiction_date", "cases_solved", "suspects_caught", "registered_organization",
-                  "announced_on"]
+                  "jurisdiction_date", "registered_organization"]
         extra_kwargs = {name: {"required": False} for name in fields if name != "version"}
 
 
+def step_field(name: str) -> serializers.Field:
+    """The serializer field of one of a step's ``INPUTS`` (crackdown.workflow), by its kind.  Every input
+    is optional here: which ones a step requires is the service's check, read off the same table."""
+    spec = INPUTS[name]
+    common = {"label": spec.label, "help_text": spec.help or None, "required": False}
+    if spec.kind in ("text", "line"):
+        return serializers.CharField(allow_blank=True, **common)
+    if spec.kind == "date":
+        return serializers.DateField(allow_null=True, **common)
+    if spec.kind == "decimal":
+        return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, allow_null=True, **common)
+    if spec.kind == "choice":
+        return serializers.ChoiceField(choices=spec.choices.choices, allow_blank=True, **common)
+    if spec.kind == "organization":
+        return serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), allow_null=True, **common)
+    if spec.kind == "user":
+        return serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True,
+                                                  **common)
+    raise ValueError(f"unknown input kind {spec.kind!r}")
+
+
 class CaseTransitionSerializer(serializers.Serializer):
+    """A step over the API: ``to_stage``, ``version``, ``note``, the step's inputs (any of ``INPUTS``) and
+    its documents (multipart: ``doc_<kind>`` for each DocumentKind, ``documents`` for others)."""
+
     to_stage = serializers.ChoiceField(choices=CaseStage.choices, label="转到环节")
     version = serializers.IntegerField(label="版本（读取时的 version）")
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    decision_number = serializers.CharField(required=False, allow_blank=True, default="")
-    party_statement = serializers.CharField(required=False, allow_blank=True, default="")
-    referred_department = serializers.ChoiceField(choices=Department.choices, required=False, allow_blank=True,
-                                                  default="")
-    outcome_date = serializers.DateField(required=False, allow_null=True, default=None)
+    documents = serializers.ListField(child=serializers.FileField(), required=False, label="其他文书")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in INPUTS:
+            fields[name] = step_field(name)
+        for kind, label in DocumentKind.choices:
+            fields[document_field(kind)] = serializers.ListField(child=serializers.FileField(), required=False,
+                                                                 label=str(label))
+        return fields
+
+    def service_kwargs(self) -> dict:
+        data = {k: v for k, v in self.validated_data.items() if v not in (None, "")}
+        data["documents"] = pop_documents(data)
+        data["expected_version"] = data.pop("version")
+        return data
+
+
+class ClockSerializer(serializers.Serializer):
+    """The case clock: ``action`` is extend (asks), approve-extension, suspend or resume."""
+
+    action = serializers.ChoiceField(choices=["extend", "approve-extension", "suspend", "resume"], label="操作")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", label="理由")
+    new_deadline = serializers.DateField(required=False, allow_null=True, default=None, label="延长至")
+    on = serializers.DateField(required=False, allow_null=True, default=None, label="中止或恢复日期")
 
 
 class CheckBatchSerializer(serializers.ModelSerializer):

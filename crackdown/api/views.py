@@ -109,7 +109,9 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
     serializer_class = s.CaseSerializer
     filterset_class = CaseFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_permissions = {"transition": ("crackdown.view_case",)}
+    # the object must be visible; each service checks the step's own permission
+    action_permissions = {name: ("crackdown.view_case",)
+                          for name in ("transition", "referrals", "referral_result", "confiscations", "clock")}
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -155,15 +157,56 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
     def transition(self, request, pk=None):
         payload = s.CaseTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+        data = payload.service_kwargs()
         try:
-            case = services.case_transition(case=self.get_object(), actor=request.user,
-                                            expected_version=data.pop("version"), **data)
+            case = services.case_transition(case=self.get_object(), actor=request.user, **data)
         except services.ApplicationError as exc:
             if exc.message == services.STALE_MESSAGE:
                 return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_409_CONFLICT)
             raise
         return Response(s.CaseDetailSerializer(case).data)
+
+    @extend_schema(request=s.ReferralSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def referrals(self, request, pk=None):
+        """移送: a referral beside the decision, on any case."""
+        payload = s.ReferralSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        referral = services.referral_add(case=self.get_object(), actor=request.user, **payload.validated_data)
+        return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReferralResultSerializer, responses=s.ReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="referral-result")
+    def referral_result(self, request, pk=None):
+        """The department's feedback on one of this case's referrals (破获案件, 抓获犯罪嫌疑人)."""
+        case = self.get_object()
+        payload = s.ReferralResultSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        referral = get_object_or_404(case.referrals.all(), pk=data.pop("referral"))
+        referral = services.referral_result(referral=referral, actor=request.user, **data)
+        return Response(s.ReferralSerializer(referral).data)
+
+    @extend_schema(request=s.ConfiscationSerializer, responses=s.ConfiscationSerializer)
+    @action(detail=True, methods=["post"])
+    def confiscations(self, request, pk=None):
+        """没收非法财产 of a case with a 取缔 decision."""
+        payload = s.ConfiscationSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        row = services.confiscation_add(case=self.get_object(), actor=request.user, **payload.validated_data)
+        return Response(s.ConfiscationSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ClockSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def clock(self, request, pk=None):
+        """The case clock: ask for an extension, approve it (another person), suspend, resume."""
+        payload = s.ClockSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        case = self.get_object()
+        services.case_clock(case=case, actor=request.user, action=data["action"], reason=data["reason"],
+                            new_deadline=data["new_deadline"], on=data["on"])
+        return Response(s.CaseSerializer(Case.objects.get(pk=case.pk)).data)
 
 
 # --- check batches -----------------------------------------------------------------------------

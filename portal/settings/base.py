@@ -285,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "AidCategoryEnum": "aid_projects.choices.AidCategory",
         "CaseStageEnum": "crackdown.choices.CaseStage",
         "DepartmentEnum": "crackdown.choices.Department",
+        "PropertyDisposalEnum": "crackdown.choices.PropertyDisposal",
         "LeadStatusEnum": "crackdown.choices.LeadStatus",
         "CrackdownListKindEnum": "crackdown.choices.ListKind",
         "CrackdownListStatusEnum": "crackdown.choices.ListStatus",

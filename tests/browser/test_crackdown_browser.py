@@ -22,12 +22,18 @@ def login(page, username):
     page.wait_for_url("**/")
 
 
-def step(page, case_url, label, fill=None):
+def step(page, case_url, label, fill=None, documents=(), select=None):
+    """One step on the case page; ``documents`` are the kinds of document the step needs (uploaded)."""
     page.goto(case_url)
     page.get_by_role("link", name=label).click()
     if fill:
         for selector, value in fill.items():
             page.fill(selector, value)
+    for selector, value in (select or {}).items():
+        page.select_option(selector, value)
+    for kind in documents:
+        page.set_input_files(f"input[name=doc_{kind}]", files=[
+            {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 test"}])
     page.get_by_role("button", name="确认办理").click()
     page.wait_for_url(case_url)
     assert "已办理" in page.locator(".alert-success").inner_text()
@@ -73,20 +79,25 @@ def test_public_report_to_ban_list(page):
 
     # 3. the procedure, each step by the person whose turn it is
     login(page, "hb_b_leader")
-    step(page, case_url, "批准立案", {"textarea[name=note]": "同意立案。"})
+    # each step uploads the documents the procedure table names for it (issue 14 point 8), and the ban
+    # decision is served (送达, issue 14 point 3) before it is announced
+    step(page, case_url, "批准立案", {"textarea[name=note]": "同意立案。"}, documents=["filing_form"])
     login(page, "hb_b_staff")
-    step(page, case_url, "调查终结，提交报告")
+    step(page, case_url, "调查终结，提交报告", documents=["report"])
     step(page, case_url, "提请法制审核")
     login(page, "hb_b_legal")
-    step(page, case_url, "法制审核通过，告知当事人", {"textarea[name=note]": "事实清楚，证据确凿。"})
+    step(page, case_url, "法制审核通过，告知当事人", {"textarea[name=note]": "事实清楚，证据确凿。"},
+         documents=["legal_opinion", "notice"])
     login(page, "hb_b_staff")
     step(page, case_url, "记录陈述申辩，提请决定", {"textarea[name=party_statement]": "当事人放弃陈述申辩"})
     login(page, "hb_b_leader")
-    step(page, case_url, "作出取缔决定", {"input[name=decision_number]": "冀民取字〔2025〕8号"})
+    step(page, case_url, "作出取缔决定", {"input[name=decision_number]": "冀民取字〔2025〕8号"}, documents=["decision"])
     login(page, "hb_b_staff")
-    step(page, case_url, "已公告，结案")
+    step(page, case_url, "已送达，进入公告", {"input[name=served_on]": "2025-07-02"},
+         select={"select[name=service_method]": "direct"}, documents=["service_receipt"])
+    step(page, case_url, "已公告，结案", {"input[name=announced_on]": "2025-07-03"}, documents=["announcement"])
     assert page.locator("#case-stage").inner_text() == "结案"
-    assert page.locator("#case-timeline li").count() == 8  # 立案申请 and seven steps
+    assert page.locator("#case-timeline li").count() == 9  # 立案申请 and eight steps
     page.screenshot(path=str(ARTIFACTS / "crackdown-case-closed.png"), full_page=True)
     case_number = re.search(r"AJ\d+", page.locator("main").inner_text()).group(0)
 

@@ -56,6 +56,8 @@ def make_case():
     """make_case(requester, stage): a case whose current stage was asked for by ``requester``."""
 
     def make(requester, stage="filing", name="中华传统文化复兴研究院", **fields):
+        # the 立案申请 comes with its 立案审批表, which the approval step needs
+        fields.setdefault("documents", [document("filing_form")])
         case = case_create(actor=requester, org_name=name, target_type=TargetType.UNREGISTERED, **fields)
         if stage != "filing":
             Case.objects.filter(pk=case.pk).update(stage=stage, filed_on=date(2025, 6, 1))
@@ -64,3 +66,32 @@ def make_case():
         return case
 
     return make
+
+
+def document(kind: str, name: str = ""):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from crackdown.choices import DocumentKind
+
+    return SimpleUploadedFile(name or f"{DocumentKind(kind).label}.pdf", b"%PDF-1.4 test", "application/pdf")
+
+
+def step_kwargs(src: str, dst: str, *, officer=None) -> dict:
+    """What the table says the step src → dst needs: a value for each required input, each document."""
+    from crackdown.choices import ServiceMethod
+    from crackdown.workflow import TRANSITIONS
+
+    step = TRANSITIONS[src][dst]
+    values = {"party_statement": "当事人放弃陈述申辩", "review_result": "当事人提出新事实，须补充调查",
+              "decision_number": "冀民取字〔2025〕1号", "hearing_on": date(2025, 7, 1), "hearing_officer": officer,
+              "service_method": ServiceMethod.DIRECT, "served_on": date(2025, 7, 2),
+              "announced_on": date(2025, 7, 3)}
+    kwargs = {name: values[name] for name in step.requires}
+    kwargs["documents"] = [(kind, document(kind)) for kind in step.documents]
+    return kwargs
+
+
+@pytest.fixture
+def hebei_officer(db):
+    """河北 staff who took no part in investigating: chairs hearings."""
+    return make_user("hebei_officer", "130000", STAFF)

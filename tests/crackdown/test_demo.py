@@ -22,7 +22,12 @@ def test_demo_loads_twice_without_duplicates():
     assert (Lead.objects.count(), Case.objects.count(), ListBatch.objects.count()) == counts
     stages = set(Case.objects.values_list("stage", flat=True))
     assert {CaseStage.FILING, CaseStage.INVESTIGATION, CaseStage.LEGAL_REVIEW, CaseStage.CLOSED,
-            CaseStage.DISSUADED, CaseStage.REFERRED} <= stages
+            CaseStage.DISSUADED} <= stages
+    # 移送 is a record beside the decision now (issue 14 point 1): the demo bans and refers the same case
+    from crackdown.models import CaseReferral
+
+    referral = CaseReferral.objects.get()
+    assert referral.case.outcome == "banned" and referral.suspects_caught == 2
     assert set(Case.objects.values_list("authority__code", flat=True)) == {"130000", "330000"}
     assert ListBatch.objects.filter(status=ListStatus.PUBLISHED, authority__code="130000", kind="banned").exists()
     assert ListBatch.objects.filter(status=ListStatus.PUBLISHED, authority__code="330000").exists()

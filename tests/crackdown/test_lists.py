@@ -17,6 +17,7 @@ from crackdown.services import (
 )
 from portal.models import AuditAction, AuditEntry
 from portal.services import ApplicationError
+from tests.crackdown.conftest import document
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +25,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def banned_case(make_case, hebei_staff, hebei_approver):
     case = make_case(hebei_staff, CaseStage.DECISION, name="中华孝道文化促进会")
-    return case_transition(case=case, to_stage=CaseStage.ANNOUNCEMENT, actor=hebei_approver,
-                           expected_version=case.version, decision_number="冀民取字〔2025〕9号")
+    # the ban decision leads to 送达 now and needs its 决定书 (issue 14 points 3 and 8)
+    return case_transition(case=case, to_stage=CaseStage.SERVICE, actor=hebei_approver,
+                           expected_version=case.version, decision_number="冀民取字〔2025〕9号",
+                           documents=[("decision", document("decision"))])
 
 
 def test_ban_list_takes_only_decided_cases(make_case, hebei_staff, banned_case):

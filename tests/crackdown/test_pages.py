@@ -18,6 +18,7 @@ from crackdown.services import (
     list_publish,
 )
 from portal.models import AuditAction, AuditEntry
+from tests.crackdown.conftest import document
 from tests.permissions import assert_permission_matrix
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +147,8 @@ def test_lead_create_page_and_name_check(client, hebei_staff, zhejiang_staff, ma
     lead = Lead.objects.get(org_name="国际儒学研究总会", authority__code="130000")
     assert lead.places == ["130600"] and lead.informant.name == "王五" and lead.attachments.count() == 2
     page = client.get(response["Location"]).content.decode()
-    assert "须经民政部登记" in page and "浙江省已有名称相似" in page
+    # the message quotes the rule it applies (issue 14 point 10: the rules as written)
+    assert "冠以“国际”" in page and "《社会组织名称管理办法》第八条" in page and "浙江省已有名称相似" in page
 
 
 def test_lead_status_transfer_and_to_case_pages(client, hb, hebei_staff):
@@ -224,7 +226,7 @@ def test_case_records_pages(client, make_case, hebei_staff, hebei_approver):
     assert response.status_code == 200 and "两名不同的执法人员" in response.content.decode()
     client.post(reverse("crackdown:case-inquiry-add", args=[case.pk]), {
         "kind": "inquiry", "held_on": "2025-06-03", "place": "石家庄", "subject": "负责人李某", "officer_one": "赵一",
-        "officer_two": "钱二"})
+        "officer_one_cert": "13000001", "officer_two": "钱二", "officer_two_cert": "13000002"})
     client.post(reverse("crackdown:case-shutdown-add", args=[case.pk]),
                 {"website": "www.example.cn", "department": "telecom", "shut_on": "2025-06-05"})
     client.post(reverse("crackdown:case-linked-add", args=[case.pk]),
@@ -263,8 +265,8 @@ def test_add_entry_by_number(client, hb, hebei_staff, make_case, hebei_approver)
     url = reverse("crackdown:listentry-add", args=[batch.pk])
     client.post(url, {"number": case.number})
     assert not batch.entries.exists()  # no ban decision yet
-    case = case_transition(case=case, to_stage="announcement", actor=hebei_approver, expected_version=case.version,
-                           decision_number="冀民取字〔2025〕7号")
+    case = case_transition(case=case, to_stage="service", actor=hebei_approver, expected_version=case.version,
+                           decision_number="冀民取字〔2025〕7号", documents=[("decision", document("decision"))])
     client.post(url, {"number": case.number})
     assert list(batch.entries.values_list("name", flat=True)) == ["世界易学联合会"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from itertools import count
 
 import pytest
@@ -11,8 +12,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from crackdown.choices import CaseOutcome, CaseStage, Department, LinkedPartyKind, ListKind, TargetType
-from crackdown.models import Case, CheckBatch, Lead, LinkedParty, ListBatch, ListEntry, WebsiteShutdown
+from crackdown.choices import CaseOutcome, CaseStage, LinkedPartyKind, ListKind, TargetType
+from crackdown.models import (
+    Case,
+    CaseConfiscation,
+    CaseReferral,
+    CheckBatch,
+    Lead,
+    LinkedParty,
+    ListBatch,
+    ListEntry,
+    WebsiteShutdown,
+)
 from crackdown.selectors import TALLY_KEYS, crackdown_statistics
 from portal.jobs import job_start
 from portal.models import Authority, JobStatus
@@ -30,13 +41,21 @@ def lead(authority, batch=None):
 
 def case(authority, outcome, when, **fields):
     n = next(SEQ)
-    stage = {CaseOutcome.BANNED: CaseStage.CLOSED}.get(outcome, outcome)
+    stage = fields.pop("stage", None) or {CaseOutcome.BANNED: CaseStage.CLOSED}.get(outcome, outcome)
     if outcome == CaseOutcome.BANNED:
         fields.setdefault("decision_number", f"取字{n}号")
-    if outcome == CaseOutcome.REFERRED:
-        fields.setdefault("referred_department", Department.PUBLIC_SECURITY)
     return Case.objects.create(number=f"C{n}", org_name=f"案件组织{n}", target_type=TargetType.UNREGISTERED,
                                authority=authority, stage=stage, outcome=outcome, outcome_date=when, **fields)
+
+
+def referral(of_case, referred_on, **result):
+    return CaseReferral.objects.create(case=of_case, authority=of_case.authority, department="public_security",
+                                       referred_on=referred_on, matter="涉嫌诈骗", **result)
+
+
+def confiscation(of_case, amount):
+    return CaseConfiscation.objects.create(case=of_case, authority=of_case.authority, description="会费收入",
+                                           amount=Decimal(amount), decided_on=of_case.outcome_date)
 
 
 def list_batch(authority, kind, published_on, names, withdrawn=(), user=None):
@@ -74,14 +93,26 @@ def figures(authority, ministry_staff):
     list_batch(bu, ListKind.BANNED, date(2025, 8, 1), ["辛", "壬", "癸"], user=ministry_staff)
     # outcomes
     banned = case(hb, CaseOutcome.BANNED, date(2025, 6, 1))
-    case(sjz, CaseOutcome.BANNED, date(2025, 6, 2))
-    case(hb, CaseOutcome.BANNED, date(2024, 6, 1))  # outside
+    banned_sjz = case(sjz, CaseOutcome.BANNED, date(2025, 6, 2))
+    banned_old = case(hb, CaseOutcome.BANNED, date(2024, 6, 1))  # outside
     case(hb, CaseOutcome.DISSUADED, date(2025, 2, 1)), case(hb, CaseOutcome.DISSUADED, date(2025, 3, 1))
     case(hb, CaseOutcome.DISSOLVED, date(2025, 3, 1))
     case(hb, CaseOutcome.REGISTERED, date(2025, 3, 1))
-    case(hb, CaseOutcome.REFERRED, date(2025, 4, 1), cases_solved=3, suspects_caught=2)
-    case(sjz, CaseOutcome.REFERRED, date(2025, 4, 2), cases_solved=1, suspects_caught=0)
-    case(hb, CaseOutcome.WITHDRAWN, date(2025, 4, 1))  # 撤案 is not an outcome the seeds count
+    withdrawn = case(hb, CaseOutcome.WITHDRAWN, date(2025, 4, 1))  # 撤案 is not an outcome the seeds count
+    # 移送 beside the decision: counted by the referral's date; results by the date they were reported
+    referral(banned, date(2025, 3, 20), result_on=date(2025, 4, 1), cases_solved=3, suspects_caught=2)
+    referral(banned_sjz, date(2025, 4, 2), result_on=date(2025, 4, 20), cases_solved=1)
+    referral(withdrawn, date(2025, 4, 1), result_on=date(2026, 1, 10), cases_solved=5, suspects_caught=5)
+    referral(banned_old, date(2024, 5, 1), result_on=date(2024, 6, 1), cases_solved=7)  # outside
+    # 没收非法财产, on the ban decision's date: 10 000.50 + 5 000 in 2025; 2024's not counted
+    confiscation(banned, "10000.50"), confiscation(banned_sjz, "5000.00"), confiscation(banned_old, "99999.00")
+    # the case clock: overdue is a deadline in the period passed without a decision by it
+    case(hb, "", None, deadline=date(2025, 3, 1), stage=CaseStage.INVESTIGATION)  # overdue, still open
+    case(hb, CaseOutcome.DISSOLVED, date(2025, 6, 1), deadline=date(2025, 5, 1))  # overdue, decided late
+    case(hb, CaseOutcome.DISSOLVED, date(2024, 4, 1), deadline=date(2025, 5, 1))  # decided in time
+    case(hb, "", None, deadline=date(2025, 2, 1), stage=CaseStage.NOTICE,
+         suspended_since=date(2025, 1, 15))  # suspended: the clock stands still
+    case(hb, "", None, deadline=date(2024, 12, 1), stage=CaseStage.REPORT)  # overdue in 2024, not 2025
     Case.objects.create(number="OPEN", org_name="在办", target_type="unregistered", authority=hb,
                         stage=CaseStage.INVESTIGATION)
     case(zj, CaseOutcome.DISSUADED, date(2025, 9, 1))
@@ -95,8 +126,9 @@ def figures(authority, ministry_staff):
 
 
 HEBEI = {"check_batches": 2, "checked_leads": 4, "exposure_batches": 1, "exposed_orgs": 2, "ban_batches": 1,
-         "ban_listed_orgs": 1, "banned": 2, "dissuaded": 2, "dissolved": 1, "registered": 1, "cases_solved": 4,
-         "suspects_caught": 2, "websites_shut": 2, "linked_handled": 1}
+         "ban_listed_orgs": 1, "banned": 2, "dissuaded": 2, "dissolved": 2, "registered": 1,
+         "confiscated_amount": Decimal("15000.50"), "referrals": 3, "cases_solved": 4, "suspects_caught": 2,
+         "overdue_cases": 2, "websites_shut": 2, "linked_handled": 1}
 ZHEJIANG = {"check_batches": 1, "checked_leads": 2, "exposure_batches": 1, "exposed_orgs": 2, "dissuaded": 1}
 MINISTRY = {"ban_batches": 1, "ban_listed_orgs": 3, "banned": 1}
 
@@ -128,6 +160,7 @@ def test_province_sees_only_itself(figures, hebei_staff, ministry_staff, authori
                                  province=authority("130000"))
     assert [row.code for row in stats.rows] == ["130000"]
     assert full(stats.rows[0].values) == full({"ban_batches": 1, "ban_listed_orgs": 1, "banned": 2,
+                                               "dissolved": 1, "confiscated_amount": Decimal("15000.50"),
                                                "websites_shut": 2, "linked_handled": 1})
 
 
@@ -172,7 +205,7 @@ def test_excel_export_on_the_real_worker(celery_worker, figures, ministry_staff,
     assert ws["A1"].value == "打击整治非法社会组织工作统计表"
     assert "2025年1月1日至2025年12月31日" in ws["A2"].value
     header = [c.value for c in ws[3]]
-    assert header[0] == "地区" and header[1] == "排查批次" and header[7] == "取缔" and len(header) == 15
+    assert header[0] == "地区" and header[1] == "排查批次" and header[7] == "取缔" and len(header) == 18
     rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
     assert list(rows["河北省"]) == [HEBEI.get(k, 0) for k in TALLY_KEYS]
     assert list(rows["全国合计"])[6] == 3  # 取缔: 河北 2 + 部本级 1

@@ -6,29 +6,32 @@ import itertools
 
 import pytest
 
-from crackdown.choices import CaseOutcome, CaseStage, Department
+from crackdown.choices import CaseOutcome, CaseStage
 from crackdown.models import Case, CaseEvent
 from crackdown.services import STALE_MESSAGE, case_transition, case_update
 from crackdown.workflow import APPROVE, REVIEW, TERMINAL_STAGES, TRANSITIONS
 from portal.models import AuditAction, AuditEntry
 from portal.services import ApplicationError
+from tests.crackdown.conftest import step_kwargs
 
 pytestmark = pytest.mark.django_db
 
 ALLOWED = [(src, dst) for src, steps in TRANSITIONS.items() for dst in steps]
 REFUSED = [(src, dst) for src, dst in itertools.product(CaseStage.values, CaseStage.values)
            if dst not in TRANSITIONS.get(src, {})]
-EXTRA = {
-    CaseStage.ANNOUNCEMENT: {"decision_number": "冀民取字〔2025〕1号"},
-    CaseStage.REFERRED: {"referred_department": Department.PUBLIC_SECURITY},
-}
+OFFICER = {}
 
 
 def extra_for(src, dst):
-    kwargs = dict(EXTRA.get(dst, {}))
-    if src == CaseStage.NOTICE:
-        kwargs["party_statement"] = "当事人放弃陈述申辩"
-    return kwargs
+    """The step's required values and documents, read off the table (the hearing officer is a user)."""
+    if dst in TRANSITIONS.get(src, {}):
+        return step_kwargs(src, dst, officer=OFFICER.get("user"))
+    return {}
+
+
+@pytest.fixture(autouse=True)
+def _officer(hebei_officer):
+    OFFICER["user"] = hebei_officer
 
 
 def test_the_table_covers_the_procedure():
@@ -49,7 +52,8 @@ def test_allowed_transition(src, dst, make_case, hebei_staff, hebei_chief):
     assert moved.stage == dst
     assert moved.version == case.version + 1
     event = moved.events.order_by("-id").first()
-    assert (event.from_stage, event.to_stage, event.actor, event.note) == (src, dst, actor, "同意")
+    assert (event.from_stage, event.to_stage, event.actor) == (src, dst, actor)
+    assert event.note.splitlines()[-1] == "同意"  # after what the step records itself (复核意见, 逾期送达…)
     assert event.requested_by == (hebei_staff if step.needs_second_person else None)
     audit = AuditEntry.objects.filter(action=AuditAction.TRANSITION, object_id=str(case.pk)).latest("id")
     assert audit.before["stage"] == src and audit.after["stage"] == dst
@@ -115,12 +119,14 @@ def test_filing_request_then_approval_by_another(make_case, hebei_staff, hebei_a
 
 
 def test_ban_decision_needs_number_and_sets_outcome(make_case, hebei_staff, hebei_approver):
+    # 取缔 now leads to 送达 (《行政处罚法》第六十一条) and needs the 决定书 (issue 14 points 3 and 8)
     case = make_case(hebei_staff, CaseStage.DECISION)
+    docs = step_kwargs(CaseStage.DECISION, CaseStage.SERVICE)["documents"]
     with pytest.raises(ApplicationError, match="文号"):
-        case_transition(case=case, to_stage=CaseStage.ANNOUNCEMENT, actor=hebei_approver,
-                        expected_version=case.version)
-    case = case_transition(case=case, to_stage=CaseStage.ANNOUNCEMENT, actor=hebei_approver,
-                           expected_version=case.version, decision_number="冀民取字〔2025〕3号")
+        case_transition(case=case, to_stage=CaseStage.SERVICE, actor=hebei_approver,
+                        expected_version=case.version, documents=docs)
+    case = case_transition(case=case, to_stage=CaseStage.SERVICE, actor=hebei_approver,
+                           expected_version=case.version, decision_number="冀民取字〔2025〕3号", documents=docs)
     assert case.outcome == CaseOutcome.BANNED and case.outcome_date is not None
 
 

@@ -1,6 +1,8 @@
 """Every crackdown write on another province's object — page POSTs and API writes — answers 404 and
 changes nothing (no row, no audit entry).  One line per write route; the URL walk fails without one."""
 
+import datetime
+
 import pytest
 
 from tests.scope_world import WriteCheck, assert_check, build_world
@@ -10,6 +12,28 @@ pytestmark = pytest.mark.django_db
 
 def v(obj):
     return {"version": obj.version}
+
+
+def referral_result_check(api: bool):
+    """A referral of 浙江's case: 河北 cannot record its result (page and API), and nothing changes."""
+
+    def check(client, world):
+        from crackdown.services import referral_add
+        from tests.permissions import assert_write_refused
+
+        case = world.obj("case", "zj")
+        referral = referral_add(case=case, actor=world.users["zj"], department="public_security",
+                                referred_on=datetime.date(2026, 3, 1), matter="涉嫌诈骗")
+        data = {"result_on": "2026-04-01", "cases_solved": 1, "suspects_caught": 1}
+        if api:
+            url, data = f"/api/crackdown/cases/{case.pk}/referral-result/", {**data, "referral": referral.pk}
+        else:
+            url = f"/crackdown/cases/referrals/{referral.pk}/result/"
+        assert_write_refused(client, url, user=world.users["hb"], obj=referral, data=data)
+        referral.refresh_from_db()
+        assert referral.result_on is None
+
+    return check
 
 
 WRITE_CHECKS = {
@@ -44,6 +68,14 @@ WRITE_CHECKS = {
     "crackdown:listentry-withdraw": WriteCheck(lambda o: f"/crackdown/lists/entries/{o.pk}/withdraw/", "listentry",
                                                data={"reason": "误列"}),
     "crackdown:listentry-remove": WriteCheck(lambda o: f"/crackdown/lists/entries/{o.pk}/remove/", "listentry"),
+    "crackdown:case-referral-add": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/referrals/new/", "case",
+                                              data={"department": "public_security", "referred_on": "2026-03-01",
+                                                    "matter": "涉嫌诈骗"}),
+    "crackdown:case-referral-result": referral_result_check(api=False),
+    "crackdown:case-confiscation-add": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/confiscations/new/", "case",
+                                                  data={"description": "会费", "amount": "100", "disposal": "pending"}),
+    "crackdown:case-clock": WriteCheck(lambda o: f"/crackdown/cases/{o.pk}/clock/suspend/", "case",
+                                       data={"reason": "等待鉴定", "suspended_on": "2026-03-01"}),
     # API
     "api-lead-detail:patch": WriteCheck(lambda o: f"/api/crackdown/leads/{o.pk}/", "lead", method="patch",
                                         data={"org_name": "改名研究会"}),
@@ -63,6 +95,14 @@ WRITE_CHECKS = {
     "api-case-transition": WriteCheck(lambda o: f"/api/crackdown/cases/{o.pk}/transition/", "case",
                                       data=lambda w: {"to_stage": "investigation",
                                                       "version": w.obj("case", "zj").version}),
+    "api-case-referrals": WriteCheck(lambda o: f"/api/crackdown/cases/{o.pk}/referrals/", "case",
+                                     data={"department": "public_security", "referred_on": "2026-03-01",
+                                           "matter": "涉嫌诈骗"}),
+    "api-case-referral-result": referral_result_check(api=True),
+    "api-case-confiscations": WriteCheck(lambda o: f"/api/crackdown/cases/{o.pk}/confiscations/", "case",
+                                         data={"description": "会费", "amount": "100"}),
+    "api-case-clock": WriteCheck(lambda o: f"/api/crackdown/cases/{o.pk}/clock/", "case",
+                                 data={"action": "suspend", "reason": "等待鉴定"}),
     "api-checkbatch-leads": WriteCheck(lambda o: f"/api/crackdown/batches/{o.pk}/leads/", "checkbatch",
                                        data=lambda w: {"leads": [w.obj("lead", "hb").pk]}),
     "api-listbatch-entries": WriteCheck(lambda o: f"/api/crackdown/lists/{o.pk}/entries/", "listbatch",

@@ -99,6 +99,8 @@ NOT_LISTS = {
     "api-pairing-list": "对口支援关系表对所有机关公开",
     "api-campaign-list": "对接年度是部里的，各省都在其中工作",
     "api-summary-list": "只接受 POST：启动汇总任务，其结果见 /api/jobs/",
+    "crackdown:namerule-list": "名称规则表由部里维护，对所有机关公开（scope_field = None）",
+    "crackdown:namerule-create": "新增名称规则的表单",
     "aid_projects:summary-page": "汇总表下载：每个文件由其任务的范围决定（tests/aid_projects/test_summaries.py）",
 }
 
@@ -157,6 +159,7 @@ NOT_SCOPED_WRITES = {
     "api-pairing-detail": "对口支援关系表由部里维护，对所有机关公开（scope_field = None）",
     "aid_projects:campaign-update": "对接年度由部里维护（scope_field = None）",
     "api-campaign-detail": "对接年度由部里维护（scope_field = None）",
+    "crackdown:namerule-update": "名称规则表由部里维护，对所有机关公开（scope_field = None）",
 }
 
 
