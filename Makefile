@@ -5,15 +5,17 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 
 .PHONY: run test lint install bench
 
+# uv (on PATH, or the version pinned in the lock) installs the lock; pip if uv cannot be had
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PYTHON) scripts/install.py $(VENV)
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
 
 ## First command: a running portal on http://127.0.0.1:8000 (Ctrl-C stops everything)
+# (PORTAL_STARTED_AT: when make started, so the start-up timings include the install)
+run: export PORTAL_STARTED_AT := $(shell date +%s.%N)
 run: $(STAMP)
 	$(VENV)/bin/python manage.py run_portal
 

