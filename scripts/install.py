@@ -104,7 +104,11 @@ def cache_dir() -> Path:
     return Path(base) / "social-org-portal"
 
 
-def pip_install_uv(version: str, prefix: Path | None) -> bool:
+class Unavailable(Exception):
+    """uv cannot be had here; the message says why (shown in the one-line notice)."""
+
+
+def pip_install_uv(version: str, prefix: Path | None) -> None:
     """pip installs uv ``version`` under ``prefix`` (into the running interpreter when None)."""
     # under a prefix: the user's pip cache may serve; into the interpreter (the image): no cache kept
     where = ["--no-cache-dir"]
@@ -115,11 +119,10 @@ def pip_install_uv(version: str, prefix: Path | None) -> bool:
                             capture_output=True, text=True)
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
-        notice("pip 未能安装 uv：" + (lines[-1] if lines else f"退出码 {result.returncode}"))
-    return result.returncode == 0
+        raise Unavailable(f"pip 未能安装 uv=={version}：" + (lines[-1] if lines else f"退出码 {result.returncode}"))
 
 
-def cached_uv(version: str) -> Path | None:
+def cached_uv(version: str) -> Path:
     """uv ``version``, installed by pip once per user into ~/.cache/social-org-portal/uv-VERSION/."""
     home = cache_dir() / f"uv-{version}"
     uv = home / "bin" / "uv"
@@ -128,34 +131,35 @@ def cached_uv(version: str) -> Path | None:
     try:
         home.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".uv-{version}-", dir=home.parent))
-    except OSError:
-        return None
+    except OSError as exc:
+        raise Unavailable(f"{home.parent} 不可写：{exc}") from exc
     try:
-        if not pip_install_uv(version, staging) or not (staging / "bin" / "uv").exists():
-            return None
+        pip_install_uv(version, staging)
         (home / "bin").mkdir(parents=True, exist_ok=True)
         os.replace(staging / "bin" / "uv", uv)  # atomic: a parallel checkout sees all of it or nothing
         return uv
-    except OSError:
-        return None
+    except OSError as exc:
+        raise Unavailable(str(exc)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def find_uv(venv: Path | None, version: str) -> Path | None:
-    """uv on PATH, else the pinned one: in the virtualenv, or (``venv`` None) in this interpreter."""
+def find_uv(venv: Path | None, lock: Path) -> Path:
+    """uv on PATH, else the one pinned in the lock: in the virtualenv, or (``venv`` None) in this interpreter."""
     on_path = shutil.which("uv")
     if on_path:
         return Path(on_path)
+    try:
+        version = pinned("uv", lock)
+    except LookupError as exc:
+        raise Unavailable(str(exc)) from exc
     if venv is None:
-        scripts = Path(sys.prefix) / "bin" / "uv"
-        return scripts if pip_install_uv(version, None) and scripts.exists() else None
+        pip_install_uv(version, None)
+        return Path(shutil.which("uv", path=str(Path(sys.executable).parent)) or Path(sys.prefix) / "bin" / "uv")
     target = venv / "bin" / "uv"
     if target.exists():
         return target
     uv = cached_uv(version)
-    if uv is None:
-        return None
     try:
         os.link(uv, target)
     except OSError:
@@ -163,7 +167,7 @@ def find_uv(venv: Path | None, version: str) -> Path | None:
     return target
 
 
-def install_with_uv(uv: Path, python: str, lock: Path, *, system: bool) -> bool:
+def install_with_uv(uv: Path, python: str, lock: Path, *, system: bool) -> None:
     args, env = uv_arguments(pip_config(sys.executable))
     env = {**os.environ, **env}
     command = [str(uv), "pip", "install", "--quiet", "--python", python, *args, "-r", str(lock)]
@@ -174,15 +178,24 @@ def install_with_uv(uv: Path, python: str, lock: Path, *, system: bool) -> bool:
         # the lock pins exact versions: what the cache already holds is what the index would give
         offline = subprocess.run([*command, "--offline"], env=env, capture_output=True, text=True)
         if offline.returncode == 0:
-            return True
-    return subprocess.run(command, env=env).returncode == 0
+            return
+    if subprocess.run(command, env=env).returncode != 0:
+        raise Unavailable("uv 未能安装依赖（见上）")
 
 
 def install_with_pip(python: str, lock: Path) -> bool:
+    """pip installs the lock, uv's own line aside (when uv could not be had, pip cannot get it either)."""
     if subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode != 0:
         subprocess.run([python, "-m", "ensurepip", "--default-pip"], capture_output=True)
-    return subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                           "-r", str(lock)]).returncode == 0
+    lines = [line for line in lock.read_text(encoding="utf-8").splitlines()
+             if not re.match(r"^uv\s*==", line.strip(), re.IGNORECASE)]
+    with tempfile.NamedTemporaryFile("w", suffix=".lock", encoding="utf-8", delete=False) as without_uv:
+        without_uv.write("\n".join(lines) + "\n")
+    try:
+        return subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                               "-r", without_uv.name]).returncode == 0
+    finally:
+        os.unlink(without_uv.name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,12 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         if not os.access(python, os.X_OK):
             # no pip inside: uv installs (and the pip fallback bootstraps pip only when it is needed)
             subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(opts.venv)], check=True)
-    version = pinned("uv", opts.lock)
-    uv = find_uv(None if opts.system else opts.venv, version)
-    if uv is not None and install_with_uv(uv, python, opts.lock, system=opts.system):
+    try:
+        install_with_uv(find_uv(None if opts.system else opts.venv, opts.lock), python, opts.lock,
+                        system=opts.system)
         tool = "uv"
-    else:
-        notice("uv 不可用，改用 pip 安装（较慢）")
+    except (Unavailable, OSError) as exc:
+        notice(f"uv 不可用（{exc}），改用 pip 安装（较慢）")
         if not install_with_pip(python, opts.lock):
             return 1
         tool = "pip"
