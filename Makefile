@@ -14,10 +14,11 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 
 ## First command: a running portal on http://127.0.0.1:8000 (Ctrl-C stops everything)
+# (RUN_ARGS="--addr 127.0.0.1:8001" for another port)
 # (PORTAL_STARTED_AT: when make started, so the start-up timings include the install)
 run: export PORTAL_STARTED_AT := $(shell date +%s.%N)
 run: $(STAMP)
-	$(VENV)/bin/python manage.py run_portal
+	$(VENV)/bin/python manage.py run_portal $(RUN_ARGS)
 
 ## Second command: ruff, then the whole test suite on real PostgreSQL, Redis and a Celery worker
 test: $(STAMP)
