@@ -2,13 +2,14 @@
 
 Start-up, each step timed (printed once, before the closing block):
 - the embedded PostgreSQL and Redis, which settings start on import (``portal.embedded`` times them);
-- migrations, only when the migration plan is not empty;
-- reference data, then the demo data in one transaction;
-- web (runserver, as its own autoreloading process), worker and beat, started together; worker and
-  beat at a lower CPU priority, so that the web server answers first;
-- once the login page answers: the demo's background jobs (national summaries) queued for the
-  worker, and one block with the URL, the demo accounts and what each can try, the public pages
-  and how to stop.
+- web (runserver, as its own autoreloading process), worker and beat are started first, so that
+  they import Django while this process prepares the database; worker and beat at a lower CPU
+  priority, so that the web server answers first;
+- migrations, only when the migration plan is not empty; reference data; the demo data in one
+  transaction; jobs whose message the restarted embedded Redis lost, queued again;
+- once the login page answers and the data is ready: the demo's background jobs (national
+  summaries) queued for the worker, and one block with the URL, the demo accounts and what each
+  can try, the public pages and how to stop.
 
 The three processes write to ``.local/log/<name>.log``; their output comes to the terminal too, each
 line with the process's name, from the later of the block and their own "started" line on (their
@@ -32,12 +33,13 @@ import urllib.request
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.urls import reverse
 
 from portal import embedded
 
 # runserver's exit code when its autoreloader saw a changed file (django.utils.autoreload)
 RELOAD_EXIT_CODE = 3
+# the login page (portal/urls.py); not reverse()d: that would import every view here, for one path
+LOGIN_PATH = "/accounts/login/"
 
 
 def _width(text: str) -> int:
@@ -68,10 +70,10 @@ class Child:
         self.show = show  # threading.Event: set once the ready block is printed
         self.proc: subprocess.Popen | None = None
 
-    def start(self, command: list[str] | None = None) -> None:
+    def start(self) -> None:
         nice = self.nice
         self.proc = subprocess.Popen(
-            command or self.command, cwd=settings.BASE_DIR, env=self.env,
+            self.command, cwd=settings.BASE_DIR, env=self.env,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             # own session: Ctrl-C reaches this command once, and it stops each child cleanly
             start_new_session=True, preexec_fn=(lambda: os.nice(nice)) if nice else None,
@@ -97,6 +99,8 @@ class Child:
 
 
 class Command(BaseCommand):
+    # the web process runs them; here they would import every URLconf and view for nothing
+    requires_system_checks = []
     help = "准备数据库（迁移、基础数据、演示数据）并启动网站、Celery worker 与 beat。Ctrl-C 全部停止。"
 
     def add_arguments(self, parser):
@@ -105,41 +109,32 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr, no_demo, **options):
         self.timings: list[tuple[str, float]] = []
-        if "postgres" in embedded.TIMINGS:
-            verb = "启动" if "postgres" in embedded.STARTED else "连接"
-            self.timings.append((f"嵌入式 PostgreSQL {verb}", embedded.TIMINGS["postgres"]))
-        if "redis" in embedded.TIMINGS:
-            verb = "启动" if "redis" in embedded.STARTED else "连接"
-            self.timings.append((f"嵌入式 Redis {verb}", embedded.TIMINGS["redis"]))
-
-        plan = self.step("检查迁移", pending_migrations)
-        if plan:
-            self.step(f"数据库迁移（{len(plan)} 个）", call_command, "migrate", interactive=False, verbosity=0)
-        from portal.reference import load_reference
-
-        self.step("基础数据", load_reference)
-        demo_lines = []
-        if not no_demo:
-            from portal.demo import load_demo
-
-            demo_lines = self.step("演示数据", load_demo)
-
+        for server, name in (("postgres", "PostgreSQL"), ("redis", "Redis")):
+            if server in embedded.TIMINGS:
+                verb = "启动" if server in embedded.STARTED else "连接"
+                self.timings.append((f"嵌入式 {name} {verb}", embedded.TIMINGS[server]))
         host, port = self.host_port(addr)
         url = f"http://{host}:{port}"
         show = threading.Event()
         children = self.children(addr, show)
+        preparing = True
         stopping = False
 
         def stop(signum=None, frame=None):
             nonlocal stopping
             stopping = True
+            if preparing:
+                raise KeyboardInterrupt  # stop a long migration at once; `finally` stops the children
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        started = time.monotonic()
+        spawned = time.monotonic()
         try:
+            # the three processes import Django while this one prepares the database (2 cores: in parallel)
             for child in children.values():
                 child.start()
+            demo_lines = self.prepare(no_demo)
+            preparing = False
             ready = False
             while not stopping:
                 for child in children.values():
@@ -147,21 +142,23 @@ class Command(BaseCommand):
                     if code is None:
                         continue
                     if child.name == "web" and code == RELOAD_EXIT_CODE:
-                        # a changed file: a fresh web process, with the system checks this time
-                        child.start([c for c in child.command if c != "--skip-checks"])
+                        child.start()  # a changed file: a fresh web process
                         continue
                     self.stderr.write(f"{child.name} 进程已退出（退出码 {code}），正在停止其余进程。")
                     if not show.is_set():
                         self.stderr.write(f"{child.log_path} 的最后几行：\n{child.tail()}")
                     stopping = True
-                if not ready and not stopping and self.answers(url + reverse("login")):
+                if not ready and not stopping and self.answers(url + LOGIN_PATH):
                     ready = True
-                    self.timings.append(("网站、worker、beat 启动至登录页可用", time.monotonic() - started))
+                    self.timings.append(("登录页可用（自网站进程启动，与上面各步并行）", time.monotonic() - spawned))
                     queued = self.queue_demo_jobs() if not no_demo else []
                     self.print_ready(url, demo_lines + queued, children, demo=not no_demo)
                     show.set()
                 time.sleep(0.1 if not ready else 0.5)
+        except KeyboardInterrupt:
+            pass
         finally:
+            preparing = False
             self.stdout.write("正在停止……")
             for child in children.values():
                 if child.proc is not None and child.proc.poll() is None:
@@ -183,6 +180,35 @@ class Command(BaseCommand):
             self.stdout.write("已全部停止。")
 
     # --- start-up steps ----------------------------------------------------------------------------
+
+    def prepare(self, no_demo: bool) -> list[str]:
+        """Migrations (when any is pending), reference data, demo data; lost jobs queued again."""
+        plan = self.step("检查迁移", pending_migrations)
+        if plan:
+            self.step(f"数据库迁移（{len(plan)} 个）", call_command, "migrate", interactive=False, verbosity=0)
+        from portal.reference import load_reference
+
+        self.step("基础数据", load_reference)
+        lines = []
+        if not no_demo:
+            from portal.demo import load_demo
+
+            lines = self.step("演示数据", load_demo)
+        if "redis" in embedded.STARTED:
+            lines += self.requeue_lost_jobs()
+        return lines
+
+    @staticmethod
+    def requeue_lost_jobs() -> list[str]:
+        """The embedded Redis keeps nothing when stopped: jobs queued (or running) at the last Ctrl-C
+        lost their message.  This command started that Redis afresh, so every such job is queued again."""
+        from portal.models import Job, JobStatus
+        from portal.tasks import run_job
+
+        lost = list(Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).values_list("pk", flat=True))
+        for pk in lost:
+            run_job.delay(pk)
+        return [f"上次停止时未完成的后台任务 {len(lost)} 个已重新排队"] if lost else []
 
     def step(self, label: str, func, *args, **kwargs):
         started = time.monotonic()
@@ -222,10 +248,10 @@ class Command(BaseCommand):
         log_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # runserver as the autoreloader's child: no second process that only imports Django to spawn it;
-        # this command restarts it when it exits for a reload.  Checks ran in this command already.
+        # this command restarts it when it exits for a reload.  It runs the system checks (this one does not).
         web_env = {**env, "RUN_MAIN": "true"}
         commands = {
-            "web": ([python, "manage.py", "runserver", addr, "--skip-checks"], web_env, 0, b"Quit the server"),
+            "web": ([python, "manage.py", "runserver", addr], web_env, 0, b"Quit the server"),
             "worker": ([python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2",
                         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE], env, 10, b" ready."),
             "beat": ([python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO",
