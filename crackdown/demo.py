@@ -43,9 +43,9 @@ PATH = [
 
 def _accounts(accounts):
     for username, (code, groups, full_name) in EXTRA_ACCOUNTS.items():
-        user, _ = User.objects.get_or_create(
-            username=username, defaults={"authority": Authority.objects.get(code=code), "full_name": full_name,
-                                         "password": demo_password_hash()})
+        user = User.objects.filter(username=username).first() or User.objects.create(
+            username=username, authority=Authority.objects.get(code=code), full_name=full_name,
+            password=demo_password_hash())
         user.groups.set(Group.objects.filter(name__in=groups))
         accounts[username] = user
     return accounts

@@ -69,11 +69,12 @@ def load_demo_accounts() -> dict[str, User]:
     accounts = {}
     groups = {g.name: g for g in Group.objects.filter(name__in={role for _, role, _ in DEMO_ACCOUNTS.values()})}
     authorities = {a.code: a for a in Authority.objects.filter(code__in={c for c, _, _ in DEMO_ACCOUNTS.values()})}
+    existing = {u.username: u for u in User.objects.filter(username__in=DEMO_ACCOUNTS)}
     for username, (code, role, full_name) in DEMO_ACCOUNTS.items():
-        user, _ = User.objects.get_or_create(
-            username=username,
-            defaults={"authority": authorities[code], "full_name": full_name, "password": demo_password_hash()},
-        )
+        user = existing.get(username)
+        if user is None:
+            user = User.objects.create(username=username, authority=authorities[code], full_name=full_name,
+                                       password=demo_password_hash())
         user.groups.set([groups[role]])
         accounts[username] = user
     return accounts

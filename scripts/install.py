@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,8 +168,8 @@ def find_uv(venv: Path | None, lock: Path) -> Path:
     return target
 
 
-def install_with_uv(uv: Path, python: str, lock: Path, *, system: bool) -> None:
-    args, env = uv_arguments(pip_config(sys.executable))
+def install_with_uv(uv: Path, python: str, lock: Path, *, system: bool, config: dict[str, str]) -> None:
+    args, env = uv_arguments(config)
     env = {**os.environ, **env}
     command = [str(uv), "pip", "install", "--quiet", "--python", python, *args, "-r", str(lock)]
     if system:
@@ -207,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     if bool(opts.venv) == opts.system:
         parser.error("give a virtualenv or --system")
     started = time.monotonic()
+    # pip's settings are read (a second of pip's start-up) while the virtualenv and uv are made ready
+    config = ThreadPoolExecutor(max_workers=1).submit(pip_config, sys.executable)
     if opts.system:
         python = sys.executable
     else:
@@ -215,8 +218,8 @@ def main(argv: list[str] | None = None) -> int:
             # no pip inside: uv installs (and the pip fallback bootstraps pip only when it is needed)
             subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(opts.venv)], check=True)
     try:
-        install_with_uv(find_uv(None if opts.system else opts.venv, opts.lock), python, opts.lock,
-                        system=opts.system)
+        uv = find_uv(None if opts.system else opts.venv, opts.lock)
+        install_with_uv(uv, python, opts.lock, system=opts.system, config=config.result())
         tool = "uv"
     except (Unavailable, OSError) as exc:
         notice(f"uv 不可用（{exc}），改用 pip 安装（较慢）")
