@@ -71,13 +71,14 @@ class Child:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        nice = self.nice
         self.proc = subprocess.Popen(
             self.command, cwd=settings.BASE_DIR, env=self.env,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             # own session: Ctrl-C reaches this command once, and it stops each child cleanly
-            start_new_session=True, preexec_fn=(lambda: os.nice(nice)) if nice else None,
+            start_new_session=True,
         )
+        if self.nice:
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, self.nice)  # (no preexec_fn: threads run here)
         threading.Thread(target=self._relay, args=(self.proc,), daemon=True).start()
 
     def _relay(self, proc: subprocess.Popen) -> None:
