@@ -152,6 +152,7 @@ def queue_jobs(accounts) -> str:
     from aid_projects import jobs
     from aid_projects.summary_views import start_summary
     from portal.jobs import latest_result
+    from portal.models import Job, JobStatus
 
     campaign = demo_campaign()
     ministry, zhejiang = accounts["bu_staff"], accounts["zj_staff"]
@@ -159,8 +160,12 @@ def queue_jobs(accounts) -> str:
              (zhejiang, jobs.PAIRED_NEEDS)]
     waiting = 0
     for user, kind in kinds:
-        if latest_result(kind, user.authority, {"campaign_id": campaign.pk}) is None:
-            start_summary(user, kind, campaign_id=campaign.pk)  # not again while one is queued or running
+        # queued or running first, built second: a job that ends between the two looks built, not missing
+        if Job.objects.filter(kind=kind, authority=user.authority, status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+                              params__campaign_id=campaign.pk).exists():
+            waiting += 1
+        elif latest_result(kind, user.authority, {"campaign_id": campaign.pk}) is None:
+            start_summary(user, kind, campaign_id=campaign.pk)
             waiting += 1
     if not waiting:
         return f"援藏援疆：演示汇总表 {len(kinds)} 份均已生成"
