@@ -5,8 +5,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
     DJANGO_SETTINGS_MODULE=portal.settings.production
 WORKDIR /app
 
+# the project's one install route (as `make`): uv pinned in the lock, pip's index settings, pip as fallback
 COPY requirements.lock pyproject.toml ./
-RUN pip install --no-cache-dir -r requirements.lock
+COPY scripts/install.py scripts/
+RUN python scripts/install.py --system
 
 COPY . .
 # collectstatic reads settings; the URLs only need to be well-formed at build time (nothing connects)

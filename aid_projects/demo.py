@@ -137,30 +137,36 @@ def load_demo(accounts) -> str:
         services.match_propose(need=AidItem.objects.select_related("aid_list").get(aid_list=lists["650000"], seq=2),
                                supply=lists["330000"].items.get(seq=2),
                                user=zj, note="可派技术服务队两批")
-    generated = _demo_summaries(campaign, ministry, zj)
     items = AidItem.objects.filter(aid_list__campaign=campaign).count()
     return (f"援藏援疆：{campaign.name}，清单 {AidList.objects.filter(campaign=campaign).count()} 份、项目 {items} 个、"
             f"联络员 {Liaison.objects.filter(campaign=campaign).count()} 名、对接 "
-            f"{Match.objects.filter(need__aid_list__campaign=campaign).count()} 项；已生成汇总表 {generated} 份")
+            f"{Match.objects.filter(need__aid_list__campaign=campaign).count()} 项")
 
 
-def _demo_summaries(campaign: Campaign, ministry, zhejiang) -> int:
-    """The national summaries (and 浙江's paired needs) generated once, so they can be downloaded at once.
+def queue_jobs(accounts) -> str:
+    """The national summaries (and 浙江's paired needs), so that 汇总表下载 has them ready.
 
-    They run through ``job_execute`` — the very function the worker runs — in this process, because
-    the worker may not be up yet while demo data loads.
+    Started as a user would start them (``start_summary``), once the web server answers: the worker
+    builds them while the newcomer logs in.  Summaries already built or being built are not restarted.
     """
     from aid_projects import jobs
-    from portal.jobs import REGISTRY, job_execute, latest_result
-    from portal.models import Job
+    from aid_projects.summary_views import start_summary
+    from portal.jobs import latest_result
+    from portal.models import Job, JobStatus
 
-    done = 0
-    for user, kind in [(ministry, jobs.NATIONAL_NEED), (ministry, jobs.NATIONAL_SUPPLY),
-                       (ministry, jobs.NATIONAL_LIAISON), (zhejiang, jobs.PAIRED_NEEDS)]:
-        params = {"campaign_id": campaign.pk}
-        if latest_result(kind, user.authority, params) is None:
-            job = Job.objects.create(kind=kind, title=f"{campaign.name}{REGISTRY[kind].title}", params=params,
-                                     created_by=user, authority=user.authority)
-            job_execute(job.pk)
-        done += latest_result(kind, user.authority, params) is not None
-    return done
+    campaign = demo_campaign()
+    ministry, zhejiang = accounts["bu_staff"], accounts["zj_staff"]
+    kinds = [(ministry, jobs.NATIONAL_NEED), (ministry, jobs.NATIONAL_SUPPLY), (ministry, jobs.NATIONAL_LIAISON),
+             (zhejiang, jobs.PAIRED_NEEDS)]
+    waiting = 0
+    for user, kind in kinds:
+        # queued or running first, built second: a job that ends between the two looks built, not missing
+        if Job.objects.filter(kind=kind, authority=user.authority, status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+                              params__campaign_id=campaign.pk).exists():
+            waiting += 1
+        elif latest_result(kind, user.authority, {"campaign_id": campaign.pk}) is None:
+            start_summary(user, kind, campaign_id=campaign.pk)
+            waiting += 1
+    if not waiting:
+        return f"援藏援疆：演示汇总表 {len(kinds)} 份均已生成"
+    return f"援藏援疆：演示汇总表 {waiting} 份由 worker 生成中（汇总表下载页可见）"

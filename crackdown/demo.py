@@ -37,7 +37,7 @@ from crackdown.models import (
 )
 from crackdown.roles import APPROVER, INFORMANT_READER, LEGAL_REVIEWER
 from crackdown.workflow import steps_from
-from portal.demo import DEMO_PASSWORD
+from portal.demo import demo_password_hash
 from portal.models import Authority, Role, User
 
 # username → (authority, groups, full name)
@@ -57,11 +57,9 @@ PATH = [
 
 def _accounts(accounts):
     for username, (code, groups, full_name) in EXTRA_ACCOUNTS.items():
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"authority": Authority.objects.get(code=code), "full_name": full_name})
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        user = User.objects.filter(username=username).first() or User.objects.create(
+            username=username, authority=Authority.objects.get(code=code), full_name=full_name,
+            password=demo_password_hash())
         user.groups.set(Group.objects.filter(name__in=groups))
         accounts[username] = user
     return accounts

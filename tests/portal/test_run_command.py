@@ -64,6 +64,14 @@ def test_run_portal_serves_login_page_and_stops_cleanly():
         output, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, output
     assert "演示账号" in output and "xz_liaison" in output and "Portal@2025demo" in output
+    # one closing block: timings once, the URL, the accounts, the public pages, how to stop
+    ready = output.split("门户已就绪：", 1)[1]
+    assert output.count("启动用时：") == 1 and "演示数据" in output and "登录页可用" in output
+    assert ready.startswith(f"http://127.0.0.1:{port}/")
+    assert "打击整治 → 线索" in ready and f"http://127.0.0.1:{port}/crackdown/public/report/" in ready
+    assert "Ctrl-C" in ready
+    # the test database is migrated: the plan is checked, migrate itself does not run
+    assert "检查迁移" in output and "数据库迁移" not in output
     assert "已全部停止" in output
     time.sleep(0.5)
     assert not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
