@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -45,23 +46,32 @@ def test_run_portal_serves_login_page_and_stops_cleanly():
     }
     proc = subprocess.Popen([sys.executable, "manage.py", "run_portal", "--addr", f"127.0.0.1:{port}"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         body = ""
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read()
+            assert proc.poll() is None, "".join(lines)
             try:
                 body = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2).read().decode()
                 break
             except OSError:
                 time.sleep(0.5)
         assert "社会组织登记管理门户" in body
+        # the login page answers while reference and demo data still load: wait for the closing block
+        while "门户已就绪" not in "".join(lines) and time.monotonic() < deadline + 60:
+            assert proc.poll() is None, "".join(lines)
+            time.sleep(0.5)
         children = psutil.Process(proc.pid).children(recursive=True)
         names = " ".join(" ".join(c.cmdline()) for c in children)
         assert "runserver" in names and "worker" in names and "beat" in names
     finally:
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
+        reader.join(timeout=10)
+        output = "".join(lines)
     assert proc.returncode == 0, output
     assert "演示账号" in output and "xz_liaison" in output and "Portal@2025demo" in output
     # one closing block: timings once, the URL, the accounts, the public pages, how to stop
