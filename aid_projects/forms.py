@@ -180,7 +180,8 @@ class UploadForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    confirm_warnings = forms.BooleanField(label="已核实超过200万元的项目", required=False)
+    # the label shown is services.upload_confirmations(upload): what this file's warnings ask to confirm
+    confirm_warnings = forms.BooleanField(label="已核实", required=False)
 
 
 class DecisionForm(forms.Form):

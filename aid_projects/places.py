@@ -118,6 +118,11 @@ def _strip_prefix(text: str, forms) -> list[tuple[str, object]]:
     return [(text[len(form):], value) for form, value in forms if text.startswith(form)]
 
 
+def province_of_text(text: str) -> str | None:
+    """The code of the province ``text`` starts with (西藏自治区民政厅 → 540000), or None."""
+    return _split_province(normalise_text(text))[0]
+
+
 def _split_province(text: str) -> tuple[str | None, str]:
     for form, code in province_forms():
         if text.startswith(form):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Upload, paired_recipient_ids
 from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
-from aid_projects.sheets import ITEM_FIELDS, SPECS
+from aid_projects.sheets import ITEM_FIELDS, SPECS, normalise_text
 from portal.audit import record_change, snapshot
 from portal.models import AuditAction, Authority
 from portal.services import ApplicationError
@@ -112,7 +112,7 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
     if not filename.lower().endswith(".xlsx"):
         raise ApplicationError("请上传 .xlsx 格式的文件")
     try:
-        check_container(fileobj, size)
+        has_formulas = check_container(fileobj, size)
         digest = sha256_of(fileobj)
         already = aid_list.uploads.filter(sha256=digest, status=UploadStatus.COMMITTED).first()
         if already is not None:
@@ -120,11 +120,13 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
                 f"同一文件已于 {timezone.localtime(already.committed_at):%Y-%m-%d %H:%M} 导入本清单，"
                 "未重复添加。如需修改，请直接编辑清单或上传修改后的文件。"
             )
-        rows = parse_workbook(fileobj, kind=aid_list.kind, province_code=aid_list.authority.code)
+        rows = parse_workbook(fileobj, kind=aid_list.kind, province_code=aid_list.authority.code,
+                              has_formulas=has_formulas)
     except UploadRefused as exc:
         raise ApplicationError(str(exc)) from None
     if not rows:
         raise ApplicationError("文件中表头下面没有任何项目行")
+    mark_duplicates(rows, {} if replace else existing_item_keys(aid_list))
     fileobj.seek(0)
     with transaction.atomic():
         upload = Upload(
@@ -141,6 +143,56 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
     return upload
 
 
+DUPLICATE_WARNING = "duplicate"
+
+
+def item_key(name, place_id, amount) -> tuple:
+    """What makes two rows the same project: 项目名称 (width and spaces aside) + 实施地 + 资金."""
+    return normalise_text(name), place_id, Decimal(str(amount)).quantize(Decimal("0.01"))
+
+
+def existing_item_keys(aid_list: AidList) -> dict[tuple, str]:
+    """{key: how to name the item} of the rows already in the list."""
+    return {item_key(name, place_id, amount): f"序号{seq}“{name}”"
+            for seq, name, place_id, amount in aid_list.items.values_list("seq", "name", "place_id", "amount")}
+
+
+def _row_key(row: dict) -> tuple | None:
+    values, errors = row["values"], row["errors"]
+    if {"name", "place_text", "amount"} & set(errors) or "place_id" not in values:
+        return None
+    return item_key(values["name"], values["place_id"], values["amount"])
+
+
+def mark_duplicates(rows, existing: dict[tuple, str]) -> None:
+    """Warn on rows that repeat a row of the list, or an earlier row of the file (a file saved again
+    by another program has other bytes, so the file check alone does not see it)."""
+    first_seen: dict[tuple, int] = {}
+    for row in rows:
+        key = _row_key(row.as_json())
+        if key is None:
+            continue
+        if key in existing:
+            row.warnings[DUPLICATE_WARNING] = (f"清单中已有相同项目（{existing[key]}，名称、实施地、资金均相同），"
+                                               "请确认是否重复导入")
+        elif key in first_seen:
+            row.warnings[DUPLICATE_WARNING] = f"与本文件第{first_seen[key]}行重复（名称、实施地、资金均相同），请确认"
+        else:
+            first_seen[key] = row.row
+
+
+def upload_confirmations(upload: Upload) -> list[str]:
+    """What the submitter must confirm before the rows go in (the preview's check box says the same)."""
+    kinds = {key for row in upload.rows for key in row["warnings"]}
+    needed = []
+    if "amount" in kinds:
+        needed.append("已核实超过200万元的项目")
+    if DUPLICATE_WARNING in kinds:
+        rows = "、".join(str(r["row"]) for r in upload.rows if DUPLICATE_WARNING in r["warnings"])
+        needed.append(f"已核实重复的项目（第{rows}行），确认仍要导入")
+    return needed
+
+
 def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> int:
     """Add the previewed rows to the list — all of them or none.  Returns the number added."""
     with transaction.atomic():
@@ -151,8 +203,9 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
             raise ApplicationError(f"该上传已{upload.get_status_display()}，不能再次导入")
         if upload.error_count:
             raise ApplicationError(f"文件中还有 {upload.error_count} 处错误，请修改文件后重新上传，本次未导入任何数据")
-        if upload.warning_count and not confirm_warnings:
-            raise ApplicationError("文件中有金额超过200万元的项目，请勾选“已核实超过200万元的项目”后再导入")
+        needed = upload_confirmations(upload)
+        if needed and not confirm_warnings:
+            raise ApplicationError("文件中有需要核实的项目，请勾选“" + "；".join(needed) + "”后再导入")
         if aid_list.uploads.filter(sha256=upload.sha256, status=UploadStatus.COMMITTED).exists():
             raise ApplicationError("同一文件已导入本清单，未重复添加")
         if upload.replace:
@@ -165,6 +218,12 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
         else:
             removed = 0
             start = (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
+            existing = existing_item_keys(aid_list)
+            late = [str(r["row"]) for r in upload.rows
+                    if DUPLICATE_WARNING not in r["warnings"] and _row_key(r) in existing]
+            if late:
+                raise ApplicationError(f"预览之后清单中又加入了与第{'、'.join(late)}行相同的项目，"
+                                       "请重新上传文件核对，本次未导入任何数据")
         items = []
         for offset, row in enumerate(upload.rows):
             values = row["values"]

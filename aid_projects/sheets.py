@@ -28,6 +28,7 @@ class Column:
 class FormSpec:
     kind: str
     attachment: str  # 附件1
+    short_name: str  # 联络员表 / 需求清单 / 供给清单: how messages name the form
     title: str
     filers: str  # the line under the title: who files it
     unit_label: str  # 盖章 or 公章, as the notice has it
@@ -61,6 +62,7 @@ CATEGORY_NOTE = "帮扶类别，分为产业帮扶、教育帮扶、医疗帮扶
 LIAISON_SPEC = FormSpec(
     kind=ListKind.LIAISON,
     attachment="附件1",
+    short_name="联络员表",
     title="社会组织援藏援疆工作省级联络员表",
     filers="（仅西藏、新疆、云南、青海、四川、甘肃、兵团填报）",
     unit_label="盖章",
@@ -76,6 +78,7 @@ LIAISON_SPEC = FormSpec(
 NEED_SPEC = FormSpec(
     kind=ListKind.NEED,
     attachment="附件2",
+    short_name="需求清单",
     title="社会组织援藏援疆项目需求清单省级汇总表",
     filers="（仅西藏、新疆、云南、青海、四川、甘肃、兵团填报）",
     unit_label="公章",
@@ -95,6 +98,7 @@ NEED_SPEC = FormSpec(
 SUPPLY_SPEC = FormSpec(
     kind=ListKind.SUPPLY,
     attachment="附件3",
+    short_name="供给清单",
     title="社会组织援藏援疆项目供给清单省级汇总表",
     filers="（西藏、新疆、云南、青海、四川、甘肃、兵团无需填报）",
     unit_label="公章",

@@ -28,17 +28,29 @@ class RowError(ValueError):
     pass
 
 
-def text(value) -> str:
-    """A cell as text: full-width letters and digits made half-width, outer space removed."""
+def as_typed(value) -> str:
+    """A cell as the user typed it, only the outer spaces (half- or full-width) trimmed.
+
+    Names, summaries and contacts are stored and exported this way: their full-width punctuation
+    (，。（）) is part of the Chinese text, not noise to normalise.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
+
+
+def text(value) -> str:
+    """A cell read for matching: full-width letters and digits made half-width (NFKC), outer space removed.
+
+    Only for what is compared or parsed (amounts, phones, categories, places), never for stored free text.
+    """
+    return unicodedata.normalize("NFKC", as_typed(value)).strip()
 
 
 def clean_name(value) -> str:
-    name = re.sub(r"\s+", " ", text(value))
+    name = as_typed(value)
     if not name:
         raise RowError("请填写项目名称")
     if len(name) > NAME_MAX:
@@ -138,7 +150,7 @@ def clean_landline(value, label: str = "工作电话") -> str:
 
 
 def clean_contact(value) -> str:
-    name = re.sub(r"\s+", " ", text(value))
+    name = as_typed(value)
     if not name:
         raise RowError("请填写项目联系人")
     if len(name) > 64:
@@ -147,7 +159,7 @@ def clean_contact(value) -> str:
 
 
 def clean_summary(value) -> str:
-    return text(value)
+    return as_typed(value)
 
 
 def clean_place(value, *, kind: str, province_code: str):

@@ -416,6 +416,7 @@ class UploadDetailView(ScopedDetailView):
         context["rows"] = rows
         context["rows_limited"] = len(rows) < upload.row_count
         context["commit_form"] = CommitForm()
+        context["confirmations"] = services.upload_confirmations(upload)
         context["can_commit"] = (upload.status == UploadStatus.PREVIEW and upload.error_count == 0
                                  and upload.aid_list.is_editable)
         return context
