@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.jobs import schedule_rebuild
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Upload, paired_recipient_ids
 from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
 from aid_projects.sheets import ITEM_FIELDS, SPECS, normalise_text
@@ -310,6 +311,7 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
         aid_list.save()
         record_change(actor=user, action=AuditAction.TRANSITION, obj=aid_list, before=before,
                       after=snapshot(aid_list), note=f"报送第{number}版，{len(rows)} 行")
+        schedule_rebuild(aid_list)
     return version
 
 
@@ -335,6 +337,7 @@ def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> 
         record_change(actor=user, action=AuditAction.TRANSITION, obj=aid_list, before=before,
                       after=snapshot(aid_list), note=("接收" if accept else "退回") + f"第{version.number}版"
                       + (f"：{comment}" if comment else ""))
+        schedule_rebuild(aid_list)  # the national workbook and the province's own, ready before anyone asks
     return aid_list
 
 
