@@ -102,8 +102,20 @@ def province_forms() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+_FULL_NAMES: dict[int, str] = {}
+
+
+def place_full_name(place: Authority) -> str:
+    """``place.full_name``, computed once per division (a list names the same few dozen over and over)."""
+    name = _FULL_NAMES.get(place.pk)
+    if name is None:
+        name = _FULL_NAMES[place.pk] = place.full_name
+    return name
+
+
 def clear_caches(**kwargs) -> None:
     """Forget the cached indexes (connected to ``portal.reference.reference_loaded``)."""
+    _FULL_NAMES.clear()
     province_index.cache_clear()
     province_forms.cache_clear()
     resolve_need_place.cache_clear()

@@ -145,11 +145,12 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
 
 
 DUPLICATE_WARNING = "duplicate"
+CENT = Decimal("0.01")
 
 
 def item_key(name, place_id, amount) -> tuple:
     """What makes two rows the same project: 项目名称 (width and spaces aside) + 实施地 + 资金."""
-    return normalise_text(name), place_id, Decimal(str(amount)).quantize(Decimal("0.01"))
+    return normalise_text(name), place_id, Decimal(amount).quantize(CENT)
 
 
 def existing_item_keys(aid_list: AidList) -> dict[tuple, str]:
@@ -160,7 +161,7 @@ def existing_item_keys(aid_list: AidList) -> dict[tuple, str]:
 
 def _row_key(row: dict) -> tuple | None:
     values, errors = row["values"], row["errors"]
-    if {"name", "place_text", "amount"} & set(errors) or "place_id" not in values:
+    if "name" in errors or "place_text" in errors or "amount" in errors or "place_id" not in values:
         return None
     return item_key(values["name"], values["place_id"], values["amount"])
 
@@ -170,7 +171,7 @@ def mark_duplicates(rows, existing: dict[tuple, str]) -> None:
     by another program has other bytes, so the file check alone does not see it)."""
     first_seen: dict[tuple, int] = {}
     for row in rows:
-        key = _row_key(row.as_json())
+        key = _row_key({"values": row.values, "errors": row.errors})
         if key is None:
             continue
         if key in existing:

@@ -122,15 +122,19 @@ ITEM_FIELDS = ("name", "category", "place_text", "summary", "amount", "contact_n
 CATEGORIES = [c.value for c in AidCategory]
 
 
+_SPACES = re.compile(r"\s+")
+_REMARK = re.compile(r"\(.*?\)")
+
+
 def normalise_text(value) -> str:
     """Full-width to half-width (NFKC), no whitespace at all: how headers are compared."""
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 def header_key(value) -> str:
     """A header cell reduced for matching: no spaces, no bracketed remark (（填报到县级）, （万元）)."""
     text = normalise_text(value)
-    return re.sub(r"\(.*?\)", "", text)
+    return _REMARK.sub("", text)
