@@ -20,7 +20,13 @@ from __future__ import annotations
 from aid_projects.choices import ListKind, ListStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Pairing
 from aid_projects.sheets import SPECS
-from aid_projects.writer import Styles, write_attachment, write_liaison_directory, write_lists_workbook
+from aid_projects.writer import (
+    Styles,
+    open_workbook,
+    write_attachment,
+    write_liaison_directory,
+    write_lists_workbook,
+)
 from portal.jobs import REGISTRY, JobFailed, JobRun, job_handler, job_start
 from portal.models import MINISTRY_CODE, Authority, Job, JobStatus
 
@@ -122,8 +128,6 @@ def aid_national_supply(run: JobRun) -> None:
 def aid_national_liaison(run: JobRun) -> None:
     """One row per liaison officer of the seven recipients, province by province; a province whose
     attachment 1 has not arrived shows one row with its status and no officer."""
-    from openpyxl import Workbook
-
     _require_ministry(run)
     campaign = _campaign(run)
     spec = SPECS[ListKind.LIAISON]
@@ -144,12 +148,12 @@ def aid_national_liaison(run: JobRun) -> None:
             rows.append((len(rows) + 1, province.name, lia.authority.full_name, lia.name, lia.unit, lia.work_phone,
                          lia.mobile, lia.email, status))
         run.progress(done)
-    wb = Workbook(write_only=True)
+    wb = open_workbook(run.result_file(f"{campaign.name}{spec.title.replace('省级', '全国')}.xlsx"))
     styles = Styles(wb)
     title = f"{campaign.name}　{spec.title.replace('省级', '全国')}"
     write_liaison_directory(wb, styles, title=title, sheet_title="联络员汇总", rows=rows, footer=[
         "说明：包括已报送（待审核）和已接收的附件1；每省第一行为省级联络员，其后为地市、县级联络员。"])
-    wb.save(run.result_file(f"{campaign.name}{spec.title.replace('省级', '全国')}.xlsx"))
+    wb.close()
     officers = sum(1 for r in rows if r[3])
     run.job.message = f"{arrived} 个受援省份已报送，共 {officers} 名联络员。"
 

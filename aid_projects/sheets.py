@@ -22,6 +22,13 @@ class Column:
     match: tuple[str, ...]  # normalised header texts that identify this column in an uploaded file
     required: bool = True
     wrap: bool = False
+    # the header as printed, line by line, broken where a reader expects (before the bracketed remark),
+    # not wherever the column width happens to cut it (a lone "）" on a line of its own)
+    printed: tuple[str, ...] = ()
+
+    @property
+    def printed_header(self) -> str:
+        return "\n".join(self.printed) if self.printed else self.header
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,10 @@ class FormSpec:
         return [c.header for c in self.columns]
 
     @property
+    def printed_headers(self) -> list[str]:
+        return [c.printed_header for c in self.columns]
+
+    @property
     def data_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.field)
 
@@ -54,7 +65,7 @@ SEQ = Column("序号", "", 6, ("序号",), required=False)
 NAME = Column("项目名称", "name", 22, ("项目名称",), wrap=True)
 CATEGORY = Column("帮扶类别", "category", 11, ("帮扶类别",))
 SUMMARY = Column("项目简介", "summary", 36, ("项目简介",), required=False, wrap=True)
-AMOUNT = Column("项目拟投入资金（万元）", "amount", 13, ("项目拟投入资金",))
+AMOUNT = Column("项目拟投入资金（万元）", "amount", 15, ("项目拟投入资金",), printed=("项目拟投入资金", "（万元）"))
 CONTACT = Column("项目联系人", "contact_name", 12, ("项目联系人",), wrap=True)
 
 CATEGORY_NOTE = "帮扶类别，分为产业帮扶、教育帮扶、医疗帮扶、志愿帮扶、消费帮扶及其他。请在表格明确填写。"
@@ -84,9 +95,11 @@ NEED_SPEC = FormSpec(
     unit_label="公章",
     columns=(
         SEQ, NAME, CATEGORY,
-        Column("项目拟实施地（填报到县级）", "place_text", 20, ("项目拟实施地",), wrap=True),
+        Column("项目拟实施地（填报到县级）", "place_text", 20, ("项目拟实施地",), wrap=True,
+               printed=("项目拟实施地", "（填报到县级）")),
         SUMMARY, AMOUNT, CONTACT,
-        Column("项目联系人联系方式（手机）", "contact_mobile", 16, ("项目联系人联系方式", "联系方式")),
+        Column("项目联系人联系方式（手机）", "contact_mobile", 18, ("项目联系人联系方式", "联系方式"),
+               printed=("项目联系人", "联系方式（手机）")),
     ),
     notes=(
         "如有更多项目，请自行顺序下延填写。",
@@ -106,7 +119,7 @@ SUPPLY_SPEC = FormSpec(
         SEQ, NAME, CATEGORY,
         Column("项目拟实施地", "place_text", 20, ("项目拟实施地",), wrap=True),
         SUMMARY, AMOUNT, CONTACT,
-        Column("联系方式（手机）", "contact_mobile", 16, ("联系方式", "项目联系人联系方式")),
+        Column("联系方式（手机）", "contact_mobile", 18, ("联系方式", "项目联系人联系方式")),
     ),
     notes=(
         "如有更多项目，请自行顺序下延填写。",
