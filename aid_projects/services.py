@@ -352,6 +352,40 @@ def liaison_list_editable(campaign: Campaign, authority: Authority) -> None:
                                "（如需修改，请联系部里退回）")
 
 
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The campaign before ``campaign`` (上年度): the latest of an earlier year."""
+    return Campaign.objects.filter(year__lt=campaign.year).order_by("-year", "-id").first()
+
+
+def liaisons_copy_previous(*, aid_list: AidList, user) -> int:
+    """Copy last campaign's liaisons of the province (and its prefectures and counties) into this
+    campaign's draft 附件1; an authority that already has a liaison this year keeps its own."""
+    if aid_list.kind != ListKind.LIAISON:
+        raise ApplicationError("只有附件1（联络员表）可以复制上年度联络员")
+    with transaction.atomic():
+        aid_list = _lock(aid_list)
+        _require_editable(aid_list)
+        previous = previous_campaign(aid_list.campaign)
+        if previous is None:
+            raise ApplicationError("没有上一年度的对接工作，无可复制的联络员")
+        prefix = aid_list.authority.scope_prefix
+        taken = set(Liaison.objects.filter(campaign=aid_list.campaign, authority__code__startswith=prefix)
+                    .values_list("authority_id", flat=True))
+        copied = 0
+        for old in Liaison.objects.filter(campaign=previous, authority__code__startswith=prefix) \
+                .exclude(authority_id__in=taken).order_by("authority__code"):
+            liaison = Liaison(campaign=aid_list.campaign, authority_id=old.authority_id,
+                              **{f: getattr(old, f) for f in LIAISON_SNAPSHOT_FIELDS})
+            liaison.full_clean()
+            liaison.save()
+            record_change(actor=user, action=AuditAction.CREATE, obj=liaison, after=snapshot(liaison),
+                          note=f"复制自{previous.name}")
+            copied += 1
+        if not copied:
+            raise ApplicationError(f"{previous.name}没有可复制的联络员（或本年度各单位已填写）")
+    return copied
+
+
 # --- matching (对接) --------------------------------------------------------------------------------
 # status → {next status: who may do it ("recipient": the need's province; "aiding": the supply's)}
 MATCH_TRANSITIONS = {

@@ -191,6 +191,7 @@ class AidListDetailView(ScopedDetailView):
                 campaign=aid_list.campaign, authority__code__startswith=aid_list.authority.scope_prefix,
             ).select_related("authority__parent__parent")
             context["scan_form"] = StampedScanForm()
+            context["previous_campaign"] = services.previous_campaign(aid_list.campaign)
         else:
             table = ItemTable(aid_list.items.order_by("seq", "id"))
             RequestConfig(self.request, paginate={"per_page": 100}).configure(table)
@@ -235,6 +236,16 @@ class ListDecideView(ListActionView):
         services.list_decide(aid_list=self.object, user=request.user, accept=accept,
                              comment=form.cleaned_data.get("comment", ""))
         messages.success(request, "已接收该清单。" if accept else "已退回该清单，填报单位修改后可重新报送。")
+
+
+class LiaisonsCopyView(ListActionView):
+    """复制上年度联络员 into this year's draft 附件1."""
+
+    permission_required = ("aid_projects.add_liaison",)
+
+    def act(self, request):
+        copied = services.liaisons_copy_previous(aid_list=self.object, user=request.user)
+        messages.success(request, f"已复制上年度联络员 {copied} 名，请逐一核对电话和单位后报送。")
 
 
 class StampedScanView(ListActionView):
@@ -474,9 +485,27 @@ class LiaisonListView(ScopedListView):
 
 
 class LiaisonFormMixin:
+    """Opened from a 附件1 page (``?list=<pk>``), the form returns there once saved."""
+
     model = Liaison
     form_class = LiaisonForm
+    template_name = "aid_projects/liaison_form.html"
     success_url = reverse_lazy("aid_projects:liaison-list")
+
+    def return_list(self) -> AidList | None:
+        pk = self.request.GET.get("list", "")
+        if not pk.isdigit():
+            return None
+        return AidList.objects.restrict(self.request.user, "view").filter(pk=pk, kind=ListKind.LIAISON).first()
+
+    def get_success_url(self):
+        aid_list = self.return_list()
+        return reverse("aid_projects:list-detail", args=[aid_list.pk]) if aid_list else str(self.success_url)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["return_list"] = self.return_list()
+        return context
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -485,7 +514,8 @@ class LiaisonFormMixin:
 
     def get_initial(self):
         initial = super().get_initial()
-        campaign = Campaign.current()
+        aid_list = self.return_list()
+        campaign = aid_list.campaign if aid_list else Campaign.current()
         if campaign is not None:
             initial.setdefault("campaign", campaign.pk)
         if self.request.user.authority is not None:
