@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 from decimal import Decimal
@@ -249,6 +250,18 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
     return len(items)
 
 
+PENDING_UPLOAD_HOURS = 24
+
+
+def pending_uploads(aid_list: AidList, user):
+    """The user's own previews of this list still worth finishing: not older than a day, on a list that
+    can still change.  Another user's preview is theirs to finish, not a pending item for anyone else."""
+    if not aid_list.is_editable or not user.is_authenticated:
+        return Upload.objects.none()
+    since = timezone.now() - datetime.timedelta(hours=PENDING_UPLOAD_HOURS)
+    return aid_list.uploads.filter(status=UploadStatus.PREVIEW, uploaded_by=user, created__gte=since)
+
+
 def upload_discard(*, upload: Upload, user) -> None:
     with transaction.atomic():
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
@@ -305,13 +318,16 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
         version.file.save(f"{aid_list.authority.name}{spec.attachment}第{number}版.xlsx",
                           ContentFile(version_workbook(aid_list, rows)), save=False)
         version.save()
+        # previews left unconfirmed are dropped: the list goes as it is, no upload of it is pending any more
+        abandoned = aid_list.uploads.filter(status=UploadStatus.PREVIEW).update(status=UploadStatus.DISCARDED)
         aid_list.status = ListStatus.SUBMITTED
         aid_list.submitted_at = now
         aid_list.submitted_by = user
         aid_list.return_comment = ""
         aid_list.save()
         record_change(actor=user, action=AuditAction.TRANSITION, obj=aid_list, before=before,
-                      after=snapshot(aid_list), note=f"报送第{number}版，{len(rows)} 行")
+                      after=snapshot(aid_list), note=f"报送第{number}版，{len(rows)} 行"
+                      + (f"；未确认的上传 {abandoned} 个已作废" if abandoned else ""))
         schedule_rebuild(aid_list)
     return version
 

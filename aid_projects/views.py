@@ -185,7 +185,7 @@ class AidListDetailView(ScopedDetailView):
         context["can_decide"] = (aid_list.status == ListStatus.SUBMITTED
                                  and user.has_perm("aid_projects.decide_aidlist"))
         context["versions"] = aid_list.versions.restrict(user, "view").select_related("submitted_by", "decided_by")
-        context["pending_uploads"] = aid_list.uploads.filter(status=UploadStatus.PREVIEW)
+        context["pending_uploads"] = services.pending_uploads(aid_list, user)
         if aid_list.kind == ListKind.LIAISON:
             context["liaisons"] = Liaison.objects.restrict(user, "view").filter(
                 campaign=aid_list.campaign, authority__code__startswith=aid_list.authority.scope_prefix,
