@@ -332,15 +332,34 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
     return version
 
 
+def lock_reason(aid_list: AidList) -> str:
+    """Why the list cannot be changed now and who can unlock it ('' when it can be changed)."""
+    if not aid_list.campaign.is_open:
+        return (f"{aid_list.campaign.name}已停止收集，清单不能再修改。"
+                "如需重新开放，请联系民政部社会组织管理局（部级工作人员可在对接年度中恢复“正在收集”）。")
+    if aid_list.status == ListStatus.SUBMITTED:
+        when = timezone.localtime(aid_list.submitted_at) if aid_list.submitted_at else None
+        return ((f"清单已于{when:%Y-%m-%d %H:%M}报送" if when else "清单已报送")
+                + "，正在等待民政部社会组织管理局审核，审核期间不能修改。"
+                "如需修改，请联系部里审核人员“退回修改”后再改。")
+    if aid_list.status == ListStatus.ACCEPTED:
+        when = timezone.localtime(aid_list.decided_at) if aid_list.decided_at else None
+        return ((f"清单已于{when:%Y-%m-%d %H:%M}被民政部社会组织管理局接收" if when else "清单已被部里接收")
+                + "，不能再修改，也不能上传。如需更正，请联系部里审核人员将清单“退回修改”。")
+    return ""
+
+
 def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> AidList:
-    """The ministry accepts a submitted list, or returns it with a comment."""
+    """The ministry accepts a submitted list, or returns it with a comment (also an accepted one, to unlock it)."""
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ApplicationError("退回清单时请填写退回意见，说明需要修改的地方")
     with transaction.atomic():
         aid_list = _lock(aid_list)
-        if aid_list.status != ListStatus.SUBMITTED:
-            raise ApplicationError(f"清单当前为“{aid_list.get_status_display()}”，只有已报送的清单可以接收或退回")
+        # an accepted list may still be returned (the province asks to correct it): that is how it unlocks
+        if aid_list.status != ListStatus.SUBMITTED and not (aid_list.status == ListStatus.ACCEPTED and not accept):
+            raise ApplicationError(f"清单当前为“{aid_list.get_status_display()}”，只有已报送的清单可以接收或退回，"
+                                   "已接收的清单只能退回")
         before = snapshot(aid_list)
         now = timezone.now()
         aid_list.status = ListStatus.ACCEPTED if accept else ListStatus.RETURNED

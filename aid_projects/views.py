@@ -182,8 +182,9 @@ class AidListDetailView(ScopedDetailView):
         context["spec"] = SPECS[aid_list.kind]
         context["can_edit"] = own and aid_list.is_editable and user.has_perm("aid_projects.change_aidlist")
         context["can_submit"] = own and aid_list.is_editable and user.has_perm("aid_projects.submit_aidlist")
-        context["can_decide"] = (aid_list.status == ListStatus.SUBMITTED
+        context["can_decide"] = (aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
                                  and user.has_perm("aid_projects.decide_aidlist"))
+        context["lock_reason"] = services.lock_reason(aid_list)
         context["versions"] = aid_list.versions.restrict(user, "view").select_related("submitted_by", "decided_by")
         context["pending_uploads"] = services.pending_uploads(aid_list, user)
         if aid_list.kind == ListKind.LIAISON:
@@ -380,7 +381,8 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not self.object.is_editable:
-            messages.error(request, f"清单当前为“{self.object.get_status_display()}”，不能上传")
+            messages.error(request, services.lock_reason(self.object) or
+                           f"清单当前为“{self.object.get_status_display()}”，不能上传")
             return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().get(request, *args, **kwargs)
 
