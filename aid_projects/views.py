@@ -18,11 +18,11 @@ from django_tables2 import RequestConfig
 from aid_projects import services
 from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
 from aid_projects.filtersets import (
-    AidItemFilterSet,
     AidListFilterSet,
     CampaignFilterSet,
     LiaisonFilterSet,
     MatchFilterSet,
+    NeedFilterSet,
     PairingFilterSet,
 )
 from aid_projects.forms import (
@@ -38,7 +38,7 @@ from aid_projects.forms import (
     UploadForm,
 )
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
-from aid_projects.selectors import campaign_progress, suggest_supplies
+from aid_projects.selectors import campaign_progress, suggest_supplies, with_match_status
 from aid_projects.sheets import SPECS
 from aid_projects.tables import (
     AidListTable,
@@ -553,9 +553,12 @@ class NeedListView(ScopedListView):
 
     model = AidItem
     queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
-    filterset_class = AidItemFilterSet
+    filterset_class = NeedFilterSet
     table_class = NeedTable
     title = "项目需求"
+
+    def get_queryset(self):
+        return with_match_status(super().get_queryset(), self.request.user)
 
 
 class NeedDetailView(ScopedDetailView):
