@@ -202,6 +202,8 @@ class SheetWriter(_Sheet):
         self.ws.repeat_rows(HEADER_ROW - 1)  # the header row on every printed page
         # a one-line data row needs no height of its own: the sheet's default is a data row's
         self.ws.set_default_row(MIN_DATA_ROW_HEIGHT)
+        self.streaming = bool(getattr(self.ws, "constant_memory", False)) and isinstance(
+            getattr(self.ws, "row_info", None), dict) and isinstance(getattr(self.ws, "row_sizes", None), dict)
         self.formats = [self._column_format(c) for c in spec.columns]
         self.seq_index = [i for i, c in enumerate(spec.columns) if not c.field]
         # the wrapped columns decide a row's height: (index among the data values, width)
@@ -249,6 +251,13 @@ class SheetWriter(_Sheet):
                 lines = max(lines, text_lines(value, width))
         if lines > 1:
             ws.set_row(row, row_height(lines, minimum=MIN_DATA_ROW_HEIGHT))
+            if self.streaming:
+                # constant-memory mode writes a row out when the next one starts, but keeps every row's
+                # height (``row_info``, ``row_sizes``: for placing images) until the end: forget the ones
+                # already written, so memory stays flat in the row count (xlsxwriter 3.3, pinned; these
+                # sheets have no images)
+                ws.row_info.pop(row - 2, None)
+                ws.row_sizes.pop(row - 2, None)
         for col, is_seq, is_amount, fmt, quoted, index in self.plan:
             if is_seq:
                 ws.write_number(row, col, self.count, fmt)

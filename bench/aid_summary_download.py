@@ -29,6 +29,7 @@ def main() -> None:
     from bench.aid_national import seed, setup_django
 
     setup_django()
+    from django.conf import settings
     from django.contrib.auth.models import Group
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -36,8 +37,6 @@ def main() -> None:
     from aid_projects import jobs
     from portal.jobs import job_execute, latest_result
     from portal.models import Authority, Job, User
-
-    from django.conf import settings
 
     setup_test_environment()  # the test client's host name is allowed
     # pages link static files by name (no collectstatic manifest in a bench run)

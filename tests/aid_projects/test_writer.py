@@ -206,3 +206,26 @@ def test_printed_headers_are_the_notices_headers_broken_before_their_remark():
     for spec in (NEED_SPEC, SUPPLY_SPEC, LIAISON_SPEC):
         assert [h.replace("\n", "") for h in spec.printed_headers] == spec.headers
     assert NEED_SPEC.column("place_text").printed_header == "项目拟实施地\n（填报到县级）"
+
+
+def test_streaming_write_keeps_memory_flat_in_the_row_count(tmp_path):
+    """Written to a file (constant-memory mode), 10,000 wrapped rows take no more memory than 2,000."""
+    import tracemalloc
+
+    from aid_projects.writer import SheetWriter, Styles, open_workbook
+
+    row = need_row(summary="为牧区寄宿制小学提供一学年营养午餐，并改造宿舍供暖设施，建设冷库一座，服务周边合作社")
+    peaks = []
+    for n in (2_000, 10_000):
+        tracemalloc.start()
+        wb = open_workbook(tmp_path / f"{n}.xlsx")
+        sheet = SheetWriter(wb, Styles(wb), NEED_SPEC)
+        for _ in range(n):
+            sheet.add_row(row)
+        sheet.finish()
+        wb.close()
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < peaks[0] + 512 * 1024, peaks
+    ws = load_workbook(tmp_path / "10000.xlsx", read_only=False).worksheets[0]
+    assert ws.row_dimensions[FIRST_DATA_ROW + 9_999].height > 20  # the heights were written, not dropped
