@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from aid_projects.choices import AidCategory, AidProgram, Confidence, ListKind, ListStatus, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
+from aid_projects.selectors import OPEN_MATCH
 from portal.filtersets import AuthorityScopeFilter
 from portal.models import Authority
 
@@ -64,6 +65,48 @@ class AidItemFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(summary__icontains=value) | Q(place_text__icontains=value))
+
+
+NO_MATCH = "none"
+
+
+class NeedFilterSet(django_filters.FilterSet):
+    """项目需求: the filters fit what the page lists — need items only, and as provinces only those whose
+    needs the user sees (own province; an aiding province's paired recipients; every recipient for the
+    ministry).  ``match`` filters on the need's most advanced open match (``selectors.with_match_status``,
+    which the list's queryset carries)."""
+
+    q = django_filters.CharFilter(method="search", label="关键词")
+    campaign = django_filters.ModelChoiceFilter(field_name="aid_list__campaign", queryset=Campaign.objects.all(),
+                                                label="对接年度", empty_label="全部")
+    category = django_filters.ChoiceFilter(choices=AidCategory.choices, label="帮扶类别", empty_label="全部")
+    province = AuthorityScopeFilter(field_name="aid_list__authority", label="受援省份",
+                                    queryset=Authority.objects.aid_recipients())
+    match = django_filters.ChoiceFilter(
+        method="filter_match", label="对接情况", empty_label="全部",
+        choices=[(NO_MATCH, "尚无对接"), *[(s.value, s.label) for s in OPEN_MATCH]])
+
+    class Meta:
+        model = AidItem
+        fields = ["q", "campaign", "category", "province", "match"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_ministry:
+            from aid_projects.models import paired_areas
+
+            visible = Authority.objects.aid_recipients().filter(
+                Q(pk__in=list(paired_areas(user.authority))) | Q(code__startswith=user.authority.code[:2]))
+            self.filters["province"].queryset = visible.order_by("code")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(summary__icontains=value) | Q(place_text__icontains=value))
+
+    def filter_match(self, queryset, name, value):
+        if value == NO_MATCH:
+            return queryset.filter(match_status__isnull=True)
+        return queryset.filter(match_status=value)
 
 
 class LiaisonFilterSet(django_filters.FilterSet):

@@ -58,6 +58,25 @@ class CampaignForm(forms.ModelForm):
                    for f in ("liaison_due", "need_due", "supply_due")}
 
 
+def authority_groups(authorities) -> list:
+    """The authorities as <optgroup>s: the provinces' own bureaus first, then one group per prefecture
+    (the prefecture's bureau, then its counties), each option named, its division code after the name."""
+    by_pk = {a.pk: a for a in authorities}
+    provincial, groups = [], {}
+    for a in authorities:
+        if a.level in (AuthorityLevel.PROVINCE, AuthorityLevel.MINISTRY):
+            provincial.append((a.pk, f"{a.name}（省级）"))
+            continue
+        prefecture = a if a.level == AuthorityLevel.PREFECTURE else by_pk.get(a.parent_id, a.parent)
+        label = prefecture.full_name if prefecture is not None else a.full_name
+        groups.setdefault(label, []).append(
+            (a.pk, f"{a.name}{'（地市本级）' if a is prefecture else ''} {a.code}"))
+    choices = [("", "请选择登记管理机关")]
+    if provincial:
+        choices.append(("省级", provincial))
+    return choices + list(groups.items())
+
+
 class LiaisonForm(forms.ModelForm):
     """One liaison officer; the authority is one the user answers for, in an aid-recipient province."""
 
@@ -73,7 +92,9 @@ class LiaisonForm(forms.ModelForm):
         if user is not None and not user.is_ministry and user.authority is not None:
             authorities = authorities.filter(code__startswith=user.authority.scope_prefix)
         self.fields["authority"].queryset = authorities.order_by("code")
-        self.fields["authority"].label_from_instance = lambda a: f"{a.code} {a.full_name}"
+        self.fields["authority"].choices = authority_groups(self.fields["authority"].queryset)
+        self.fields["authority"].widget.attrs["data-searchable"] = "1"
+        self.fields["authority"].help_text = "按地市分组；可在上方输入名称或区划代码筛选"
         self.fields["campaign"].queryset = Campaign.objects.filter(is_open=True)
 
     def clean_work_phone(self):
@@ -180,7 +201,8 @@ class UploadForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    confirm_warnings = forms.BooleanField(label="已核实超过200万元的项目", required=False)
+    # the label shown is services.upload_confirmations(upload): what this file's warnings ask to confirm
+    confirm_warnings = forms.BooleanField(label="已核实", required=False)
 
 
 class DecisionForm(forms.Form):

@@ -20,9 +20,15 @@ from __future__ import annotations
 from aid_projects.choices import ListKind, ListStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, paired_areas, paired_places_q
 from aid_projects.sheets import SPECS
-from aid_projects.writer import Styles, write_attachment, write_liaison_directory, write_lists_workbook
-from portal.jobs import JobFailed, JobRun, job_handler
-from portal.models import Authority
+from aid_projects.writer import (
+    Styles,
+    open_workbook,
+    write_attachment,
+    write_liaison_directory,
+    write_lists_workbook,
+)
+from portal.jobs import REGISTRY, JobFailed, JobRun, job_handler, job_start
+from portal.models import MINISTRY_CODE, Authority, Job, JobStatus
 
 NATIONAL_STATUSES = (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
 
@@ -123,8 +129,6 @@ def aid_national_supply(run: JobRun) -> None:
 def aid_national_liaison(run: JobRun) -> None:
     """One row per liaison officer of the seven recipients, province by province; a province whose
     attachment 1 has not arrived shows one row with its status and no officer."""
-    from openpyxl import Workbook
-
     _require_ministry(run)
     campaign = _campaign(run)
     spec = SPECS[ListKind.LIAISON]
@@ -145,12 +149,12 @@ def aid_national_liaison(run: JobRun) -> None:
             rows.append((len(rows) + 1, province.name, lia.authority.full_name, lia.name, lia.unit, lia.work_phone,
                          lia.mobile, lia.email, status))
         run.progress(done)
-    wb = Workbook(write_only=True)
+    wb = open_workbook(run.result_file(f"{campaign.name}{spec.title.replace('省级', '全国')}.xlsx"))
     styles = Styles(wb)
     title = f"{campaign.name}　{spec.title.replace('省级', '全国')}"
     write_liaison_directory(wb, styles, title=title, sheet_title="联络员汇总", rows=rows, footer=[
         "说明：包括已报送（待审核）和已接收的附件1；每省第一行为省级联络员，其后为地市、县级联络员。"])
-    wb.save(run.result_file(f"{campaign.name}{spec.title.replace('省级', '全国')}.xlsx"))
+    wb.close()
     officers = sum(1 for r in rows if r[3])
     run.job.message = f"{arrived} 个受援省份已报送，共 {officers} 名联络员。"
 
@@ -183,3 +187,74 @@ def aid_paired_needs(run: JobRun) -> None:
     )
     run.job.message = (f"结对受援地 {len(recipient_ids)} 个，已接收清单 {len(lists)} 份、{written} 个项目"
                        + (f"；需求清单尚未接收：{'、'.join(missing)}" if missing else "") + "。")
+
+
+# --- summaries kept ready: rebuilt by the worker after every submission and decision --------------
+NATIONAL_BY_LIST_KIND = {ListKind.NEED: NATIONAL_NEED, ListKind.SUPPLY: NATIONAL_SUPPLY,
+                         ListKind.LIAISON: NATIONAL_LIAISON}
+
+
+def rebuild_delay() -> float:
+    """Seconds to wait after a submission or decision before rebuilding (one rebuild for a burst)."""
+    from django.conf import settings
+
+    return float(getattr(settings, "AID_SUMMARY_DEBOUNCE_SECONDS", 10))
+
+
+def last_event(lists):
+    """The latest submission or decision among ``lists`` (what the summaries must not be older than)."""
+    from django.db.models import Max
+    from django.db.models.functions import Greatest
+
+    return lists.aggregate(at=Max(Greatest("submitted_at", "decided_at")))["at"]
+
+
+def schedule_rebuild(aid_list: AidList) -> None:
+    """After a submission or decision commits: rebuild the national workbook of the list's kind and the
+    province's own attachment, ``rebuild_delay()`` seconds later unless another event comes first."""
+    from django.db import transaction
+
+    from aid_projects.tasks import rebuild_summaries
+
+    at = last_event(AidList.objects.filter(pk=aid_list.pk))
+    if at is None:
+        return
+    transaction.on_commit(lambda: rebuild_summaries.apply_async(
+        args=[aid_list.pk, at.isoformat()], countdown=rebuild_delay()))
+
+
+def _start_unless_queued(kind: str, authority: Authority, params: dict, title: str) -> None:
+
+    queued = Job.objects.filter(kind=kind, authority=authority, status=JobStatus.QUEUED,
+                                **{f"params__{k}": v for k, v in params.items()})
+    if not queued.exists():  # a queued run will read the lists as they are when it starts
+        job_start(kind=kind, user=None, authority=authority, params=params, title=title)
+
+
+def rebuild_after(list_id: int, at_iso: str) -> list[str]:
+    """The debounced rebuild (run by the worker): only the last event of a burst starts jobs.
+
+    An .xlsx is one zip of XML parts, so "only the province that changed" cannot be patched into a
+    stored workbook: the national workbook is written whole (a streaming write, see BENCHMARKS.md).
+    Returns the kinds started.
+    """
+    import datetime
+
+    aid_list = AidList.objects.select_related("campaign", "authority").filter(pk=list_id).first()
+    if aid_list is None:
+        return []
+    at = datetime.datetime.fromisoformat(at_iso)
+    started = []
+    own_last = last_event(AidList.objects.filter(pk=aid_list.pk))
+    if own_last is not None and own_last <= at:
+        spec = SPECS[aid_list.kind]
+        _start_unless_queued(ATTACHMENT, aid_list.authority, {"list_id": aid_list.pk},
+                             f"{aid_list.authority.name}{spec.attachment}（{aid_list.campaign.name}）")
+        started.append(ATTACHMENT)
+    national_last = last_event(AidList.objects.filter(campaign=aid_list.campaign, kind=aid_list.kind))
+    if national_last is not None and national_last <= at:
+        kind = NATIONAL_BY_LIST_KIND[aid_list.kind]
+        _start_unless_queued(kind, Authority.objects.get(code=MINISTRY_CODE), {"campaign_id": aid_list.campaign_id},
+                             f"{aid_list.campaign.name}{REGISTRY[kind].title}")
+        started.append(kind)
+    return started

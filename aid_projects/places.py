@@ -102,8 +102,20 @@ def province_forms() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+_FULL_NAMES: dict[int, str] = {}
+
+
+def place_full_name(place: Authority) -> str:
+    """``place.full_name``, computed once per division (a list names the same few dozen over and over)."""
+    name = _FULL_NAMES.get(place.pk)
+    if name is None:
+        name = _FULL_NAMES[place.pk] = place.full_name
+    return name
+
+
 def clear_caches(**kwargs) -> None:
     """Forget the cached indexes (connected to ``portal.reference.reference_loaded``)."""
+    _FULL_NAMES.clear()
     province_index.cache_clear()
     province_forms.cache_clear()
     resolve_need_place.cache_clear()
@@ -116,6 +128,11 @@ class PlaceError(ValueError):
 def _strip_prefix(text: str, forms) -> list[tuple[str, object]]:
     """Every (rest, value) for a form the text starts with."""
     return [(text[len(form):], value) for form, value in forms if text.startswith(form)]
+
+
+def province_of_text(text: str) -> str | None:
+    """The code of the province ``text`` starts with (西藏自治区民政厅 → 540000), or None."""
+    return _split_province(normalise_text(text))[0]
 
 
 def _split_province(text: str) -> tuple[str | None, str]:

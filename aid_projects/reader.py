@@ -1,20 +1,23 @@
 """Reading an uploaded attachment 2/3: refuse what is not a plain .xlsx, find the table, check every row.
 
-The file is checked before openpyxl sees it (size, a real zip holding a workbook, no macros, no zip
-bomb) and then read in read-only mode (openpyxl parses with defusedxml when it is installed, and it
-is).  The header row may be anywhere among the first rows: title rows, "单位：…（公章）", merged
-cells and blank rows come before it; blank rows, numbered empty rows and the 备注 lines after it.
+The file is checked before any parser sees it (size, a real zip holding a workbook, no macros, no zip
+bomb, no DTD or entity in any XML part) and then read with python-calamine for the saved values;
+openpyxl (read-only, through defusedxml) reads formula texts when the sheets hold formulas.  The header
+row may be anywhere among the first rows: title rows, "单位：…（公章）", merged cells and blank rows
+come before it; blank rows, numbered empty rows and the 备注 lines after it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
+import python_calamine
 
-from aid_projects.sheets import SPECS, header_key, normalise_text
+from aid_projects.sheets import ITEM_FIELDS, SPECS, header_key, normalise_text
 from aid_projects.validation import validate_row
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -49,8 +52,17 @@ def sha256_of(fileobj) -> str:
     return digest.hexdigest()
 
 
-def check_container(fileobj, size: int) -> None:
-    """Refuse files that are too big, not xlsx, macro-enabled, or zip bombs — before parsing any XML."""
+# --- the container, before any XML parser sees it ---------------------------------------------------
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+PROLOG_LIMIT = 1024 * 1024  # a real part's prolog is one line; more is padding to hide a DTD
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def check_container(fileobj, size: int) -> bool:
+    """Refuse files that are too big, not xlsx, macro-enabled, zip bombs or carry XML attacks — before parsing.
+
+    Returns whether a worksheet holds formulas (the reader then also reads their text, see ``_formula_texts``).
+    """
     if size > MAX_UPLOAD_BYTES:
         raise UploadRefused(f"文件大小为 {size / 1024 / 1024:.1f} MB，超过 10 MB 的上限，请拆分后分别上传")
     if size == 0:
@@ -60,6 +72,7 @@ def check_container(fileobj, size: int) -> None:
         raise UploadRefused("文件不是 Excel 2007 及以上版本的 .xlsx 文件"
                             "（旧版 .xls、CSV、WPS 格式请另存为 .xlsx 后上传）")
     fileobj.seek(0)
+    has_formulas = False
     try:
         with zipfile.ZipFile(fileobj) as archive:
             infos = archive.infolist()
@@ -78,15 +91,98 @@ def check_container(fileobj, size: int) -> None:
                 if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO \
                         and info.file_size > 10 * 1024 * 1024:
                     raise UploadRefused("文件压缩比异常，疑似压缩炸弹，已拒绝")
+            for info in infos:
+                lower = info.filename.lower()
+                if not lower.endswith(XML_SUFFIXES):
+                    continue
+                with archive.open(info) as part:
+                    start = _check_prolog(part)
+                    if lower.startswith("xl/worksheets/") and not has_formulas:
+                        has_formulas = _holds_formula(start, part)
     except zipfile.BadZipFile:
         raise UploadRefused("文件已损坏，无法打开") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError):
+        # encrypted entries, unknown compression methods, truncated data
+        raise UploadRefused("文件已损坏或被加密，无法打开；请取消密码保护后另存为 .xlsx 再上传") from None
     fileobj.seek(0)
+    return has_formulas
 
 
-def _find_header(rows, spec):
-    """(row number, {column index: field}) of the header row among the first rows."""
+def _check_prolog(part) -> bytes:
+    """Every XML part must start (after its declaration and comments) with its root element.
+
+    Excel, WPS and LibreOffice never write a DTD: a <!DOCTYPE …> or <!ENTITY …> is an entity attack
+    (XXE, billion laughs).  A part not in UTF-8 (UTF-16 would hide the declaration from a byte scan)
+    is refused too, since no spreadsheet program writes one.  Returns what was read.
+    """
+    buf = b""
+    while True:
+        chunk = part.read(65536)
+        buf += chunk
+        verdict = _prolog_verdict(buf, eof=not chunk)
+        if verdict == "":
+            return buf
+        if verdict is not None:
+            raise UploadRefused(verdict)
+        if len(buf) > PROLOG_LIMIT:
+            raise UploadRefused("文件内部的 XML 开头异常冗长，疑似恶意构造的文件，已拒绝")
+
+
+def _prolog_verdict(buf: bytes, *, eof: bool) -> str | None:
+    """'' when the root element is reached safely, a refusal, or None to read more."""
+    pos = 3 if buf.startswith(b"\xef\xbb\xbf") else 0
+    size = len(buf)
+    while True:
+        while pos < size and buf[pos] in b" \t\r\n":
+            pos += 1
+        if size - pos < 4 and not eof:
+            return None
+        if pos >= size:
+            return ""  # an empty part: nothing to parse
+        for opening, closing in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if buf.startswith(opening, pos):
+                end = buf.find(closing, pos + len(opening))
+                if end < 0:
+                    return "文件内部的 XML 结构不完整，文件已损坏" if eof else None
+                pos = end + len(closing)
+                break
+        else:
+            if buf.startswith(b"<!", pos):
+                return ("文件内部含有 XML 实体或文档类型声明（DTD），正常的 Excel 文件不会有，"
+                        "疑似恶意构造的文件，已拒绝")
+            following = buf[pos + 1:pos + 2]
+            if buf.startswith(b"<", pos) and (following.isalpha() or following == b"_"):
+                return ""
+            return "文件内部的 XML 编码异常（不是 UTF-8），无法安全读取；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+
+
+def _holds_formula(start: bytes, part) -> bool:
+    if _FORMULA_ELEMENT.search(start):
+        return True
+    tail = start[-64:]
+    for chunk in iter(lambda: part.read(1024 * 1024), b""):
+        if _FORMULA_ELEMENT.search(tail + chunk):
+            return True
+        tail = chunk[-64:]
+    return False
+
+
+# --- which form the file is -------------------------------------------------------------------------
+@dataclass
+class SheetHead:
+    """What comes before the data: the header row found and the title/unit rows above it."""
+
+    header_row: int | None = None
+    mapping: dict = field(default_factory=dict)  # column index → field
+    header_texts: list = field(default_factory=list)  # normalised header cells
+    above: list = field(default_factory=list)  # normalised texts of the rows above the header
+
+
+def _find_header(rows, spec) -> SheetHead:
+    """The header row among the first rows, with the texts above it."""
     wanted = {m: col.field for col in spec.columns for m in col.match}
     required = {col.field for col in spec.data_columns if col.required} | {"place_text"}
+    head = SheetHead()
     for number, cells in enumerate(rows, start=1):
         mapping = {}
         for index, value in enumerate(cells):
@@ -94,44 +190,180 @@ def _find_header(rows, spec):
             if key in wanted and wanted[key] not in mapping.values():
                 mapping[index] = wanted[key]
         if required <= set(mapping.values()):
-            return number, mapping
+            head.header_row, head.mapping = number, mapping
+            head.header_texts = [normalise_text(v) for v in cells if normalise_text(v)]
+            return head
+        head.above.extend(normalise_text(v) for v in cells if normalise_text(v))
         if number >= HEADER_SEARCH_ROWS:
             break
-    return None, None
+    return head
+
+
+def _kind_named(head: SheetHead) -> str | None:
+    """The attachment the title rows name (附件N, 需求清单…), else the one whose distinctive headers it has."""
+    named = set()
+    for text in head.above:
+        match = re.match(r"^附件([123])", text)
+        if match:
+            named |= {kind for kind, spec in SPECS.items() if spec.attachment == f"附件{match.group(1)}"}
+        for kind, spec in SPECS.items():
+            if spec.title in text or (f"项目{spec.short_name}" in text and "汇总表" in text):
+                named.add(kind)
+    if len(named) == 1:
+        return named.pop()
+    if named or not head.header_texts:
+        return None
+    # no title: a header printed only on one form (项目拟实施地（填报到县级）) says which one it is
+    texts = set(head.header_texts)
+    own = {kind: {normalise_text(h) for h in spec.headers} for kind, spec in SPECS.items()}
+    distinctive = {kind: {h for h in own[kind] if not any(h in hs for k, hs in own.items() if k != kind)}
+                   for kind in own}
+    hits = {kind for kind, hs in distinctive.items() if len(texts & hs) >= 2}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _unit_named(head: SheetHead) -> str:
+    """The unit written on the 单位：…（公章） line, '' when blank."""
+    for text in head.above:
+        match = re.match(r"^单位[:：]?(.*)$", text)
+        if match:
+            unit = re.sub(r"\((?:公章|盖章)\)$", "", match.group(1))
+            return unit.strip("_（）() ")
+    return ""
+
+
+def check_identity(head: SheetHead, spec, province_code: str) -> None:
+    """Refuse a file that is another attachment, or another province's, by its title, headers and unit."""
+    from aid_projects.places import province_index, province_of_text
+
+    own_name = province_index(province_code).province.name
+    kind = _kind_named(head)
+    if kind is not None and kind != spec.kind:
+        other = SPECS[kind]
+        raise UploadRefused(f"此文件是{other.attachment}{other.short_name}，"
+                            f"本清单为{spec.attachment}{spec.short_name}，请上传{spec.attachment}《{spec.title}》")
+    unit = _unit_named(head)
+    code = province_of_text(unit) if unit else None
+    if code is not None and code != province_code:
+        other_name = province_index(code).province.name
+        raise UploadRefused(f"此文件的填报单位是“{unit}”（{other_name}），本清单为{own_name}的"
+                            f"{spec.attachment}{spec.short_name}，请上传本省（区、市）的清单")
+
+
+# --- the rows ---------------------------------------------------------------------------------------
+UNREADABLE = "文件内容已损坏或不是标准的 Excel 工作簿，无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传"
+
+
+NOTE_PREFIXES = ("备注", "注:", "说明:", "填表人", "填报人", "审核人", "联系人:", "-备注")
 
 
 def _is_note_line(cells) -> bool:
-    texts = [normalise_text(v) for v in cells if normalise_text(v)]
-    return bool(texts) and (texts[0].startswith(("备注", "注:", "说明:", "填表人", "填报人", "审核人", "联系人:"))
-                            or texts[0].startswith("-备注"))
+    """A 备注/填表人 line under the table (checked on the first filled cell only, cheaply)."""
+    first = next((v for v in cells if v is not None and v != ""), None)
+    if not isinstance(first, str) or first.lstrip()[:1] not in "备注说填审联-－":
+        return False
+    return normalise_text(first).startswith(NOTE_PREFIXES)
 
 
-def parse_workbook(fileobj, *, kind: str, province_code: str) -> list[ParsedRow]:
-    """Every data row of the first sheet holding the attachment's table, validated."""
+def _blank(value) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def parse_workbook(fileobj, *, kind: str, province_code: str, has_formulas: bool = True) -> list[ParsedRow]:
+    """Every data row of the first sheet holding the attachment's table, validated.
+
+    Whatever the parser raises on a damaged file becomes one Chinese sentence: no exception class or
+    English text reaches the user.
+    """
+    try:
+        return _parse(fileobj, kind=kind, province_code=province_code, has_formulas=has_formulas)
+    except UploadRefused:
+        raise
+    except Exception:  # openpyxl and the XML parser raise many kinds for a broken file
+        raise UploadRefused(UNREADABLE) from None
+
+
+def _parse(fileobj, *, kind, province_code, has_formulas) -> list[ParsedRow]:
     spec = SPECS[kind]
-    try:
-        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UploadRefused(f"文件无法按 Excel 工作簿读取：{exc.__class__.__name__}") from None
-    try:
-        for sheet in workbook.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header_row, mapping = _find_header(rows, spec)
-            if header_row is None:
-                continue
-            return _parse_rows(rows, header_row, mapping, kind=kind, province_code=province_code)
-    finally:
-        workbook.close()
+    first_head = None
+    for index, rows in _sheets(fileobj):
+        head = _find_header(rows, spec)
+        first_head = first_head or head
+        if head.header_row is None:
+            continue
+        check_identity(head, spec, province_code)
+        formulas = _formula_texts(fileobj, index, head) if has_formulas else {}
+        return _parse_rows(rows, head, formulas, spec=spec, province_code=province_code)
+    if first_head is not None:
+        check_identity(first_head, spec, province_code)
     headers = "、".join(c.header for c in spec.columns)
     raise UploadRefused(f"文件中没有找到{spec.attachment}《{spec.title}》的表头（{headers}），请使用本系统提供的模板")
 
 
-def _parse_rows(rows, header_row, mapping, *, kind, province_code) -> list[ParsedRow]:
+def _sheets(fileobj):
+    """(sheet index, iterator of rows from A1) of each worksheet, values as last saved (python-calamine).
+
+    calamine (Rust) reads the saved values about seven times faster than openpyxl; the container was
+    checked first, so it only ever sees a plain, bounded, DTD-free workbook.  A formula's saved value is
+    what it reads; a formula saved without one reads as empty (``_formula_texts`` tells them apart).
+    """
+    fileobj.seek(0)
+    workbook = python_calamine.CalamineWorkbook.from_filelike(fileobj)
+    try:
+        for index, meta in enumerate(workbook.sheets_metadata):
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = workbook.get_sheet_by_index(index)
+            if sheet.start in (None, (0, 0)):
+                yield index, sheet.iter_rows()
+            else:  # the used range starts below or right of A1: pad it so row and column numbers are Excel's
+                yield index, iter(sheet.to_python(skip_empty_area=False))
+    finally:
+        workbook.close()
+
+
+def _formula_texts(fileobj, sheet_index: int, head: SheetHead) -> dict[tuple[int, int], str]:
+    """{(Excel row, column index): formula} of the table's formula cells (read with formulas, not values).
+
+    Only for a file whose sheets hold formulas (``check_container`` says so): openpyxl reads the formula
+    text, which calamine does not give.
+    """
+    fileobj.seek(0)
+    workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=False)
+    texts = {}
+    try:
+        sheet = workbook.worksheets[sheet_index]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number <= head.header_row:
+                continue
+            for index in head.mapping:
+                value = cells[index] if index < len(cells) else None
+                formula = getattr(value, "text", value)  # ArrayFormula keeps its text in .text
+                if isinstance(formula, str) and formula.startswith("="):
+                    texts[(number, index)] = formula
+    finally:
+        workbook.close()
+    return texts
+
+
+def _parse_rows(rows, head: SheetHead, formulas, *, spec, province_code) -> list[ParsedRow]:
     parsed: list[ParsedRow] = []
-    for number, cells in enumerate(rows, start=header_row + 1):
+    mapping = head.mapping
+    for number, cells in enumerate(rows, start=head.header_row + 1):
         raw = {f: cells[i] if i < len(cells) else None for i, f in mapping.items()}
-        data = {f: v for f, v in raw.items() if f and normalise_text(v)}
-        if not data:
+        formula_errors = {}
+        if formulas:
+            for index, fld in mapping.items():
+                formula = formulas.get((number, index))
+                if formula is None or not _blank(raw[fld]):
+                    continue  # no formula, or one whose saved value is what the user saw
+                column = spec.column(fld)
+                if column.required:
+                    formula_errors[fld] = f"第{number}行 {column.header} 是公式，请改为文字后重新上传"
+                    raw[fld] = formula
+                else:
+                    raw[fld] = formula  # an optional text: the formula is kept as the text it is
+        if all(_blank(v) for f, v in raw.items() if f):
             if _is_note_line(cells):
                 break
             continue  # a blank row, or a numbered row left empty in the template
@@ -139,14 +371,15 @@ def _parse_rows(rows, header_row, mapping, *, kind, province_code) -> list[Parse
             break
         if len(parsed) >= MAX_ROWS:
             raise UploadRefused(f"一次最多上传 {MAX_ROWS} 行，请拆分文件")
-        clean, errors, warnings = validate_row(raw, kind=kind, province_code=province_code)
+        clean, errors, warnings = validate_row(raw, kind=spec.kind, province_code=province_code)
+        errors.update(formula_errors)
         values = {}
-        for key in ("name", "category", "place_text", "summary", "amount", "contact_name", "contact_mobile"):
-            if key in clean:
+        for key in ITEM_FIELDS:
+            if key in clean and key not in formula_errors:
                 values[key] = str(clean[key])
             else:
                 values[key] = "" if raw.get(key) is None else str(raw.get(key))
-        if "place_id" in clean:
+        if "place_id" in clean and "place_text" not in formula_errors:
             values["place_id"] = clean["place_id"]
             values["place_name"] = clean["place_name"]
         parsed.append(ParsedRow(row=number, values=values, errors=errors, warnings=warnings))

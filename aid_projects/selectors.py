@@ -15,6 +15,21 @@ from portal.models import Authority
 OPEN_MATCH = [MatchStatus.PROPOSED, MatchStatus.MATCHED, MatchStatus.IN_PROGRESS, MatchStatus.COMPLETED]
 
 
+def with_match_status(needs, user):
+    """Each need with ``match_status`` (its most advanced open match: 已完成 > 实施中 > 已对接 > 意向对接, by
+    any province — the status only, never who) and ``own_match_id`` (that match, when the user may see it)."""
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+
+    rank = Case(When(status=MatchStatus.COMPLETED, then=Value(4)), When(status=MatchStatus.IN_PROGRESS, then=Value(3)),
+                When(status=MatchStatus.MATCHED, then=Value(2)), default=Value(1), output_field=IntegerField())
+    open_matches = (Match.objects.filter(need=OuterRef("pk"), status__in=OPEN_MATCH).annotate(rank=rank)
+                    .order_by("-rank", "-updated", "-id"))
+    visible = Match.objects.restrict(user, "view").filter(need=OuterRef("pk"), status__in=OPEN_MATCH) \
+        .annotate(rank=rank).order_by("-rank", "-updated", "-id")
+    return needs.annotate(match_status=Subquery(open_matches.values("status")[:1]),
+                          own_match_id=Subquery(visible.values("pk")[:1]))
+
+
 @dataclass
 class ProvinceProgress:
     province: Authority

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.jobs import schedule_rebuild
 from aid_projects.models import (
     AidItem,
     AidList,
@@ -24,7 +26,7 @@ from aid_projects.models import (
     paired_places_q,
 )
 from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
-from aid_projects.sheets import ITEM_FIELDS, SPECS
+from aid_projects.sheets import ITEM_FIELDS, SPECS, normalise_text
 from portal.audit import record_change, snapshot
 from portal.models import AuditAction, Authority
 from portal.services import ApplicationError
@@ -122,7 +124,7 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
     if not filename.lower().endswith(".xlsx"):
         raise ApplicationError("请上传 .xlsx 格式的文件")
     try:
-        check_container(fileobj, size)
+        has_formulas = check_container(fileobj, size)
         digest = sha256_of(fileobj)
         already = aid_list.uploads.filter(sha256=digest, status=UploadStatus.COMMITTED).first()
         if already is not None:
@@ -130,11 +132,13 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
                 f"同一文件已于 {timezone.localtime(already.committed_at):%Y-%m-%d %H:%M} 导入本清单，"
                 "未重复添加。如需修改，请直接编辑清单或上传修改后的文件。"
             )
-        rows = parse_workbook(fileobj, kind=aid_list.kind, province_code=aid_list.authority.code)
+        rows = parse_workbook(fileobj, kind=aid_list.kind, province_code=aid_list.authority.code,
+                              has_formulas=has_formulas)
     except UploadRefused as exc:
         raise ApplicationError(str(exc)) from None
     if not rows:
         raise ApplicationError("文件中表头下面没有任何项目行")
+    mark_duplicates(rows, {} if replace else existing_item_keys(aid_list))
     fileobj.seek(0)
     with transaction.atomic():
         upload = Upload(
@@ -151,6 +155,57 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
     return upload
 
 
+DUPLICATE_WARNING = "duplicate"
+CENT = Decimal("0.01")
+
+
+def item_key(name, place_id, amount) -> tuple:
+    """What makes two rows the same project: 项目名称 (width and spaces aside) + 实施地 + 资金."""
+    return normalise_text(name), place_id, Decimal(amount).quantize(CENT)
+
+
+def existing_item_keys(aid_list: AidList) -> dict[tuple, str]:
+    """{key: how to name the item} of the rows already in the list."""
+    return {item_key(name, place_id, amount): f"序号{seq}“{name}”"
+            for seq, name, place_id, amount in aid_list.items.values_list("seq", "name", "place_id", "amount")}
+
+
+def _row_key(row: dict) -> tuple | None:
+    values, errors = row["values"], row["errors"]
+    if "name" in errors or "place_text" in errors or "amount" in errors or "place_id" not in values:
+        return None
+    return item_key(values["name"], values["place_id"], values["amount"])
+
+
+def mark_duplicates(rows, existing: dict[tuple, str]) -> None:
+    """Warn on rows that repeat a row of the list, or an earlier row of the file (a file saved again
+    by another program has other bytes, so the file check alone does not see it)."""
+    first_seen: dict[tuple, int] = {}
+    for row in rows:
+        key = _row_key({"values": row.values, "errors": row.errors})
+        if key is None:
+            continue
+        if key in existing:
+            row.warnings[DUPLICATE_WARNING] = (f"清单中已有相同项目（{existing[key]}，名称、实施地、资金均相同），"
+                                               "请确认是否重复导入")
+        elif key in first_seen:
+            row.warnings[DUPLICATE_WARNING] = f"与本文件第{first_seen[key]}行重复（名称、实施地、资金均相同），请确认"
+        else:
+            first_seen[key] = row.row
+
+
+def upload_confirmations(upload: Upload) -> list[str]:
+    """What the submitter must confirm before the rows go in (the preview's check box says the same)."""
+    kinds = {key for row in upload.rows for key in row["warnings"]}
+    needed = []
+    if "amount" in kinds:
+        needed.append("已核实超过200万元的项目")
+    if DUPLICATE_WARNING in kinds:
+        rows = "、".join(str(r["row"]) for r in upload.rows if DUPLICATE_WARNING in r["warnings"])
+        needed.append(f"已核实重复的项目（第{rows}行），确认仍要导入")
+    return needed
+
+
 def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> int:
     """Add the previewed rows to the list — all of them or none.  Returns the number added."""
     with transaction.atomic():
@@ -161,8 +216,9 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
             raise ApplicationError(f"该上传已{upload.get_status_display()}，不能再次导入")
         if upload.error_count:
             raise ApplicationError(f"文件中还有 {upload.error_count} 处错误，请修改文件后重新上传，本次未导入任何数据")
-        if upload.warning_count and not confirm_warnings:
-            raise ApplicationError("文件中有金额超过200万元的项目，请勾选“已核实超过200万元的项目”后再导入")
+        needed = upload_confirmations(upload)
+        if needed and not confirm_warnings:
+            raise ApplicationError("文件中有需要核实的项目，请勾选“" + "；".join(needed) + "”后再导入")
         if aid_list.uploads.filter(sha256=upload.sha256, status=UploadStatus.COMMITTED).exists():
             raise ApplicationError("同一文件已导入本清单，未重复添加")
         if upload.replace:
@@ -175,6 +231,12 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
         else:
             removed = 0
             start = (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
+            existing = existing_item_keys(aid_list)
+            late = [str(r["row"]) for r in upload.rows
+                    if DUPLICATE_WARNING not in r["warnings"] and _row_key(r) in existing]
+            if late:
+                raise ApplicationError(f"预览之后清单中又加入了与第{'、'.join(late)}行相同的项目，"
+                                       "请重新上传文件核对，本次未导入任何数据")
         items = []
         for offset, row in enumerate(upload.rows):
             values = row["values"]
@@ -196,6 +258,18 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
         record_change(actor=user, action=AuditAction.UPDATE, obj=upload,
                       note=f"导入 {len(items)} 个项目" + (f"，替换原有 {removed} 个" if upload.replace else ""))
     return len(items)
+
+
+PENDING_UPLOAD_HOURS = 24
+
+
+def pending_uploads(aid_list: AidList, user):
+    """The user's own previews of this list still worth finishing: not older than a day, on a list that
+    can still change.  Another user's preview is theirs to finish, not a pending item for anyone else."""
+    if not aid_list.is_editable or not user.is_authenticated:
+        return Upload.objects.none()
+    since = timezone.now() - datetime.timedelta(hours=PENDING_UPLOAD_HOURS)
+    return aid_list.uploads.filter(status=UploadStatus.PREVIEW, uploaded_by=user, created__gte=since)
 
 
 def upload_discard(*, upload: Upload, user) -> None:
@@ -254,25 +328,48 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
         version.file.save(f"{aid_list.authority.name}{spec.attachment}第{number}版.xlsx",
                           ContentFile(version_workbook(aid_list, rows)), save=False)
         version.save()
+        # previews left unconfirmed are dropped: the list goes as it is, no upload of it is pending any more
+        abandoned = aid_list.uploads.filter(status=UploadStatus.PREVIEW).update(status=UploadStatus.DISCARDED)
         aid_list.status = ListStatus.SUBMITTED
         aid_list.submitted_at = now
         aid_list.submitted_by = user
         aid_list.return_comment = ""
         aid_list.save()
         record_change(actor=user, action=AuditAction.TRANSITION, obj=aid_list, before=before,
-                      after=snapshot(aid_list), note=f"报送第{number}版，{len(rows)} 行")
+                      after=snapshot(aid_list), note=f"报送第{number}版，{len(rows)} 行"
+                      + (f"；未确认的上传 {abandoned} 个已作废" if abandoned else ""))
+        schedule_rebuild(aid_list)
     return version
 
 
+def lock_reason(aid_list: AidList) -> str:
+    """Why the list cannot be changed now and who can unlock it ('' when it can be changed)."""
+    if not aid_list.campaign.is_open:
+        return (f"{aid_list.campaign.name}已停止收集，清单不能再修改。"
+                "如需重新开放，请联系民政部社会组织管理局（部级工作人员可在对接年度中恢复“正在收集”）。")
+    if aid_list.status == ListStatus.SUBMITTED:
+        when = timezone.localtime(aid_list.submitted_at) if aid_list.submitted_at else None
+        return ((f"清单已于{when:%Y-%m-%d %H:%M}报送" if when else "清单已报送")
+                + "，正在等待民政部社会组织管理局审核，审核期间不能修改。"
+                "如需修改，请联系部里审核人员“退回修改”后再改。")
+    if aid_list.status == ListStatus.ACCEPTED:
+        when = timezone.localtime(aid_list.decided_at) if aid_list.decided_at else None
+        return ((f"清单已于{when:%Y-%m-%d %H:%M}被民政部社会组织管理局接收" if when else "清单已被部里接收")
+                + "，不能再修改，也不能上传。如需更正，请联系部里审核人员将清单“退回修改”。")
+    return ""
+
+
 def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> AidList:
-    """The ministry accepts a submitted list, or returns it with a comment."""
+    """The ministry accepts a submitted list, or returns it with a comment (also an accepted one, to unlock it)."""
     comment = (comment or "").strip()
     if not accept and not comment:
         raise ApplicationError("退回清单时请填写退回意见，说明需要修改的地方")
     with transaction.atomic():
         aid_list = _lock(aid_list)
-        if aid_list.status != ListStatus.SUBMITTED:
-            raise ApplicationError(f"清单当前为“{aid_list.get_status_display()}”，只有已报送的清单可以接收或退回")
+        # an accepted list may still be returned (the province asks to correct it): that is how it unlocks
+        if aid_list.status != ListStatus.SUBMITTED and not (aid_list.status == ListStatus.ACCEPTED and not accept):
+            raise ApplicationError(f"清单当前为“{aid_list.get_status_display()}”，只有已报送的清单可以接收或退回，"
+                                   "已接收的清单只能退回")
         before = snapshot(aid_list)
         now = timezone.now()
         aid_list.status = ListStatus.ACCEPTED if accept else ListStatus.RETURNED
@@ -286,6 +383,7 @@ def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> 
         record_change(actor=user, action=AuditAction.TRANSITION, obj=aid_list, before=before,
                       after=snapshot(aid_list), note=("接收" if accept else "退回") + f"第{version.number}版"
                       + (f"：{comment}" if comment else ""))
+        schedule_rebuild(aid_list)  # the national workbook and the province's own, ready before anyone asks
     return aid_list
 
 
@@ -297,6 +395,40 @@ def liaison_list_editable(campaign: Campaign, authority: Authority) -> None:
     if aid_list is not None and aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED):
         raise ApplicationError(f"{province.name}的附件1已{aid_list.get_status_display()}，联络员信息不能再修改"
                                "（如需修改，请联系部里退回）")
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The campaign before ``campaign`` (上年度): the latest of an earlier year."""
+    return Campaign.objects.filter(year__lt=campaign.year).order_by("-year", "-id").first()
+
+
+def liaisons_copy_previous(*, aid_list: AidList, user) -> int:
+    """Copy last campaign's liaisons of the province (and its prefectures and counties) into this
+    campaign's draft 附件1; an authority that already has a liaison this year keeps its own."""
+    if aid_list.kind != ListKind.LIAISON:
+        raise ApplicationError("只有附件1（联络员表）可以复制上年度联络员")
+    with transaction.atomic():
+        aid_list = _lock(aid_list)
+        _require_editable(aid_list)
+        previous = previous_campaign(aid_list.campaign)
+        if previous is None:
+            raise ApplicationError("没有上一年度的对接工作，无可复制的联络员")
+        prefix = aid_list.authority.scope_prefix
+        taken = set(Liaison.objects.filter(campaign=aid_list.campaign, authority__code__startswith=prefix)
+                    .values_list("authority_id", flat=True))
+        copied = 0
+        for old in Liaison.objects.filter(campaign=previous, authority__code__startswith=prefix) \
+                .exclude(authority_id__in=taken).order_by("authority__code"):
+            liaison = Liaison(campaign=aid_list.campaign, authority_id=old.authority_id,
+                              **{f: getattr(old, f) for f in LIAISON_SNAPSHOT_FIELDS})
+            liaison.full_clean()
+            liaison.save()
+            record_change(actor=user, action=AuditAction.CREATE, obj=liaison, after=snapshot(liaison),
+                          note=f"复制自{previous.name}")
+            copied += 1
+        if not copied:
+            raise ApplicationError(f"{previous.name}没有可复制的联络员（或本年度各单位已填写）")
+    return copied
 
 
 # --- matching (对接) --------------------------------------------------------------------------------

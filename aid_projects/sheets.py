@@ -22,12 +22,20 @@ class Column:
     match: tuple[str, ...]  # normalised header texts that identify this column in an uploaded file
     required: bool = True
     wrap: bool = False
+    # the header as printed, line by line, broken where a reader expects (before the bracketed remark),
+    # not wherever the column width happens to cut it (a lone "）" on a line of its own)
+    printed: tuple[str, ...] = ()
+
+    @property
+    def printed_header(self) -> str:
+        return "\n".join(self.printed) if self.printed else self.header
 
 
 @dataclass(frozen=True)
 class FormSpec:
     kind: str
     attachment: str  # 附件1
+    short_name: str  # 联络员表 / 需求清单 / 供给清单: how messages name the form
     title: str
     filers: str  # the line under the title: who files it
     unit_label: str  # 盖章 or 公章, as the notice has it
@@ -37,6 +45,10 @@ class FormSpec:
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @property
+    def printed_headers(self) -> list[str]:
+        return [c.printed_header for c in self.columns]
 
     @property
     def data_columns(self) -> tuple[Column, ...]:
@@ -53,7 +65,7 @@ SEQ = Column("序号", "", 6, ("序号",), required=False)
 NAME = Column("项目名称", "name", 22, ("项目名称",), wrap=True)
 CATEGORY = Column("帮扶类别", "category", 11, ("帮扶类别",))
 SUMMARY = Column("项目简介", "summary", 36, ("项目简介",), required=False, wrap=True)
-AMOUNT = Column("项目拟投入资金（万元）", "amount", 13, ("项目拟投入资金",))
+AMOUNT = Column("项目拟投入资金（万元）", "amount", 15, ("项目拟投入资金",), printed=("项目拟投入资金", "（万元）"))
 CONTACT = Column("项目联系人", "contact_name", 12, ("项目联系人",), wrap=True)
 
 CATEGORY_NOTE = "帮扶类别，分为产业帮扶、教育帮扶、医疗帮扶、志愿帮扶、消费帮扶及其他。请在表格明确填写。"
@@ -61,6 +73,7 @@ CATEGORY_NOTE = "帮扶类别，分为产业帮扶、教育帮扶、医疗帮扶
 LIAISON_SPEC = FormSpec(
     kind=ListKind.LIAISON,
     attachment="附件1",
+    short_name="联络员表",
     title="社会组织援藏援疆工作省级联络员表",
     filers="（仅西藏、新疆、云南、青海、四川、甘肃、兵团填报）",
     unit_label="盖章",
@@ -76,14 +89,17 @@ LIAISON_SPEC = FormSpec(
 NEED_SPEC = FormSpec(
     kind=ListKind.NEED,
     attachment="附件2",
+    short_name="需求清单",
     title="社会组织援藏援疆项目需求清单省级汇总表",
     filers="（仅西藏、新疆、云南、青海、四川、甘肃、兵团填报）",
     unit_label="公章",
     columns=(
         SEQ, NAME, CATEGORY,
-        Column("项目拟实施地（填报到县级）", "place_text", 20, ("项目拟实施地",), wrap=True),
+        Column("项目拟实施地（填报到县级）", "place_text", 20, ("项目拟实施地",), wrap=True,
+               printed=("项目拟实施地", "（填报到县级）")),
         SUMMARY, AMOUNT, CONTACT,
-        Column("项目联系人联系方式（手机）", "contact_mobile", 16, ("项目联系人联系方式", "联系方式")),
+        Column("项目联系人联系方式（手机）", "contact_mobile", 18, ("项目联系人联系方式", "联系方式"),
+               printed=("项目联系人", "联系方式（手机）")),
     ),
     notes=(
         "如有更多项目，请自行顺序下延填写。",
@@ -95,6 +111,7 @@ NEED_SPEC = FormSpec(
 SUPPLY_SPEC = FormSpec(
     kind=ListKind.SUPPLY,
     attachment="附件3",
+    short_name="供给清单",
     title="社会组织援藏援疆项目供给清单省级汇总表",
     filers="（西藏、新疆、云南、青海、四川、甘肃、兵团无需填报）",
     unit_label="公章",
@@ -102,7 +119,7 @@ SUPPLY_SPEC = FormSpec(
         SEQ, NAME, CATEGORY,
         Column("项目拟实施地", "place_text", 20, ("项目拟实施地",), wrap=True),
         SUMMARY, AMOUNT, CONTACT,
-        Column("联系方式（手机）", "contact_mobile", 16, ("联系方式", "项目联系人联系方式")),
+        Column("联系方式（手机）", "contact_mobile", 18, ("联系方式", "项目联系人联系方式")),
     ),
     notes=(
         "如有更多项目，请自行顺序下延填写。",
@@ -118,15 +135,19 @@ ITEM_FIELDS = ("name", "category", "place_text", "summary", "amount", "contact_n
 CATEGORIES = [c.value for c in AidCategory]
 
 
+_SPACES = re.compile(r"\s+")
+_REMARK = re.compile(r"\(.*?\)")
+
+
 def normalise_text(value) -> str:
     """Full-width to half-width (NFKC), no whitespace at all: how headers are compared."""
     if value is None:
         return ""
     text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
 
 
 def header_key(value) -> str:
     """A header cell reduced for matching: no spaces, no bracketed remark (（填报到县级）, （万元）)."""
     text = normalise_text(value)
-    return re.sub(r"\(.*?\)", "", text)
+    return _REMARK.sub("", text)

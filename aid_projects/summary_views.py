@@ -54,6 +54,14 @@ class Entry:
     latest: Job | None
     running: Job | None
     note: str = ""
+    changed: object = None  # the last submission or decision the file must include (None: not tracked)
+
+    @property
+    def current(self) -> bool:
+        """The latest file was started after the last submission or decision, so it includes it."""
+        if self.changed is None:
+            return self.latest is not None
+        return self.latest is not None and self.latest.started is not None and self.latest.started >= self.changed
 
 
 def _params(field: str, value: int) -> dict:
@@ -67,10 +75,17 @@ def _running(kind: str, authority, params: dict) -> Job | None:
     return qs.order_by("-created", "-id").first()
 
 
-def _entry(user, kind: str, title: str, field: str, value: int, note: str = "") -> Entry:
+def _entry(user, kind: str, title: str, field: str, value: int, note: str = "", changed=None) -> Entry:
     params = _params(field, value)
-    return Entry(kind=kind, title=title, field=field, value=value, note=note,
+    return Entry(kind=kind, title=title, field=field, value=value, note=note, changed=changed,
                  latest=latest_result(kind, user.authority, params), running=_running(kind, user.authority, params))
+
+
+def _national_changed(campaign: Campaign) -> dict:
+    """{national job kind: the last submission or decision of its lists} — what its file must include."""
+    lists = AidList.objects.filter(campaign=campaign)
+    return {kind: jobs.last_event(lists.filter(kind=list_kind))
+            for list_kind, kind in jobs.NATIONAL_BY_LIST_KIND.items()}
 
 
 def may_run_national(user, kind: str) -> bool:
@@ -109,9 +124,11 @@ class SummaryPageView(SummaryMixin, View):
             campaign = campaigns.filter(is_open=True).first() or campaigns.first()
         national, paired, own = [], [], []
         if campaign is not None:
+            changed = _national_changed(campaign) if user.is_ministry else {}
             for kind in jobs.NATIONAL_KINDS:
                 if may_run_national(user, kind):
-                    national.append(_entry(user, kind, REGISTRY[kind].title, "campaign", campaign.pk))
+                    national.append(_entry(user, kind, REGISTRY[kind].title, "campaign", campaign.pk,
+                                           note="清单报送、接收或退回后由后台自动重新生成", changed=changed[kind]))
             if may_run_paired(user):
                 paired.append(_entry(user, jobs.PAIRED_NEEDS, REGISTRY[jobs.PAIRED_NEEDS].title, "campaign",
                                      campaign.pk, note="只包括部里已接收的需求清单，每个受援省份一张表。"))

@@ -1,5 +1,8 @@
 import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
 
+from aid_projects.choices import MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 
 
@@ -81,15 +84,28 @@ class ItemTable(tables.Table):
 
 
 class NeedTable(tables.Table):
+    year = tables.Column(accessor="aid_list__campaign__year", verbose_name="年度")
     name = tables.LinkColumn("aid_projects:need-detail", args=[tables.A("pk")], verbose_name="项目名称")
     province = tables.Column(accessor="aid_list__authority__name", verbose_name="受援省份")
     place = tables.Column(accessor="place__full_name", verbose_name="实施地", order_by=("place__code",))
     amount = tables.Column(verbose_name="资金（万元）", attrs={"td": {"class": "text-end"}})
+    match = tables.Column(accessor="match_status", verbose_name="对接情况", empty_values=())
 
     class Meta:
         model = AidItem
-        fields = ("name", "category", "province", "place", "amount", "contact_name")
+        fields = ("year", "name", "category", "province", "place", "amount", "contact_name", "match")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+
+    def render_match(self, record):
+        """The need's most advanced open match (selectors.with_match_status); a link when it is the user's."""
+        if not record.match_status:
+            return "尚无对接"
+        label = MatchStatus(record.match_status).label
+        if record.own_match_id:
+            return format_html('<a href="{}">{}</a>', reverse("aid_projects:match-detail", args=[record.own_match_id]),
+                               label)
+        return label
 
 
 class LiaisonTable(tables.Table):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("lists/<int:pk>/submit/", views.ListSubmitView.as_view(), name="list-submit"),
     path("lists/<int:pk>/decide/", views.ListDecideView.as_view(), name="list-decide"),
     path("lists/<int:pk>/scan/", views.StampedScanView.as_view(), name="list-scan"),
+    path("lists/<int:pk>/copy-liaisons/", views.LiaisonsCopyView.as_view(), name="list-copy-liaisons"),
     path("lists/<int:pk>/scan/download/", views.StampedScanDownloadView.as_view(), name="list-scan-download"),
     path("versions/<int:pk>/download/", views.VersionDownloadView.as_view(), name="version-download"),
     path("uploads/<int:pk>/", views.UploadDetailView.as_view(), name="upload-detail"),

@@ -18,11 +18,11 @@ from django_tables2 import RequestConfig
 from aid_projects import services
 from aid_projects.choices import Confidence, ListKind, ListStatus, MatchStatus, UploadStatus
 from aid_projects.filtersets import (
-    AidItemFilterSet,
     AidListFilterSet,
     CampaignFilterSet,
     LiaisonFilterSet,
     MatchFilterSet,
+    NeedFilterSet,
     PairingFilterSet,
 )
 from aid_projects.forms import (
@@ -38,7 +38,7 @@ from aid_projects.forms import (
     UploadForm,
 )
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
-from aid_projects.selectors import campaign_progress, suggest_supplies
+from aid_projects.selectors import campaign_progress, suggest_supplies, with_match_status
 from aid_projects.sheets import SPECS
 from aid_projects.tables import (
     AidListTable,
@@ -198,15 +198,17 @@ class AidListDetailView(ScopedDetailView):
         context["spec"] = SPECS[aid_list.kind]
         context["can_edit"] = own and aid_list.is_editable and user.has_perm("aid_projects.change_aidlist")
         context["can_submit"] = own and aid_list.is_editable and user.has_perm("aid_projects.submit_aidlist")
-        context["can_decide"] = (aid_list.status == ListStatus.SUBMITTED
+        context["can_decide"] = (aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
                                  and user.has_perm("aid_projects.decide_aidlist"))
+        context["lock_reason"] = services.lock_reason(aid_list)
         context["versions"] = aid_list.versions.restrict(user, "view").select_related("submitted_by", "decided_by")
-        context["pending_uploads"] = aid_list.uploads.filter(status=UploadStatus.PREVIEW)
+        context["pending_uploads"] = services.pending_uploads(aid_list, user)
         if aid_list.kind == ListKind.LIAISON:
             context["liaisons"] = Liaison.objects.restrict(user, "view").filter(
                 campaign=aid_list.campaign, authority__code__startswith=aid_list.authority.scope_prefix,
             ).select_related("authority__parent__parent")
             context["scan_form"] = StampedScanForm()
+            context["previous_campaign"] = services.previous_campaign(aid_list.campaign)
         else:
             # an aiding province reads a paired recipient's rows in its paired prefectures only
             items = AidItem.objects.restrict(user, "view").filter(aid_list=aid_list)
@@ -255,6 +257,16 @@ class ListDecideView(ListActionView):
         services.list_decide(aid_list=self.object, user=request.user, accept=accept,
                              comment=form.cleaned_data.get("comment", ""))
         messages.success(request, "已接收该清单。" if accept else "已退回该清单，填报单位修改后可重新报送。")
+
+
+class LiaisonsCopyView(ListActionView):
+    """复制上年度联络员 into this year's draft 附件1."""
+
+    permission_required = ("aid_projects.add_liaison",)
+
+    def act(self, request):
+        copied = services.liaisons_copy_previous(aid_list=self.object, user=request.user)
+        messages.success(request, f"已复制上年度联络员 {copied} 名，请逐一核对电话和单位后报送。")
 
 
 class StampedScanView(ListActionView):
@@ -389,7 +401,8 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not self.object.is_editable:
-            messages.error(request, f"清单当前为“{self.object.get_status_display()}”，不能上传")
+            messages.error(request, services.lock_reason(self.object) or
+                           f"清单当前为“{self.object.get_status_display()}”，不能上传")
             return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().get(request, *args, **kwargs)
 
@@ -436,6 +449,7 @@ class UploadDetailView(ScopedDetailView):
         context["rows"] = rows
         context["rows_limited"] = len(rows) < upload.row_count
         context["commit_form"] = CommitForm()
+        context["confirmations"] = services.upload_confirmations(upload)
         context["can_commit"] = (upload.status == UploadStatus.PREVIEW and upload.error_count == 0
                                  and upload.aid_list.is_editable)
         return context
@@ -493,9 +507,27 @@ class LiaisonListView(ScopedListView):
 
 
 class LiaisonFormMixin:
+    """Opened from a 附件1 page (``?list=<pk>``), the form returns there once saved."""
+
     model = Liaison
     form_class = LiaisonForm
+    template_name = "aid_projects/liaison_form.html"
     success_url = reverse_lazy("aid_projects:liaison-list")
+
+    def return_list(self) -> AidList | None:
+        pk = self.request.GET.get("list", "")
+        if not pk.isdigit():
+            return None
+        return AidList.objects.restrict(self.request.user, "view").filter(pk=pk, kind=ListKind.LIAISON).first()
+
+    def get_success_url(self):
+        aid_list = self.return_list()
+        return reverse("aid_projects:list-detail", args=[aid_list.pk]) if aid_list else str(self.success_url)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["return_list"] = self.return_list()
+        return context
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -504,7 +536,8 @@ class LiaisonFormMixin:
 
     def get_initial(self):
         initial = super().get_initial()
-        campaign = Campaign.current()
+        aid_list = self.return_list()
+        campaign = aid_list.campaign if aid_list else Campaign.current()
         if campaign is not None:
             initial.setdefault("campaign", campaign.pk)
         if self.request.user.authority is not None:
@@ -540,9 +573,12 @@ class NeedListView(ScopedListView):
 
     model = AidItem
     queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
-    filterset_class = AidItemFilterSet
+    filterset_class = NeedFilterSet
     table_class = NeedTable
     title = "项目需求"
+
+    def get_queryset(self):
+        return with_match_status(super().get_queryset(), self.request.user)
 
 
 class NeedDetailView(ScopedDetailView):

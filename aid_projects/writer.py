@@ -1,13 +1,18 @@
 """Writing the notice's attachments (附件1–3) and the national summaries as .xlsx.
 
-Every sheet is written in openpyxl's write-only mode, so a national workbook of 100,000 rows streams
-from the database cursor to the file without holding the rows.  Write-only mode still takes column
-widths, row heights, frozen panes, print setup and print titles (all before the first row), merged
-cells and data validations (any time before saving: they are written after the rows).
+Every workbook is written with xlsxwriter; written to a path (a job's result) it runs in its
+constant-memory mode, so a national workbook of 100,000 rows streams from the database cursor to the
+file, one row at a time, without holding the rows (docs/BENCHMARKS.md).  Constant-memory mode wants
+each row whole and in order, its height set before its cells: every row here is computed first,
+then written.
 
 Headers, widths, wrapping and notes come from ``aid_projects.sheets`` (STYLE.md point 8), so a file
 written here is one ``aid_projects.reader`` reads back.  Text that looks like a formula is written
-as text (``portal.excel.is_formula_like``), never as a formula.
+as text with Excel's quote prefix (``portal.excel.FORMULA_PREFIXES``), never as a formula.
+
+Printing (the notice's forms are printed and stamped): A4 landscape, one page wide, the header row
+repeated on every page, and each row as tall as its wrapped text (``text_lines``: CJK characters
+take two width units, others one), so long names and contacts never run over the next row.
 """
 
 from __future__ import annotations
@@ -17,28 +22,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from aid_projects.choices import ListKind
 from aid_projects.sheets import CATEGORIES, SPECS, FormSpec
-from portal.excel import (
-    BODY_FONT,
-    BORDER,
-    CENTER,
-    FORMULA_PREFIXES,
-    HEADER_FONT,
-    TITLE_FONT,
-    WRAP,
-    is_formula_like,
-    style_cell,
-)
+from portal.excel import FORMULA_PREFIXES
 
 # Row layout of an attachment sheet: 附件N / title / filers line / 单位 line / header / data …
 ATTACHMENT_ROW = 1
@@ -52,213 +41,257 @@ AMOUNT_FORMAT = "0.00"
 NOTES_LABEL = "备注："
 PROGRESS_EVERY = 500  # rows between progress callbacks
 
-LABEL_FONT = Font(name="黑体", size=12)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-RIGHT = Alignment(horizontal="right", vertical="center")
+# Row heights, in points: one line of 11-point 宋体 (or the CJK font a viewer substitutes) and the
+# cell's inner padding.  Sizes other than 11 scale both.
+LINE_HEIGHT = 15.0
+ROW_PADDING = 4.0
+MIN_DATA_ROW_HEIGHT = 20.0
+CELL_MARGIN_UNITS = 1.0  # a column of width w holds w − 1 units of text on a line
 
 Progress = Callable[[int], None] | None
 
+# xlsxwriter format properties (the forms use 宋体 throughout; titles 16 pt bold, the 附件N label 黑体)
+BODY = {"font_name": "宋体", "font_size": 11}
+BOLD = {**BODY, "bold": True}
+TITLE = {"font_name": "宋体", "font_size": 16, "bold": True}
+LABEL = {"font_name": "黑体", "font_size": 12}
+BORDER = {"border": 1}
+CENTER = {"align": "center", "valign": "vcenter", "text_wrap": True}
+LEFT = {"align": "left", "valign": "vcenter", "text_wrap": True}
+WRAP = {"valign": "vcenter", "text_wrap": True}
+RIGHT = {"align": "right", "valign": "vcenter"}
+AMOUNT = {"num_format": AMOUNT_FORMAT}
+
+
+def open_workbook(target) -> xlsxwriter.Workbook:
+    """A workbook writing to ``target``: a path streams in constant-memory mode, a buffer in memory."""
+    if isinstance(target, (str, bytes)) or hasattr(target, "__fspath__"):
+        return xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_numbers": False,
+                                                 "strings_to_formulas": False, "strings_to_urls": False})
+    return xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+
 
 class Styles:
-    """Cell styles registered once per workbook; data cells share them instead of re-hashing fonts per cell."""
+    """The workbook's formats, created once each: a format is a dict of properties, plus the quoted twin
+    (Excel's quote prefix) that formula-like text gets."""
 
-    def __init__(self, wb: Workbook):
+    def __init__(self, wb: xlsxwriter.Workbook):
         self.wb = wb
         self._cache: dict[tuple, object] = {}
-        # a detached sheet to hang the template cells on: styles belong to the workbook, not a sheet
-        self._scratch = wb.create_sheet("_styles")
-        wb.remove(self._scratch)
+        self._quoted: dict[int, object] = {}  # id(format) → its quoted twin
 
-    def get(self, *, font=BODY_FONT, alignment=None, border=None, number_format=None):
-        key = (id(font), id(alignment), id(border), number_format)
-        style = self._cache.get(key)
-        if style is None:
-            cell = style_cell(Cell(self._scratch, row=1, column=1), font=font, alignment=alignment, border=border,
-                              number_format=number_format)
-            style = self._cache[key] = cell._style
-        return style
+    def get(self, *parts: dict, quoted: bool = False):
+        props = {}
+        for part in parts:
+            props.update(part)
+        if quoted:
+            props["quote_prefix"] = True
+        key = tuple(sorted(props.items()))
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self.wb.add_format(props)
+            if not quoted:
+                self._quoted[id(fmt)] = self.get(*parts, quoted=True)
+        return fmt
 
-    def quoted(self, style):
-        """The same style with Excel's quote prefix (the cell stays text when edited in Excel)."""
-        key = ("quoted", tuple(style))
-        quoted = self._cache.get(key)
-        if quoted is None:
-            quoted = self._cache[key] = StyleArray(style)
-            quoted.quotePrefix = 1
-        return quoted
-
-
-class RowCell(Cell):
-    """A write-only cell with its style id resolved once, so it can be reused row after row.
-
-    openpyxl looks the style up per cell when writing (``Cell.style_id`` hashes the style array);
-    a data column's cells all share one style, so the id is computed when the column is set up.
-    """
-
-    __slots__ = ("has_style", "style_id")
-
-    def set_style(self, style) -> None:
-        self._style = style
-        self.style_id = self.parent.parent._cell_styles.add(style)
-        self.has_style = any(style)
-
-    def set(self, value) -> None:
-        """Bind a value the way openpyxl would, text always as text (``t="inlineStr"``), never a formula."""
-        if value is None:
-            self._value, self.data_type = None, "n"
-        elif isinstance(value, str):
-            self._value, self.data_type = clean_text(value), "s"
-        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            self._value, self.data_type = value, "n"
-        else:
-            self.value = value  # dates and the rest: openpyxl's own binding
+    def quoted(self, fmt):
+        return self._quoted.get(id(fmt), fmt)
 
 
 def clean_text(value: str) -> str:
     """Text as Excel takes it: no control characters, at most 32,767 characters."""
-    if ILLEGAL_CHARACTERS_RE.search(value):
+    if not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):  # isprintable: the fast, usual case
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value[:32767]
+    return value if len(value) <= 32767 else value[:32767]
 
 
-def make_cell(ws, value, style, styles: Styles | None = None) -> RowCell:
-    """A write-only cell with a shared style; formula-like text stays text (with Excel's quote prefix)."""
-    cell = RowCell(ws, row=1, column=1)
-    if styles is not None and is_formula_like(value):
-        style = styles.quoted(style)
-    cell.set_style(style)
-    cell.set(value)
-    return cell
+def text_units(text: str) -> float:
+    """Width of ``text`` in Excel column units: CJK (3 bytes in UTF-8) two, ASCII one.
+
+    Computed from the UTF-8 length, in C, rather than character by character: 100,000 rows × four
+    wrapped columns are measured while the national workbook streams.
+    """
+    length = len(text)
+    return length + (len(text.encode("utf-8")) - length) / 2
 
 
-def _prepared_rows(values, row_idx):
-    """Replaces ``WriteOnlyWorksheet._values_to_row`` on our sheets: rows are lists of ready cells."""
-    for col_idx, cell in enumerate(values, start=1):
-        if cell is None:
-            continue
-        cell.column = col_idx
-        cell.row = row_idx
-        yield cell
+def text_lines(text, width: float, *, scale: float = 1.0) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` wide (explicit line breaks included)."""
+    if text is None or text == "":
+        return 1
+    text = str(text)
+    room = max(width - CELL_MARGIN_UNITS, 1.0)
+    if len(text) * 2 * scale <= room and "\n" not in text:  # fits even if every character is wide
+        return 1
+    if "\n" not in text:
+        return max(1, math.ceil(text_units(text) * scale / room))
+    return sum(max(1, math.ceil(text_units(part) * scale / room)) for part in text.split("\n"))
 
 
-def new_sheet(wb: Workbook, title: str):
-    ws = wb.create_sheet(title)
-    ws._values_to_row = _prepared_rows  # every row we append is a list of RowCells
-    return ws
+def row_height(lines: int, *, size: float = 11.0, minimum: float = 0.0) -> float:
+    scale = size / 11.0
+    return max(minimum, lines * LINE_HEIGHT * scale + ROW_PADDING * scale)
 
 
-class ColumnCells:
-    """The two reusable cells of one data column: plain, and quote-prefixed for formula-like text."""
+class _Sheet:
+    """A worksheet written row after row (``self.row`` is the next 0-based row)."""
 
-    __slots__ = ("plain", "quoted")
-
-    def __init__(self, ws, style, styles: Styles):
-        self.plain = make_cell(ws, None, style)
-        self.quoted = make_cell(ws, None, styles.quoted(style))
-
-    def cell(self, value) -> RowCell:
-        cell = self.quoted if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else self.plain
-        cell.set(value)
-        return cell
-
-
-def _line_height(text: str, width_chars: float, base: float = 15.0) -> float:
-    """Row height for wrapped text: CJK characters take two width units."""
-    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    lines = max(1, math.ceil(units / max(width_chars, 1)))
-    return base * lines + 3
-
-
-class SheetWriter:
-    """One sheet in the attachment's form, written row by row into a write-only workbook."""
-
-    def __init__(self, wb: Workbook, styles: Styles, spec: FormSpec, *, unit: str = "", sheet_title: str = "",
-                 title: str = "", validation: bool = False):
-        self.spec = spec
+    def __init__(self, wb, styles: Styles, title: str, widths: Sequence[float]):
+        self.wb = wb
         self.styles = styles
-        self.ws = ws = new_sheet(wb, sheet_title or spec.attachment)
-        self.ncols = len(spec.columns)
-        self.last_letter = get_column_letter(self.ncols)
-        self.total_width = sum(c.width for c in spec.columns)
+        self.ws = wb.add_worksheet(title)
+        self.widths = list(widths)
+        self.ncols = len(widths)
+        self.total_width = sum(widths)
         self.row = 0
-        self.count = 0
-        self.validation = validation and any(c.field == "category" for c in spec.columns)
-        # everything the writer emits before the rows must be set now
-        for index, column in enumerate(spec.columns, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = column.width
-        ws.row_dimensions[TITLE_ROW].height = 36
-        ws.row_dimensions[HEADER_ROW].height = 45
-        ws.freeze_panes = f"A{FIRST_DATA_ROW}"
-        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages tall as it takes
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        self.data_styles = [self._column_style(c) for c in spec.columns]
-        self.columns = [ColumnCells(ws, style, styles) for style in self.data_styles]
-        self.seq_index = [i for i, c in enumerate(spec.columns) if not c.field]
-        self._write_head(unit, title)
+        for index, width in enumerate(widths):
+            self.ws.set_column(index, index, width)
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
+        ws.center_horizontally()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
 
-    def _column_style(self, column):
-        if not column.field:  # 序号
-            return self.styles.get(alignment=CENTER, border=BORDER)
-        if column.field == "amount":
-            return self.styles.get(alignment=RIGHT, border=BORDER, number_format=AMOUNT_FORMAT)
-        return self.styles.get(alignment=WRAP if column.wrap else CENTER, border=BORDER)
+    def write(self, col: int, value, fmt) -> None:
+        """One cell: text always as text (quoted when it looks like a formula), numbers as numbers."""
+        ws, row = self.ws, self.row
+        if value is None or value == "":
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, str):
+            if value.startswith(FORMULA_PREFIXES):
+                fmt = self.styles.quoted(fmt)
+            ws.write_string(row, col, clean_text(value), fmt)
+        elif isinstance(value, bool):
+            ws.write_string(row, col, "是" if value else "否", fmt)
+        elif isinstance(value, (int, float, Decimal)):
+            ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+        else:
+            ws.write_string(row, col, clean_text(str(value)), fmt)
 
-    def _append(self, cells: list):
-        self.ws.append(cells)
+    def line(self, text: str, fmt, *, size: float = 11.0, height: float | None = None) -> None:
+        """A line merged across the table (title, 单位, notes), as tall as its wrapped text."""
+        lines = text_lines(text, self.total_width, scale=size / 11.0)
+        self.ws.set_row(self.row, height or row_height(lines, size=size))
+        if self.ncols > 1:
+            if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
+                fmt = self.styles.quoted(fmt)
+            self.ws.merge_range(self.row, 0, self.row, self.ncols - 1, clean_text(text), fmt)
+        else:
+            self.write(0, text, fmt)
         self.row += 1
 
-    def _merged_line(self, text: str, style):
-        self._append([make_cell(self.ws, text, style, self.styles)])
-        self.ws.merged_cells.add(f"A{self.row}:{self.last_letter}{self.row}")
+    def cells(self, values: Sequence, formats: Sequence, *, height: float | None = None) -> None:
+        if height is not None:
+            self.ws.set_row(self.row, height)
+        for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+            self.write(col, value, fmt)
+        self.row += 1
+
+
+class SheetWriter(_Sheet):
+    """One sheet in the attachment's form."""
+
+    def __init__(self, wb, styles: Styles, spec: FormSpec, *, unit: str = "", sheet_title: str = "",
+                 title: str = "", validation: bool = False):
+        super().__init__(wb, styles, sheet_title or spec.attachment, [c.width for c in spec.columns])
+        self.spec = spec
+        self.count = 0
+        self.validation = validation and any(c.field == "category" for c in spec.columns)
+        self.ws.freeze_panes(FIRST_DATA_ROW - 1, 0)
+        self.ws.repeat_rows(HEADER_ROW - 1)  # the header row on every printed page
+        # a one-line data row needs no height of its own: the sheet's default is a data row's
+        self.ws.set_default_row(MIN_DATA_ROW_HEIGHT)
+        self.streaming = bool(getattr(self.ws, "constant_memory", False)) and isinstance(
+            getattr(self.ws, "row_info", None), dict) and isinstance(getattr(self.ws, "row_sizes", None), dict)
+        self.formats = [self._column_format(c) for c in spec.columns]
+        self.seq_index = [i for i, c in enumerate(spec.columns) if not c.field]
+        # the wrapped columns decide a row's height: (index among the data values, width)
+        data = [c for c in spec.columns if c.field]
+        self.wrapped = [(i, c.width) for i, c in enumerate(data) if c.wrap]
+        # how each column is written, decided once: (column, is 序号, is amount, format, quoted format, value index)
+        self.plan = []
+        for col, column in enumerate(spec.columns):
+            fmt = self.formats[col]
+            self.plan.append((col, not column.field, column.field == "amount", fmt, styles.quoted(fmt),
+                              data.index(column) if column.field else -1))
+        self._write_head(unit, title)
+
+    def _column_format(self, column):
+        if not column.field:  # 序号
+            return self.styles.get(BODY, CENTER, BORDER)
+        if column.field == "amount":
+            return self.styles.get(BODY, RIGHT, BORDER, AMOUNT)
+        return self.styles.get(BODY, WRAP if column.wrap else CENTER, BORDER)
 
     def _write_head(self, unit: str, title: str):
         st = self.styles
-        self._append([make_cell(self.ws, self.spec.attachment, st.get(font=LABEL_FONT))])
-        self._merged_line(title or self.spec.title, st.get(font=TITLE_FONT, alignment=CENTER))
-        self._merged_line(self.spec.filers, st.get(alignment=CENTER))
-        self._merged_line(self.spec.unit_line(unit), st.get(alignment=LEFT))
-        header = st.get(font=HEADER_FONT, alignment=CENTER, border=BORDER)
-        self._append([make_cell(self.ws, h, header) for h in self.spec.headers])
+        self.ws.set_row(self.row, row_height(1, size=12))
+        self.write(0, self.spec.attachment, st.get(LABEL))
+        self.row += 1
+        self.line(title or self.spec.title, st.get(TITLE, CENTER), size=16)
+        self.line(self.spec.filers, st.get(BODY, CENTER))
+        self.line(self.spec.unit_line(unit), st.get(BODY, LEFT))
+        headers = self.spec.printed_headers
+        lines = max(text_lines(h, c.width) for h, c in zip(headers, self.spec.columns, strict=True))
+        self.cells(headers, [st.get(BOLD, CENTER, BORDER)] * self.ncols, height=row_height(lines))
 
     def add_row(self, values: Sequence) -> None:
-        """One data row: ``values`` in the order of ``spec.data_columns``; 序号 is numbered here."""
+        """One data row: ``values`` in the order of ``spec.data_columns``; 序号 is numbered here.
+
+        The national workbook calls this 100,000 times: each column's way of writing is decided once
+        (``self.plan``) and the row gets a height only when its text wraps to more than one line.
+        """
         self.count += 1
-        values = list(values)
-        for i in self.seq_index:
-            values.insert(i, self.count)
-        self.ws.append([column.cell(value) for column, value in zip(self.columns, values, strict=True)])
+        ws, row = self.ws, self.row
+        lines = 1
+        for index, width in self.wrapped:
+            value = values[index]
+            if value:
+                lines = max(lines, text_lines(value, width))
+        if lines > 1:
+            ws.set_row(row, row_height(lines, minimum=MIN_DATA_ROW_HEIGHT))
+            if self.streaming:
+                # constant-memory mode writes a row out when the next one starts, but keeps every row's
+                # height (``row_info``, ``row_sizes``: for placing images) until the end: forget the ones
+                # already written, so memory stays flat in the row count (xlsxwriter 3.3, pinned; these
+                # sheets have no images)
+                ws.row_info.pop(row - 2, None)
+                ws.row_sizes.pop(row - 2, None)
+        for col, is_seq, is_amount, fmt, quoted, index in self.plan:
+            if is_seq:
+                ws.write_number(row, col, self.count, fmt)
+                continue
+            value = values[index]
+            if value is None or value == "":
+                ws.write_blank(row, col, None, fmt)
+            elif is_amount and isinstance(value, Decimal):
+                ws.write_number(row, col, float(value), fmt)
+            elif isinstance(value, str):
+                ws.write_string(row, col, clean_text(value), quoted if value.startswith(FORMULA_PREFIXES) else fmt)
+            else:
+                self.write(col, value, fmt)
         self.row += 1
 
     def add_blank_rows(self, n: int) -> None:
         for _ in range(n):
             self.count += 1
-            self._append([make_cell(self.ws, self.count if not c.field else None, style)
-                          for c, style in zip(self.spec.columns, self.data_styles, strict=True)])
+            self.cells([self.count if not c.field else None for c in self.spec.columns], self.formats)
 
     def finish(self) -> None:
-        """The 备注 notes under the table, the 帮扶类别 drop-down, then the sheet is closed by the workbook."""
+        """The 帮扶类别 drop-down over the rows, then the 备注 notes under the table."""
         if self.validation and self.count:
-            letter = get_column_letter(1 + next(i for i, c in enumerate(self.spec.columns) if c.field == "category"))
-            dv = DataValidation(type="list", formula1='"{}"'.format(",".join(CATEGORIES)), allow_blank=True,
-                                showErrorMessage=True, errorTitle="帮扶类别",
-                                error="请从下拉列表中选择：" + "、".join(CATEGORIES), promptTitle="帮扶类别",
-                                prompt="请选择帮扶类别", showInputMessage=True)
-            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + self.count - 1}")
-            self.ws.data_validations.append(dv)
+            col = next(i for i, c in enumerate(self.spec.columns) if c.field == "category")
+            first = FIRST_DATA_ROW - 1
+            self.ws.data_validation(first, col, first + self.count - 1, col, {
+                "validate": "list", "source": list(CATEGORIES), "ignore_blank": True,
+                "error_title": "帮扶类别", "error_message": "请从下拉列表中选择：" + "、".join(CATEGORIES),
+                "input_title": "帮扶类别", "input_message": "请选择帮扶类别", "show_input": True, "show_error": True,
+            })
         if self.spec.notes:
-            note_style = self.styles.get(alignment=LEFT)
-            self._merged_line(NOTES_LABEL, self.styles.get(font=HEADER_FONT, alignment=LEFT))
+            self.line(NOTES_LABEL, self.styles.get(BOLD, LEFT))
             for number, note in enumerate(self.spec.notes, start=1):
-                text = f"{number}. {note}"
-                self.ws.row_dimensions[self.row + 1].height = _line_height(text, self.total_width)
-                self._merged_line(text, note_style)
+                self.line(f"{number}. {note}", self.styles.get(BODY, LEFT))
 
 
 # --- one province's attachment ---------------------------------------------------------------------
@@ -277,7 +310,7 @@ def write_attachment(target, spec, unit: str, rows: Iterable, *, title: str = ""
     spec = _spec(spec)
     fields = [c.field for c in spec.data_columns]
     directory = []
-    wb = Workbook(write_only=True)
+    wb = open_workbook(target)
     styles = Styles(wb)
     sheet = SheetWriter(wb, styles, spec, unit=unit, title=title, validation=True)
     for row in rows:
@@ -296,7 +329,7 @@ def write_attachment(target, spec, unit: str, rows: Iterable, *, title: str = ""
             rows=[(i, str(r["authority"]), r.get("name"), r.get("unit", ""), r.get("work_phone"), r.get("mobile"),
                    r.get("email")) for i, r in enumerate(directory, start=1)],
         )
-    wb.save(target)
+    wb.close()
     return sheet.count
 
 
@@ -313,68 +346,51 @@ def _amount(value):
 def write_blank_template(target, kind, unit: str = "") -> None:
     """The empty form to fill in: 20 numbered rows, 帮扶类别 as a drop-down (附件2/3)."""
     spec = _spec(kind)
-    wb = Workbook(write_only=True)
-    styles = Styles(wb)
-    sheet = SheetWriter(wb, styles, spec, unit=unit, validation=True)
+    wb = open_workbook(target)
+    sheet = SheetWriter(wb, Styles(wb), spec, unit=unit, validation=True)
     sheet.add_blank_rows(BLANK_TEMPLATE_ROWS)
     sheet.finish()
-    wb.save(target)
+    wb.close()
 
 
 # --- plain tables (summary sheet, liaison directory) ------------------------------------------------
-def write_table_sheet(wb: Workbook, styles: Styles, *, sheet_title: str, title: str, headers: Sequence[str],
+def write_table_sheet(wb, styles: Styles, *, sheet_title: str, title: str, headers: Sequence[str],
                       widths: Sequence[float], rows: Iterable[Sequence], subtitle: str = "",
                       footer: Sequence[str] = ()) -> int:
-    """A titled, bordered table with one header row (frozen, printed on every page)."""
-    ws = new_sheet(wb, sheet_title)
-    ncols = len(headers)
-    last = get_column_letter(ncols)
-    for index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+    """A titled, bordered table with one header row (frozen, printed on every page); the title and
+    the footer lines are merged across the table's columns."""
+    sheet = _Sheet(wb, styles, sheet_title, widths)
+    ws = sheet.ws
     header_row = 3 if subtitle else 2
-    ws.row_dimensions[1].height = 36
-    ws.row_dimensions[header_row].height = 36
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.append([make_cell(ws, title, styles.get(font=TITLE_FONT, alignment=CENTER), styles)])
-    ws.merged_cells.add(f"A1:{last}1")
+    ws.freeze_panes(header_row, 0)
+    ws.repeat_rows(header_row - 1)
+    sheet.line(title, styles.get(TITLE, CENTER), size=16)
     if subtitle:
-        ws.append([make_cell(ws, subtitle, styles.get(alignment=LEFT), styles)])
-        ws.merged_cells.add(f"A2:{last}2")
-    header = styles.get(font=HEADER_FONT, alignment=CENTER, border=BORDER)
-    ws.append([make_cell(ws, h, header, styles) for h in headers])
-    text = styles.get(alignment=WRAP, border=BORDER)
-    number = styles.get(alignment=RIGHT, border=BORDER, number_format=AMOUNT_FORMAT)
-    integer = styles.get(alignment=RIGHT, border=BORDER)
-    bold_text = styles.get(font=HEADER_FONT, alignment=WRAP, border=BORDER)
-    bold_number = styles.get(font=HEADER_FONT, alignment=RIGHT, border=BORDER, number_format=AMOUNT_FORMAT)
-    bold_integer = styles.get(font=HEADER_FONT, alignment=RIGHT, border=BORDER)
+        sheet.line(subtitle, styles.get(BODY, LEFT))
+    lines = max(text_lines(h, w) for h, w in zip(headers, widths, strict=True))
+    sheet.cells(list(headers), [styles.get(BOLD, CENTER, BORDER)] * len(headers), height=row_height(lines))
+    plain = {"text": styles.get(BODY, WRAP, BORDER), "number": styles.get(BODY, RIGHT, BORDER, AMOUNT),
+             "integer": styles.get(BODY, RIGHT, BORDER)}
+    bold = {"text": styles.get(BOLD, WRAP, BORDER), "number": styles.get(BOLD, RIGHT, BORDER, AMOUNT),
+            "integer": styles.get(BOLD, RIGHT, BORDER)}
     count = 0
     for row in rows:
-        bold = isinstance(row, TotalRow)
-        cells = []
-        for value in row:
+        kinds = bold if isinstance(row, TotalRow) else plain
+        formats = []
+        lines = 1
+        for value, width in zip(row, widths, strict=False):
             if isinstance(value, Decimal | float):
-                style = bold_number if bold else number
+                formats.append(kinds["number"])
             elif isinstance(value, int) and not isinstance(value, bool):
-                style = bold_integer if bold else integer
+                formats.append(kinds["integer"])
             else:
-                style = bold_text if bold else text
-            cells.append(make_cell(ws, value, style, styles))
-        ws.append(cells)
+                formats.append(kinds["text"])
+                if value:
+                    lines = max(lines, text_lines(value, width))
+        sheet.cells(list(row), formats, height=row_height(lines, minimum=MIN_DATA_ROW_HEIGHT))
         count += 1
-    row_no = header_row + count
     for line in footer:
-        row_no += 1
-        ws.row_dimensions[row_no].height = _line_height(line, sum(widths))
-        ws.append([make_cell(ws, line, styles.get(alignment=LEFT), styles)])
-        ws.merged_cells.add(f"A{row_no}:{last}{row_no}")
+        sheet.line(line, styles.get(BODY, LEFT))
     return count
 
 
@@ -419,7 +435,7 @@ def write_lists_workbook(target, *, kind: str, lists: Sequence, title: str, miss
     ):
         totals[list_id][category] = (n, amount or Decimal("0"))
 
-    wb = Workbook(write_only=True)
+    wb = open_workbook(target)
     styles = Styles(wb)
     summary_rows = []
     grand = {c: [0, Decimal("0")] for c in CATEGORIES}
@@ -465,7 +481,7 @@ def write_lists_workbook(target, *, kind: str, lists: Sequence, title: str, miss
                 progress(written)
             pending = next(items, None)
         sheet.finish()
-    wb.save(target)
+    wb.close()
     return written
 
 
@@ -501,7 +517,7 @@ LIAISON_DIRECTORY_WIDTHS = [6, 14, 30, 10, 28, 16, 15, 28, 10]
 DIRECTORY_TITLE = "社会组织援藏援疆工作联络员名录（省级及以下）"
 
 
-def write_liaison_directory(wb: Workbook, styles: Styles, *, title: str, rows: Iterable[Sequence],
+def write_liaison_directory(wb, styles: Styles, *, title: str, rows: Iterable[Sequence],
                             sheet_title: str = "联络员名录", footer: Sequence[str] = ()) -> int:
     """The national liaison table: each officer with province, authority, unit and the list's status."""
     return write_table_sheet(wb, styles, sheet_title=sheet_title, title=title, headers=liaison_directory_headers(),

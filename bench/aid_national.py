@@ -10,13 +10,14 @@ then measures, each in a fresh process so that one measurement's memory does not
   workbook, the copy into media storage;
 - ``bare``: openpyxl write-only writing the same rows (fetched into memory first, not timed) as plain
   values into one sheet, no styles — the floor the issue compares with;
-- ``xlsxwriter``: xlsxwriter's constant-memory mode writing the same rows, for reference.
+- ``xlsxwriter``: xlsxwriter's constant-memory mode writing the same rows bare — the floor the job,
+  which writes with xlsxwriter too (styled, row heights, eight sheets), is compared with (issue 11).
 
 Each mode runs ``--repeat`` times (default 3), interleaved; the time reported is the best round (the
 machine is shared and noisy), the memory the worst round.  Memory is the process's peak RSS (the
 kernel's VmHWM, reset on entry, and a 10 ms psutil sampler) above its RSS when idle (Django set up,
 modules imported, database connected) just before the measured work starts.
-Targets: job time ≤ 1.5 × bare; job peak ≤ 60 MB above idle.
+Targets: job time ≤ 1.2 × xlsxwriter bare (issue 11); job peak ≤ 60 MB above idle.
 """
 
 from __future__ import annotations
@@ -244,7 +245,7 @@ def main() -> int:
         results[mode] = min(rounds[mode], key=lambda r: r["seconds"])
         results[mode]["above_idle_mb"] = max(r["above_idle_mb"] for r in rounds[mode])  # memory: the worst round
         results[mode]["all_seconds"] = [r["seconds"] for r in rounds[mode]]
-    job, bare = results["job"], results["bare"]
+    job, bare, fast = results["job"], results["bare"], results["xlsxwriter"]
     if job.get("status") != "succeeded":
         raise SystemExit(f"任务失败：{job.get('message')}")
     print(f"全国需求汇总 {job['rows']} 行（{sys.platform}, {os.cpu_count()} 核；{args.repeat} 轮取最快，内存取最高）")
@@ -254,10 +255,11 @@ def main() -> int:
         r = results[mode]
         print(f"{label:<24}{r['seconds']:>10}{r['idle_mb']:>14}{r['peak_mb']:>14}{r['above_idle_mb']:>14}"
               f"{r['size_mb']:>10}   各轮：{r['all_seconds']}")
-    ratio = job["seconds"] / bare["seconds"]
-    print(f"任务/裸写 = {ratio:.2f}×（目标 ≤ 1.5×）{'✓' if ratio <= 1.5 else '✗'}；"
+    ratio = job["seconds"] / fast["seconds"]
+    print(f"任务/xlsxwriter 常量内存裸写 = {ratio:.2f}×（目标 ≤ 1.2×）{'✓' if ratio <= 1.2 else '✗'}；"
+          f"任务/openpyxl 裸写 = {job['seconds'] / bare['seconds']:.2f}×；"
           f"内存高出空闲 {job['above_idle_mb']} MB（目标 ≤ 60 MB）{'✓' if job['above_idle_mb'] <= 60 else '✗'}")
-    return 0 if ratio <= 1.5 and job["above_idle_mb"] <= 60 else 1
+    return 0 if ratio <= 1.2 and job["above_idle_mb"] <= 60 else 1
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ checks, SHA-256, read-only parse, every rule on every row, the preview saved as 
 
 Memory: Python's peak allocation (tracemalloc) during the preview, measured at 1/5 of the rows and at
 the full count, against the size of the parsed rows themselves (their JSON): the reader must not
-hold more than the rows it returns.  Targets: preview < 3 s, commit < 3 s.
+hold more than the rows it returns.  Side by side, in the same run: reading the same file's values alone
+with openpyxl read-only and with python-calamine (the floors).  Targets: preview < 1 s median (issue 11),
+commit < 3 s.
 """
 
 from __future__ import annotations
@@ -55,6 +57,33 @@ def run(rows: int, repeat: int) -> dict:
     return {"rows": rows, "bytes": len(data), "preview_s": previews, "commit_s": commits, "data": data}
 
 
+def bare_reads(data: bytes, repeat: int) -> dict:
+    """The floors, in the same run: reading the same file's values with openpyxl read-only and with
+    python-calamine, nothing else (no checks, no rules, no database)."""
+    import openpyxl
+    import python_calamine
+
+    def read_openpyxl():
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        n = sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True))
+        wb.close()
+        return n
+
+    def read_calamine():
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        n = sum(1 for _ in wb.get_sheet_by_index(0).iter_rows())
+        wb.close()
+        return n
+
+    times = {"openpyxl": [], "calamine": []}
+    for _ in range(repeat):
+        for name, read in (("openpyxl", read_openpyxl), ("calamine", read_calamine)):
+            started = time.perf_counter()
+            read()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
 def preview_memory(data: bytes, rows: int) -> dict:
     """Peak Python allocation while parsing (no database), and the size of what the parse returns."""
     from aid_projects.reader import check_container, parse_workbook
@@ -79,9 +108,12 @@ def main() -> None:
     result = run(args.rows, args.repeat)
     small = run(args.rows // 5, 1)
     memory = [preview_memory(small["data"], small["rows"]), preview_memory(result["data"], result["rows"])]
+    floors = bare_reads(result["data"], args.repeat)
     print(f"{args.rows} 行需求清单（{result['bytes'] / 2**20:.2f} MB）")
     print(f"  预览：中位数 {statistics.median(result['preview_s']):.2f} s，最慢 {max(result['preview_s']):.2f} s"
           f"（{len(result['preview_s'])} 次）")
+    for name, times in floors.items():
+        print(f"  对照：{name} 只读取数值 中位数 {statistics.median(times):.2f} s")
     print(f"  导入：中位数 {statistics.median(result['commit_s']):.2f} s，最慢 {max(result['commit_s']):.2f} s")
     for m in memory:
         print(f"  解析 {m['rows']} 行：Python 内存峰值 {m['peak_mb']:.1f} MB，解析结果本身 {m['rows_json_mb']:.1f} MB，"

@@ -51,7 +51,7 @@ def test_own_need_attachment(celery_worker, xizang_staff):
     ws = wb["附件2"]
     assert ws["A2"].value == NEED_SPEC.title
     assert ws["A4"].value == "单位：西藏自治区民政厅（公章）"
-    assert header(ws) == NEED_SPEC.headers
+    assert header(ws) == NEED_SPEC.printed_headers
     data = rows(ws, FIRST_DATA_ROW)
     assert data[0] == [1, "牧区小学营养午餐", "教育帮扶", "西藏自治区拉萨市城关区", "项目简介", 50, "联系人",
                        "13912345678"]
@@ -74,7 +74,7 @@ def test_own_liaison_attachment_lists_the_province_first(celery_worker, xizang_l
     wb = succeeded(run(jobs.ATTACHMENT, xizang_liaison, list_id=liaison_list.pk))
     ws = wb["附件1"]
     assert ws["A2"].value == LIAISON_SPEC.title and ws["A4"].value == "单位：西藏自治区民政厅（盖章）"
-    assert header(ws) == LIAISON_SPEC.headers
+    assert header(ws) == LIAISON_SPEC.printed_headers
     assert rows(ws, FIRST_DATA_ROW) == [["卓玛", "0891-6321234", "13908901234", "zhuoma@example.cn"],
                                         ["扎西", "0891-6321234", "13908901234", "zhaxi@example.cn"]]
     directory = wb["联络员名录"]
@@ -140,7 +140,7 @@ def test_national_need_workbook(celery_worker, ministry_staff):
 
     tibet = wb["西藏自治区"]
     assert tibet["A2"].value == NEED_SPEC.title and tibet["A4"].value == "单位：西藏自治区民政厅（公章）"
-    assert header(tibet) == NEED_SPEC.headers
+    assert header(tibet) == NEED_SPEC.printed_headers
     assert [r[:3] for r in rows(tibet, FIRST_DATA_ROW)[:3]] == [
         [1, "西藏项目1", "教育帮扶"], [2, "西藏项目2", "教育帮扶"], [3, "西藏项目3", "医疗帮扶"]]
     assert tibet.cell(row=FIRST_DATA_ROW + 3, column=1).value == "备注："
@@ -161,7 +161,7 @@ def test_national_supply_workbook(celery_worker, ministry_staff):
     make_item(hebei, name="河北消费帮扶", category="消费帮扶", place_code="130000", amount="20", seq=1)
     wb = succeeded(run(jobs.NATIONAL_SUPPLY, ministry_staff, campaign_id=campaign.pk))
     assert wb.sheetnames == ["汇总", "河北省", "浙江省"]  # by division code
-    assert header(wb["浙江省"]) == SUPPLY_SPEC.headers
+    assert header(wb["浙江省"]) == SUPPLY_SPEC.printed_headers
     assert wb["浙江省"]["A1"].value == "附件3" and wb["浙江省"]["A4"].value == "单位：浙江省民政厅（公章）"
     assert rows(wb["浙江省"], FIRST_DATA_ROW)[0][:4] == [1, "浙江医疗队", "医疗帮扶", "西藏自治区那曲市色尼区"]
     summary = rows(wb["汇总"], 3)
@@ -215,7 +215,7 @@ def test_paired_needs_for_an_aiding_province(celery_worker, zhejiang_staff):
     tibet = rows(wb["西藏自治区"], FIRST_DATA_ROW)
     assert tibet[0][1] == "540000的需求" and "拉萨的需求" not in {cell for row in tibet for cell in row}
     assert "已接收清单 2 份、2 个项目" in job.message
-    assert header(wb["青海省"]) == NEED_SPEC.headers
+    assert header(wb["青海省"]) == NEED_SPEC.printed_headers
     summary = rows(wb["汇总"], 3)
     assert summary[2][1] == "合计"
     assert any(isinstance(r[0], str) and r[0].startswith("需求清单尚未接收：") and "新疆维吾尔自治区" in r[0]

@@ -206,7 +206,7 @@ def test_blank_template_for_anyone_logged_in(client, no_role_user, xizang_staff)
     assert "attachment" in response["Content-Disposition"]
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     assert ws["A4"].value == "单位：西藏自治区民政厅（公章）"
-    assert [c.value for c in ws[HEADER_ROW]] == NEED_SPEC.headers
+    assert [c.value for c in ws[HEADER_ROW]] == NEED_SPEC.printed_headers
     assert ws.data_validations.dataValidation
     entry = AuditEntry.objects.filter(action=AuditAction.DOWNLOAD, user=xizang_staff).get()
     assert entry.note == f"附件2{SPECS['need'].title.removeprefix('社会组织')}（空白）.xlsx"

@@ -119,8 +119,8 @@ def test_supply_place_province_or_full_path(supply_list, zhejiang_liaison, place
 
 @pytest.mark.parametrize("place", ["色尼区", "西藏自治区某某县", "那曲"])
 def test_supply_place_without_full_path_refused(supply_list, zhejiang_liaison, place):
-    upload = preview(supply_list, handmade([row_with(GOOD_SUPPLY, place_text=place)], kind="supply"),
-                     zhejiang_liaison)
+    upload = preview(supply_list, handmade([row_with(GOOD_SUPPLY, place_text=place)], kind="supply",
+                                           unit="浙江省民政厅"), zhejiang_liaison)
     assert "place_text" in errors_of(upload)
 
 
@@ -213,8 +213,8 @@ def test_two_previews_of_one_file_commit_once(need_list, xizang_liaison):
 
 
 def test_replace_mode_swaps_the_rows(need_list, xizang_liaison):
-    services.upload_commit(upload=preview(need_list, handmade([GOOD_NEED, GOOD_NEED]), xizang_liaison),
-                           user=xizang_liaison)
+    first = handmade([GOOD_NEED, row_with(GOOD_NEED, name="第二个项目")])
+    services.upload_commit(upload=preview(need_list, first, xizang_liaison), user=xizang_liaison)
     upload = preview(need_list, handmade([row_with(GOOD_NEED, name="新项目")]), xizang_liaison, replace=True)
     services.upload_commit(upload=upload, user=xizang_liaison)
     assert list(need_list.items.values_list("name", "seq")) == [("新项目", 1)]

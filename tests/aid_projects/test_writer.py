@@ -47,7 +47,7 @@ def test_need_attachment_is_in_the_notices_form():
     assert ws["A3"].value == "（仅西藏、新疆、云南、青海、四川、甘肃、兵团填报）"
     assert ws["A4"].value == "单位：西藏自治区民政厅（公章）"
     assert HEADER_ROW == 5
-    assert row_values(ws, HEADER_ROW) == NEED_SPEC.headers
+    assert row_values(ws, HEADER_ROW) == NEED_SPEC.printed_headers
     assert row_values(ws, 6) == [1, "牧区小学营养午餐", "教育帮扶", "拉萨市城关区", "为牧区小学提供营养午餐", 50.5,
                                  "次仁", "13908901234"]
     assert row_values(ws, 7)[:2] == [2, "藏医院设备"]
@@ -68,14 +68,16 @@ def test_widths_and_print_setup():
     write_attachment(buffer, SUPPLY_SPEC, "浙江省民政厅", [])
     ws = reopen(buffer).worksheets[0]
     widths = [ws.column_dimensions[letter].width for letter in "ABCDEFGH"]
-    assert widths == [c.width for c in SUPPLY_SPEC.columns]
+    # xlsxwriter stores the width as Excel does: the characters plus the cell's padding (≈0.71)
+    assert widths == pytest.approx([c.width + 0.71 for c in SUPPLY_SPEC.columns], abs=0.01)
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    # fitToWidth is left out when it is OOXML's default, 1
+    assert (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"  # the header repeats on every page
     assert ws.freeze_panes == f"A{FIRST_DATA_ROW}"
-    assert row_values(ws, HEADER_ROW) == SUPPLY_SPEC.headers
+    assert row_values(ws, HEADER_ROW) == SUPPLY_SPEC.printed_headers
     assert ws["A4"].value == "单位：浙江省民政厅（公章）"
     assert ws["A6"].value == "备注："  # no rows: the notes follow the header
     assert ws["A10"].value.startswith("4. 项目联系人和联系方式")
@@ -148,7 +150,7 @@ def test_blank_template_has_numbered_rows_and_a_category_drop_down(kind, spec):
     buffer = io.BytesIO()
     write_blank_template(buffer, kind, "浙江省民政厅")
     ws = reopen(buffer).worksheets[0]
-    assert row_values(ws, HEADER_ROW) == spec.headers
+    assert row_values(ws, HEADER_ROW) == spec.printed_headers
     last = FIRST_DATA_ROW + BLANK_TEMPLATE_ROWS - 1
     assert [ws.cell(row=r, column=1).value for r in range(FIRST_DATA_ROW, last + 1)] == list(range(1, 21))
     assert all(ws.cell(row=last, column=c).border.left.style == "thin" for c in range(1, 9))  # empty but ruled
@@ -167,7 +169,7 @@ def test_blank_liaison_template_without_unit():
     write_blank_template(buffer, ListKind.LIAISON)
     ws = reopen(buffer).worksheets[0]
     assert ws["A4"].value == "单位：_____（盖章）"
-    assert row_values(ws, HEADER_ROW) == LIAISON_SPEC.headers
+    assert row_values(ws, HEADER_ROW) == LIAISON_SPEC.printed_headers
     assert not ws.data_validations.dataValidation  # no 帮扶类别 column
     assert ws.max_row == HEADER_ROW + BLANK_TEMPLATE_ROWS
 
@@ -198,3 +200,32 @@ def test_blank_template_reads_back_as_no_rows():
     write_blank_template(buffer, ListKind.SUPPLY, "浙江省民政厅")
     buffer.seek(0)
     assert parse_workbook(buffer, kind=ListKind.SUPPLY, province_code="330000") == []
+
+
+def test_printed_headers_are_the_notices_headers_broken_before_their_remark():
+    for spec in (NEED_SPEC, SUPPLY_SPEC, LIAISON_SPEC):
+        assert [h.replace("\n", "") for h in spec.printed_headers] == spec.headers
+    assert NEED_SPEC.column("place_text").printed_header == "项目拟实施地\n（填报到县级）"
+
+
+def test_streaming_write_keeps_memory_flat_in_the_row_count(tmp_path):
+    """Written to a file (constant-memory mode), 10,000 wrapped rows take no more memory than 2,000."""
+    import tracemalloc
+
+    from aid_projects.writer import SheetWriter, Styles, open_workbook
+
+    row = need_row(summary="为牧区寄宿制小学提供一学年营养午餐，并改造宿舍供暖设施，建设冷库一座，服务周边合作社")
+    peaks = []
+    for n in (2_000, 10_000):
+        tracemalloc.start()
+        wb = open_workbook(tmp_path / f"{n}.xlsx")
+        sheet = SheetWriter(wb, Styles(wb), NEED_SPEC)
+        for _ in range(n):
+            sheet.add_row(row)
+        sheet.finish()
+        wb.close()
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < peaks[0] + 512 * 1024, peaks
+    ws = load_workbook(tmp_path / "10000.xlsx", read_only=False).worksheets[0]
+    assert ws.row_dimensions[FIRST_DATA_ROW + 9_999].height > 20  # the heights were written, not dropped
