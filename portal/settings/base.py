@@ -228,12 +228,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# a child killed mid-task (OOM, SIGKILL) puts its message back instead of acking it; jobs are
+# idempotent by Job id (portal.jobs.job_execute claims the row), so a second delivery is harmless
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Jobs: the queue their messages go to, the worker's heartbeat on the Job row, and when the
+# watchdog (portal.tasks.jobs_watchdog) takes a silent job for dead: re-queued, and failed with a
+# Chinese reason after JOB_MAX_ATTEMPTS runs that never finished.
+JOB_QUEUE = CELERY_TASK_DEFAULT_QUEUE
+JOB_HEARTBEAT_SECONDS = int(env("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_HEARTBEAT_STALE_SECONDS = int(env("JOB_HEARTBEAT_STALE_SECONDS", "90"))
+JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
 CELERY_BEAT_SCHEDULE = {
+    "jobs-watchdog": {
+        "task": "portal.tasks.jobs_watchdog",
+        "schedule": 60.0,
+    },
     "nightly-reference-integrity": {
         "task": "portal.tasks.scheduled_job",
         "schedule": crontab(hour=2, minute=0),
