@@ -1,3 +1,5 @@
+import json
+import re
 import time
 import uuid
 from urllib.parse import urlencode
@@ -5,7 +7,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse, QueryDict
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 
 from portal.audit import RequestInfo, current_request
@@ -18,6 +22,79 @@ def client_ip(request) -> str | None:
     if forwarded:
         return forwarded.split(",")[0].strip()
     return request.META.get("REMOTE_ADDR") or None
+
+
+# NUL cannot be stored by PostgreSQL in text, and lone surrogates cannot be encoded as UTF-8: either
+# reaching the database or a template is a 500.  They are refused at the door instead.
+UNACCEPTABLE = re.compile("[\x00\ud800-\udfff]")
+BAD_CHARACTERS_MESSAGE = "请求中含有不允许的字符（如空字节或无法编码的字符），请检查后重新提交。"
+TOO_MANY_FIELDS_MESSAGE = "请求中的参数过多（每次最多 {limit} 个），请减少后重新提交。"
+TOO_MANY_FILES_MESSAGE = "一次上传的文件过多（每次最多 {limit} 个）。"
+TOO_BIG_MESSAGE = "请求内容过大，请减少后重新提交。"
+
+
+def bad_request(request, detail: str, code: str):
+    """400 with the Chinese reason: JSON for the API, the 400 page otherwise."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": code}, status=400)
+    return HttpResponseBadRequest(render_to_string("400.html", {"detail": detail}))
+
+
+def _json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _unacceptable_input(request) -> bool:
+    """Whether the path, query, cookies, form fields or JSON strings hold NUL or a lone surrogate."""
+    texts = [request.path_info]
+    texts += [item for key, values in request.GET.lists() for item in (key, *values)]
+    texts += [item for pair in request.COOKIES.items() for item in pair]
+    content_type = request.content_type or ""
+    if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = request.POST if request.method == "POST" else (
+                QueryDict(request.body, encoding=request.encoding) if content_type.endswith("urlencoded")
+                else QueryDict())
+            texts += [item for key, values in form.lists() for item in (key, *values)]
+            # (uploaded file names: Django's multipart parser already drops unprintable characters)
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            try:
+                data = json.loads(request.body)
+            except ValueError:  # not JSON (or not UTF-8): the API's parser answers 400 itself
+                data = None
+            texts += list(_json_strings(data))
+    return any(UNACCEPTABLE.search(text) for text in texts)
+
+
+class RequestSanityMiddleware:
+    """First in the chain: NUL bytes or unencodable characters anywhere in the request (path, query,
+    cookies, form, JSON) and too many fields or files give 400 with a Chinese reason, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            refused = _unacceptable_input(request)
+        except TooManyFieldsSent:
+            return bad_request(request, TOO_MANY_FIELDS_MESSAGE.format(limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS),
+                               "too_many_fields")
+        except TooManyFilesSent:
+            return bad_request(request, TOO_MANY_FILES_MESSAGE.format(limit=settings.DATA_UPLOAD_MAX_NUMBER_FILES),
+                               "too_many_files")
+        except RequestDataTooBig:
+            return bad_request(request, TOO_BIG_MESSAGE, "too_big")
+        if refused:
+            return bad_request(request, BAD_CHARACTERS_MESSAGE, "invalid_characters")
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
