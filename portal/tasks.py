@@ -11,11 +11,11 @@ def run_job(job_id: int) -> None:
 
 
 @shared_task(name="portal.tasks.jobs_watchdog")
-def jobs_watchdog(stale_after: float | None = None) -> dict:
+def jobs_watchdog(stale_after: float | None = None, unsent_after: float = 5) -> dict:
     """Beat, every minute: re-queue or fail jobs whose worker died; send jobs the broker missed."""
     from portal.jobs import jobs_watchdog as watchdog
 
-    return watchdog(stale_after=stale_after)
+    return watchdog(stale_after=stale_after, unsent_after=unsent_after)
 
 
 @shared_task(name="portal.tasks.scheduled_job")

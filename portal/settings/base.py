@@ -77,8 +77,10 @@ else:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis, falling back to process memory while Redis is down (pages keep working)
+        "BACKEND": "portal.cache.FallbackRedisCache",
         "LOCATION": REDIS_CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
     }
 }
@@ -240,6 +242,9 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# the worker keeps retrying a lost broker (Redis restarted) instead of exiting
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
 # Jobs: the queue their messages go to, the worker's heartbeat on the Job row, and when the
 # watchdog (portal.tasks.jobs_watchdog) takes a silent job for dead: re-queued, and failed with a
 # Chinese reason after JOB_MAX_ATTEMPTS runs that never finished.
