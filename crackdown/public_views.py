@@ -20,6 +20,7 @@ from crackdown.filtersets import PublicEntryFilterSet
 from crackdown.forms import PublicListSearchForm, PublicReportForm, PublicStatusForm
 from crackdown.models import Lead
 from crackdown.selectors import public_entries
+from portal.middleware import client_ip
 
 
 def report_rate(group, request):
@@ -41,10 +42,6 @@ class PublicListView(View):
         return render(request, "crackdown/public/lists.html", {
             "title": "非法社会组织名单公开查询", "form": PublicListSearchForm(request.GET or None), "page": page,
         })
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @method_decorator(ratelimit(key="ip", rate=report_rate, method="POST", block=False), name="post")

@@ -1,3 +1,4 @@
+import ipaddress
 import json
 import re
 import time
@@ -15,13 +16,62 @@ from django.urls import Resolver404, resolve, reverse
 from portal.audit import RequestInfo, current_request
 
 
+def _trusted_networks() -> list:
+    return [ipaddress.ip_network(item, strict=False) for item in settings.TRUSTED_PROXIES]
+
+
+def _valid_ip(text: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((text or "").strip()))
+    except ValueError:
+        return None
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the TCP peer (REMOTE_ADDR) is one of the configured reverse proxies (TRUSTED_PROXIES)."""
+    peer = _valid_ip(request.META.get("REMOTE_ADDR"))
+    if peer is None or not settings.TRUSTED_PROXIES:
+        return False
+    address = ipaddress.ip_address(peer)
+    return any(address in network for network in _trusted_networks())
+
+
 def client_ip(request) -> str | None:
-    # Behind the production proxy, REMOTE_ADDR is the proxy; gunicorn is started with
-    # --forwarded-allow-ips for it, which makes X-Forwarded-For trustworthy there only.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR") if getattr(settings, "TRUST_X_FORWARDED_FOR", False) else None
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the one helper for audit, lockout (axes) and rate limits.
+
+    Without a trusted proxy in front (TRUSTED_PROXIES empty, or the peer is not one of them) it is
+    the TCP peer.  Behind TRUSTED_PROXY_COUNT proxies it is the X-Forwarded-For entry the outermost
+    trusted proxy appended: counted from the right, so entries a client writes itself (on the left)
+    are never taken.
+    """
+    peer = _valid_ip(request.META.get("REMOTE_ADDR"))
+    if not from_trusted_proxy(request):
+        return peer
+    hops = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    count = max(1, settings.TRUSTED_PROXY_COUNT)
+    if len(hops) < count:
+        return peer  # the chain is shorter than the proxies configured: no entry can be trusted
+    return _valid_ip(hops[-count]) or peer
+
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+                     "HTTP_X_FORWARDED_PORT", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+class TrustedProxyMiddleware:
+    """First of all: forwarding headers count only from the trusted proxy.  From any other peer they
+    are dropped, so SECURE_PROXY_SSL_HEADER (X-Forwarded-Proto) and X-Forwarded-For cannot be forged
+    by a client reaching the web server directly.  ``request.client_ip`` is set for everyone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not from_trusted_proxy(request):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        request.client_ip = client_ip(request)
+        return self.get_response(request)
 
 
 # NUL cannot be stored by PostgreSQL in text, and lone surrogates cannot be encoded as UTF-8: either
@@ -105,7 +155,8 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request.request_id = uuid.uuid4().hex
-        token = current_request.set(RequestInfo(ip=client_ip(request), request_id=request.request_id))
+        token = current_request.set(RequestInfo(ip=getattr(request, "client_ip", None) or client_ip(request),
+                                                request_id=request.request_id))
         try:
             response = self.get_response(request)
         finally:

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.TrustedProxyMiddleware",  # forwarding headers only from TRUSTED_PROXIES
     "portal.middleware.RequestSanityMiddleware",  # NUL bytes, unencodable text, too many fields → 400
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -185,6 +186,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # 5 failures → locked for 30 minutes (django-axes), keyed on the username
+# The client address (portal.middleware.client_ip) is the one helper for audit, lockout and rate
+# limits.  TRUSTED_PROXIES: the reverse proxies' addresses or networks (comma-separated); their
+# X-Forwarded-For / X-Forwarded-Proto are believed, counted TRUSTED_PROXY_COUNT from the right;
+# anyone else's are dropped.
+TRUSTED_PROXIES = [item.strip() for item in env("TRUSTED_PROXIES", "").split(",") if item.strip()]
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
+RATELIMIT_IP_META_KEY = "portal.middleware.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
