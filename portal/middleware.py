@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 
 from portal.audit import RequestInfo, current_request
 
@@ -162,6 +163,23 @@ class RequestContextMiddleware:
         finally:
             current_request.reset(token)
         response["X-Request-ID"] = request.request_id
+        return response
+
+
+class ResponseHeadersMiddleware:
+    """Permissions-Policy on every response; ``Cache-Control: no-store`` (never cached, by the browser
+    or a proxy) on every response to a logged-in user and on every download."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        download = response.get("Content-Disposition", "").lower().startswith("attachment")
+        if download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private, max-age=0
         return response
 
 

@@ -127,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "portal.middleware.ResponseHeadersMiddleware",  # Permissions-Policy; no-store when logged in
     "portal.middleware.SessionLimitMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.PasswordChangeRequiredMiddleware",
@@ -288,6 +289,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
     },
 }
+
+# Browser features the portal never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=(), interest-cohort=()")
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
