@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import tempfile
 import threading
 import traceback
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -40,17 +42,78 @@ class JobKind:
     # reading the data it is built from needs.  Administrators hold none of the data permissions,
     # so they cannot read personal data through a job (三权分立).
     permissions: tuple[str, ...]
+    # A run longer than soft_time_limit seconds is stopped and the job fails saying so; the worker
+    # kills a run that outlives time_limit (the watchdog then re-queues it).
+    soft_time_limit: int = 0
+    time_limit: int = 0
+    # Runs that hit a transient error (database or broker connection lost) are retried this many
+    # times, waiting RETRY_BACKOFF × 2^(n-1) seconds; any other error fails the job at once.
+    retries: int = 0
+
+    @property
+    def soft_minutes(self) -> int:
+        return max(1, round(self.soft_time_limit / 60))
 
 
 REGISTRY: dict[str, JobKind] = {}
 
+RETRY_BACKOFF = 30  # seconds before the first retry of a transient error; doubled each time
 
-def job_handler(kind: str, title: str, *, permissions: tuple[str, ...]):
+
+def job_handler(kind: str, title: str, *, permissions: tuple[str, ...], soft_time_limit: int | None = None,
+                time_limit: int | None = None, retries: int = 2):
+    """Register a job kind.  ``soft_time_limit`` / ``time_limit`` default to the settings
+    JOB_SOFT_TIME_LIMIT / JOB_TIME_LIMIT; ``retries`` counts retries of transient errors only."""
+
     def register(func):
-        REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func, permissions=tuple(permissions))
+        soft = soft_time_limit or settings.JOB_SOFT_TIME_LIMIT
+        REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func, permissions=tuple(permissions),
+                                 soft_time_limit=soft, time_limit=max(time_limit or settings.JOB_TIME_LIMIT, soft + 30),
+                                 retries=retries)
         return func
 
     return register
+
+
+class JobTimeLimit(Exception):
+    """Raised in the running handler when its kind's soft time limit has passed."""
+
+
+def _transient_errors() -> tuple[type[BaseException], ...]:
+    from django.db import InterfaceError, OperationalError
+
+    errors: list[type[BaseException]] = [OperationalError, InterfaceError, ConnectionError, TimeoutError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        errors += [RedisConnectionError, RedisTimeoutError]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+class _SoftLimit:
+    """The kind's soft time limit in the worker's main thread (solo pool and prefork children alike):
+    SIGALRM raises JobTimeLimit inside the handler.  Celery's own soft limit (prefork) is passed too."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        self.armed = seconds > 0 and threading.current_thread() is threading.main_thread()
+
+    def _expired(self, signum, frame):
+        raise JobTimeLimit()
+
+    def __enter__(self):
+        if self.armed:
+            self.previous = signal.signal(signal.SIGALRM, self._expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
 
 
 def readable_kinds(user) -> list[str]:
@@ -127,7 +190,7 @@ def job_start(*, kind: str, user, authority, params: dict | None = None, title: 
 BROKER_DOWN_MESSAGE = "后台任务暂不可用，恢复后自动执行"
 
 
-def job_send(job: Job) -> bool:
+def job_send(job: Job, *, countdown: float = 0) -> bool:
     """Put the job's message on the broker; False (and the row says why) when the broker is down.
 
     Sending twice is harmless: a run first claims the job (``job_execute``), so a second message
@@ -135,8 +198,10 @@ def job_send(job: Job) -> bool:
     """
     from portal.tasks import run_job
 
+    spec = REGISTRY.get(job.kind)
+    limits = {"soft_time_limit": spec.soft_time_limit, "time_limit": spec.time_limit} if spec else {}
     try:
-        run_job.apply_async((job.pk,), queue=settings.JOB_QUEUE,
+        run_job.apply_async((job.pk,), queue=settings.JOB_QUEUE, countdown=countdown or None, **limits,
                             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2})
     except Exception as exc:  # kombu's OperationalError, redis' ConnectionError, a DNS failure …
         logger.warning("job %s not sent, broker unreachable: %s", job.pk, exc)
@@ -203,10 +268,13 @@ def job_execute(job_id: int) -> None:
     job = Job.objects.select_related("authority", "created_by").get(pk=job_id)
     job.message = ""  # a re-queued job's 「已重新排队」 note gives way to this run's outcome
     run = JobRun(job)
+    spec = REGISTRY[job.kind]
     heartbeat = _Heartbeat(job.pk, attempt)
     heartbeat.start()
+    retry_in = 0
     try:
-        REGISTRY[job.kind].handler(run)
+        with _SoftLimit(spec.soft_time_limit):
+            spec.handler(run)
         if run.result_path:
             with open(run.result_path, "rb") as fh:
                 job.result_file.save(run.result_name, File(fh), save=False)
@@ -218,6 +286,18 @@ def job_execute(job_id: int) -> None:
     except JobFailed as exc:
         job.status = JobStatus.FAILED
         job.message = str(exc)
+    except (JobTimeLimit, SoftTimeLimitExceeded):
+        job.status = JobStatus.FAILED
+        job.message = TIME_LIMIT_MESSAGE.format(minutes=spec.soft_minutes)
+    except _transient_errors() as exc:
+        logger.warning("job %s (%s): transient error on attempt %s: %s", job.pk, job.kind, attempt, exc)
+        if attempt <= spec.retries and attempt < settings.JOB_MAX_ATTEMPTS:
+            retry_in = RETRY_BACKOFF * 2 ** (attempt - 1)
+            job.status = JobStatus.QUEUED
+            job.message = RETRY_MESSAGE.format(error=exc.__class__.__name__, seconds=retry_in, attempt=attempt + 1)
+        else:
+            job.status = JobStatus.FAILED
+            job.message = f"任务运行出错（暂时性错误，已重试 {attempt - 1} 次）：{exc.__class__.__name__}: {exc}"
     except Exception as exc:  # a bug or a broken input: the job fails, the worker lives on
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.status = JobStatus.FAILED
@@ -227,8 +307,8 @@ def job_execute(job_id: int) -> None:
         heartbeat.stopped.set()
         heartbeat.join()
         run.cleanup()
-    job.finished = timezone.now()
-    job.heartbeat_at = job.finished
+    job.heartbeat_at = timezone.now()
+    job.finished = None if retry_in else job.heartbeat_at
     fields = ["status", "done", "total", "message", "errors", "result_file", "result_name", "finished",
               "heartbeat_at"]
     with transaction.atomic():
@@ -240,9 +320,16 @@ def job_execute(job_id: int) -> None:
             if job.result_file:
                 job.result_file.delete(save=False)
             return
+        if retry_in:
+            job.sent_at = None
+            fields.append("sent_at")
         job.save(update_fields=fields)
+        if retry_in:
+            transaction.on_commit(lambda: job_send(job, countdown=retry_in))
 
 
+TIME_LIMIT_MESSAGE = "任务超过时限（{minutes} 分钟）已停止，未生成文件；请缩小范围后重新发起"
+RETRY_MESSAGE = "暂时性错误（{error}），{seconds} 秒后自动第 {attempt} 次运行"
 REQUEUED_MESSAGE = "工作进程中断（第 {attempt} 次运行未完成），任务已重新排队"
 GAVE_UP_MESSAGE = "工作进程已中断 {attempt} 次，任务终止；请检查数据后重新发起"
 

@@ -497,3 +497,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def spec(self):
+        """The job kind's registration (title, permissions, time limits, retries), or None."""
+        from portal.jobs import REGISTRY
+
+        return REGISTRY.get(self.kind)

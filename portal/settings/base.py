@@ -262,6 +262,9 @@ JOB_QUEUE = CELERY_TASK_DEFAULT_QUEUE
 JOB_HEARTBEAT_SECONDS = int(env("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_HEARTBEAT_STALE_SECONDS = int(env("JOB_HEARTBEAT_STALE_SECONDS", "90"))
 JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
+# default time limits of a job kind (job_handler(..., soft_time_limit=, time_limit=) sets its own)
+JOB_SOFT_TIME_LIMIT = 25 * 60
+JOB_TIME_LIMIT = 30 * 60
 CELERY_BEAT_SCHEDULE = {
     "jobs-watchdog": {
         "task": "portal.tasks.jobs_watchdog",

@@ -18,7 +18,15 @@ from openpyxl import load_workbook
 from aid_projects import jobs as aid_jobs
 from aid_projects.choices import ListKind, ListStatus
 from aid_projects.models import AidItem
-from portal.jobs import GAVE_UP_MESSAGE, REQUEUED_MESSAGE, job_execute, job_start, jobs_watchdog, latest_result
+from portal.jobs import (
+    GAVE_UP_MESSAGE,
+    REQUEUED_MESSAGE,
+    job_execute,
+    job_handler,
+    job_start,
+    jobs_watchdog,
+    latest_result,
+)
 from portal.models import Authority, Job, JobStatus
 from tests.aid_projects.factories import make_campaign, make_list
 from tests.conftest import start_worker, stop_worker, wait_for_job
@@ -181,3 +189,83 @@ def test_celery_puts_a_lost_childs_message_back():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert settings.CELERY_BEAT_SCHEDULE["jobs-watchdog"]["schedule"] == 60.0
+
+
+# --- time limits and retries per kind ------------------------------------------------------------
+_calls = {"transient": 0}
+
+
+@job_handler("test_slow", "测试：超时的任务", permissions=("portal.view_authority",), soft_time_limit=1)
+def _slow(run):
+    run.result_file("x.xlsx")
+    time.sleep(10)
+
+
+@job_handler("test_transient", "测试：暂时性错误", permissions=("portal.view_authority",), retries=1)
+def _transient(run):
+    from django.db import OperationalError
+
+    _calls["transient"] += 1
+    if run.job.params.get("fail_times", 0) >= _calls["transient"]:
+        raise OperationalError("server closed the connection unexpectedly")
+    run.job.message = "第二次成功"
+
+
+@job_handler("test_bug", "测试：程序错误", permissions=("portal.view_authority",), retries=2)
+def _bug(run):
+    raise ValueError("坏数据")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_soft_time_limit_fails_the_job_cleanly(client, ministry_staff):
+    job = Job.objects.create(kind="test_slow", title="t", authority=ministry_staff.authority,
+                             created_by=ministry_staff)
+    started = time.monotonic()
+    job_execute(job.pk)
+    assert time.monotonic() - started < 5
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and not job.result_file
+    assert job.message == "任务超过时限（1 分钟）已停止，未生成文件；请缩小范围后重新发起"
+    client.force_login(ministry_staff)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "时限 1 分钟" in page and "暂时性错误自动重试 2 次" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transient_errors_are_retried_with_backoff_others_are_not(ministry_staff):
+    from portal.jobs import RETRY_BACKOFF
+
+    ministry = ministry_staff.authority
+    _calls["transient"] = 0
+    job = Job.objects.create(kind="test_transient", title="t", authority=ministry, params={"fail_times": 1})
+    with override_settings(JOB_QUEUE=f"nobody-{uuid.uuid4().hex[:8]}"):
+        job_execute(job.pk)
+        job.refresh_from_db()
+        assert job.status == JobStatus.QUEUED and job.attempts == 1 and job.finished is None
+        assert job.message == f"暂时性错误（OperationalError），{RETRY_BACKOFF} 秒后自动第 2 次运行"
+        assert job.sent_at is not None  # the retry is on the broker, with its countdown
+        job_execute(job.pk)  # the retry's delivery
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 2 and job.message == "第二次成功"
+
+    _calls["transient"] = 0
+    twice = Job.objects.create(kind="test_transient", title="t", authority=ministry, params={"fail_times": 5})
+    with override_settings(JOB_QUEUE=f"nobody-{uuid.uuid4().hex[:8]}"):
+        job_execute(twice.pk)
+        job_execute(twice.pk)
+    twice.refresh_from_db()
+    assert twice.status == JobStatus.FAILED and twice.attempts == 2  # one retry for this kind, then failed
+    assert "已重试 1 次" in twice.message
+
+    bug = Job.objects.create(kind="test_bug", title="t", authority=ministry)
+    job_execute(bug.pk)
+    bug.refresh_from_db()
+    assert bug.status == JobStatus.FAILED and bug.attempts == 1  # a bug is not retried
+    assert bug.message == "任务运行出错：ValueError: 坏数据"
+
+
+def test_every_kind_has_limits_and_the_worker_gets_them():
+    from portal.jobs import REGISTRY
+
+    for spec in REGISTRY.values():
+        assert 0 < spec.soft_time_limit < spec.time_limit, spec.kind
