@@ -224,7 +224,8 @@ def _claim(job_id: int) -> int | None:
     """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
-    runnable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+    runnable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale,
+                                              attempts__lt=settings.JOB_MAX_ATTEMPTS)
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(runnable, pk=job_id).first()
         if job is None:
