@@ -20,4 +20,6 @@ RUN DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvw
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", \
-     "--forwarded-allow-ips", "*", "--access-logfile", "-"]
+     "--access-logfile", "-"]
+# gunicorn believes X-Forwarded-* only from FORWARDED_ALLOW_IPS (set by docker-compose to the proxy);
+# the portal itself only from TRUSTED_PROXIES (portal.middleware.TrustedProxyMiddleware)

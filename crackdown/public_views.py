@@ -20,6 +20,7 @@ from crackdown.filtersets import PublicEntryFilterSet
 from crackdown.forms import PublicListSearchForm, PublicReportForm, PublicStatusForm
 from crackdown.models import Lead
 from crackdown.selectors import public_entries
+from portal.middleware import client_ip
 
 
 def report_rate(group, request):
@@ -31,6 +32,8 @@ def status_rate(group, request):
 
 
 RATE_LIMITED_MESSAGE = "您提交得过于频繁，请一小时后再试。如情况紧急，请拨打举报电话。"
+# The report page and the report API spend one budget per client address (portal.middleware.client_ip).
+REPORT_RATE_GROUP = "crackdown.public_report"
 
 
 
@@ -43,11 +46,8 @@ class PublicListView(View):
         })
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-@method_decorator(ratelimit(key="ip", rate=report_rate, method="POST", block=False), name="post")
+@method_decorator(ratelimit(group=REPORT_RATE_GROUP, key="ip", rate=report_rate, method="POST", block=False),
+                  name="post")
 class PublicReportView(View):
     template_name = "crackdown/public/report.html"
 

@@ -23,7 +23,7 @@ class PortalConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self):
-        from portal import jobs_builtin, panels, signals  # noqa: F401  (receivers, job kinds, home panels)
+        from portal import checks, jobs_builtin, panels, signals  # noqa: F401  (receivers, job kinds, panels, checks)
 
         # post_migrate fires once per app; the last app's signal comes after every app's
         # permissions were created (auth's receiver runs for each app before ours).

@@ -1,3 +1,6 @@
+import ipaddress
+import json
+import re
 import time
 import uuid
 from urllib.parse import urlencode
@@ -5,19 +8,144 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse, QueryDict
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 
 from portal.audit import RequestInfo, current_request
 
 
+def _trusted_networks() -> list:
+    return [ipaddress.ip_network(item, strict=False) for item in settings.TRUSTED_PROXIES]
+
+
+def _valid_ip(text: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((text or "").strip()))
+    except ValueError:
+        return None
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the TCP peer (REMOTE_ADDR) is one of the configured reverse proxies (TRUSTED_PROXIES)."""
+    peer = _valid_ip(request.META.get("REMOTE_ADDR"))
+    if peer is None or not settings.TRUSTED_PROXIES:
+        return False
+    address = ipaddress.ip_address(peer)
+    return any(address in network for network in _trusted_networks())
+
+
 def client_ip(request) -> str | None:
-    # Behind the production proxy, REMOTE_ADDR is the proxy; gunicorn is started with
-    # --forwarded-allow-ips for it, which makes X-Forwarded-For trustworthy there only.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR") if getattr(settings, "TRUST_X_FORWARDED_FOR", False) else None
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: the one helper for audit, lockout (axes) and rate limits.
+
+    Without a trusted proxy in front (TRUSTED_PROXIES empty, or the peer is not one of them) it is
+    the TCP peer.  Behind TRUSTED_PROXY_COUNT proxies it is the X-Forwarded-For entry the outermost
+    trusted proxy appended: counted from the right, so entries a client writes itself (on the left)
+    are never taken.
+    """
+    peer = _valid_ip(request.META.get("REMOTE_ADDR"))
+    if not from_trusted_proxy(request):
+        return peer
+    hops = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()]
+    count = max(1, settings.TRUSTED_PROXY_COUNT)
+    if len(hops) < count:
+        return peer  # the chain is shorter than the proxies configured: no entry can be trusted
+    return _valid_ip(hops[-count]) or peer
+
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+                     "HTTP_X_FORWARDED_PORT", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+class TrustedProxyMiddleware:
+    """First of all: forwarding headers count only from the trusted proxy.  From any other peer they
+    are dropped, so SECURE_PROXY_SSL_HEADER (X-Forwarded-Proto) and X-Forwarded-For cannot be forged
+    by a client reaching the web server directly.  ``request.client_ip`` is set for everyone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not from_trusted_proxy(request):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        request.client_ip = client_ip(request)
+        return self.get_response(request)
+
+
+# NUL cannot be stored by PostgreSQL in text, and lone surrogates cannot be encoded as UTF-8: either
+# reaching the database or a template is a 500.  They are refused at the door instead.
+UNACCEPTABLE = re.compile("[\x00\ud800-\udfff]")
+BAD_CHARACTERS_MESSAGE = "请求中含有不允许的字符（如空字节或无法编码的字符），请检查后重新提交。"
+TOO_MANY_FIELDS_MESSAGE = "请求中的参数过多（每次最多 {limit} 个），请减少后重新提交。"
+TOO_MANY_FILES_MESSAGE = "一次上传的文件过多（每次最多 {limit} 个）。"
+TOO_BIG_MESSAGE = "请求内容过大，请减少后重新提交。"
+
+
+def bad_request(request, detail: str, code: str):
+    """400 with the Chinese reason: JSON for the API, the 400 page otherwise."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": code}, status=400)
+    return HttpResponseBadRequest(render_to_string("400.html", {"detail": detail}))
+
+
+def _json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _unacceptable_input(request) -> bool:
+    """Whether the path, query, cookies, form fields or JSON strings hold NUL or a lone surrogate."""
+    texts = [request.path_info]
+    texts += [item for key, values in request.GET.lists() for item in (key, *values)]
+    texts += [item for pair in request.COOKIES.items() for item in pair]
+    content_type = request.content_type or ""
+    if request.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = request.POST if request.method == "POST" else (
+                QueryDict(request.body, encoding=request.encoding) if content_type.endswith("urlencoded")
+                else QueryDict())
+            texts += [item for key, values in form.lists() for item in (key, *values)]
+            # (uploaded file names: Django's multipart parser already drops unprintable characters)
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            try:
+                data = json.loads(request.body)
+            except ValueError:  # not JSON (or not UTF-8): the API's parser answers 400 itself
+                data = None
+            texts += list(_json_strings(data))
+    return any(UNACCEPTABLE.search(text) for text in texts)
+
+
+class RequestSanityMiddleware:
+    """First in the chain: NUL bytes or unencodable characters anywhere in the request (path, query,
+    cookies, form, JSON) and too many fields or files give 400 with a Chinese reason, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            refused = _unacceptable_input(request)
+        except TooManyFieldsSent:
+            return bad_request(request, TOO_MANY_FIELDS_MESSAGE.format(limit=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS),
+                               "too_many_fields")
+        except TooManyFilesSent:
+            return bad_request(request, TOO_MANY_FILES_MESSAGE.format(limit=settings.DATA_UPLOAD_MAX_NUMBER_FILES),
+                               "too_many_files")
+        except RequestDataTooBig:
+            return bad_request(request, TOO_BIG_MESSAGE, "too_big")
+        if refused:
+            return bad_request(request, BAD_CHARACTERS_MESSAGE, "invalid_characters")
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:
@@ -28,12 +156,30 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request.request_id = uuid.uuid4().hex
-        token = current_request.set(RequestInfo(ip=client_ip(request), request_id=request.request_id))
+        token = current_request.set(RequestInfo(ip=getattr(request, "client_ip", None) or client_ip(request),
+                                                request_id=request.request_id))
         try:
             response = self.get_response(request)
         finally:
             current_request.reset(token)
         response["X-Request-ID"] = request.request_id
+        return response
+
+
+class ResponseHeadersMiddleware:
+    """Permissions-Policy on every response; ``Cache-Control: no-store`` (never cached, by the browser
+    or a proxy) on every response to a logged-in user and on every download."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        download = response.get("Content-Disposition", "").lower().startswith("attachment")
+        if download or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private, max-age=0
         return response
 
 

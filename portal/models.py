@@ -461,6 +461,14 @@ class Job(models.Model):
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # The worker running the job writes heartbeat_at with its progress and on a timer; a job whose
+    # heartbeat stopped (the worker was killed) is re-queued or failed by portal.tasks.requeue_stale_jobs.
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    # Each run claims the job by raising attempts; only the run holding the latest attempt may finish it.
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    # When the job's message reached the broker; empty while the broker was unreachable (the
+    # job stays 排队中 and portal.tasks.requeue_stale_jobs sends it once the broker is back).
+    sent_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
     scope_field = "authority"
@@ -489,3 +497,10 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def spec(self):
+        """The job kind's registration (title, permissions, time limits, retries), or None."""
+        from portal.jobs import REGISTRY
+
+        return REGISTRY.get(self.kind)

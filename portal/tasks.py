@@ -10,6 +10,14 @@ def run_job(job_id: int) -> None:
     job_execute(job_id)
 
 
+@shared_task(name="portal.tasks.jobs_watchdog")
+def jobs_watchdog(stale_after: float | None = None, unsent_after: float = 5) -> dict:
+    """Beat, every minute: re-queue or fail jobs whose worker died; send jobs the broker missed."""
+    from portal.jobs import jobs_watchdog as watchdog
+
+    return watchdog(stale_after=stale_after, unsent_after=unsent_after)
+
+
 @shared_task(name="portal.tasks.scheduled_job")
 def scheduled_job(kind: str) -> None:
     """Beat entry point: a scheduled job runs as the ministry, with no user."""

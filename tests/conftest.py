@@ -135,42 +135,52 @@ def audit_admin(db):
 
 
 # --- the real Celery worker -----------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on the session's queue, reading the test database."""
+def start_worker(queue: str, log_name: str) -> subprocess.Popen:
+    """Start a real `celery worker` process (solo pool) on ``queue``, reading the test database;
+    return once it is ready.  The caller stops it (``stop_worker``) or kills it."""
     from django.db import connection
 
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / f"celery-worker-{settings.TEST_DB_NAME}.log"
+    log_path = ARTIFACTS / f"{log_name}.log"
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.test",
         DATABASE_NAME_OVERRIDE=connection.settings_dict["NAME"],
-        CELERY_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+        CELERY_QUEUE=queue,
     )
-    log = open(log_path, "w")  # closed at teardown
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    with open(log_path, "w") as log:  # the child keeps its own descriptor
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
+             "-Q", queue, "-n", f"{log_name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("Celery worker 启动失败：\n" + log_path.read_text())
         if " ready." in log_path.read_text():
-            break
+            return proc
         time.sleep(0.2)
-    else:
-        proc.terminate()
-        raise RuntimeError("Celery worker 60 秒内未就绪：\n" + log_path.read_text())
-    yield proc
     proc.terminate()
+    raise RuntimeError("Celery worker 60 秒内未就绪：\n" + log_path.read_text())
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
     try:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the session's queue, reading the test database."""
+    proc = start_worker(settings.CELERY_TASK_DEFAULT_QUEUE, f"celery-worker-{settings.TEST_DB_NAME}")
+    yield proc
+    stop_worker(proc)
 
 
 @pytest.fixture

@@ -77,8 +77,10 @@ else:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Redis, falling back to process memory while Redis is down (pages keep working)
+        "BACKEND": "portal.cache.FallbackRedisCache",
         "LOCATION": REDIS_CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
     }
 }
@@ -111,6 +113,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.TrustedProxyMiddleware",  # forwarding headers only from TRUSTED_PROXIES
+    "portal.middleware.RequestSanityMiddleware",  # NUL bytes, unencodable text, too many fields → 400
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.RequestContextMiddleware",
+    "portal.middleware.ResponseHeadersMiddleware",  # Permissions-Policy; no-store when logged in
     "portal.middleware.SessionLimitMiddleware",
     "portal.middleware.SecondFactorRequiredMiddleware",
     "portal.middleware.PasswordChangeRequiredMiddleware",
@@ -182,6 +187,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # 5 failures → locked for 30 minutes (django-axes), keyed on the username
+# The client address (portal.middleware.client_ip) is the one helper for audit, lockout and rate
+# limits.  TRUSTED_PROXIES: the reverse proxies' addresses or networks (comma-separated); their
+# X-Forwarded-For / X-Forwarded-Proto are believed, counted TRUSTED_PROXY_COUNT from the right;
+# anyone else's are dropped.
+TRUSTED_PROXIES = [item.strip() for item in env("TRUSTED_PROXIES", "").split(",") if item.strip()]
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
+RATELIMIT_IP_META_KEY = "portal.middleware.client_ip"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -222,18 +235,41 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# more fields or files than this in one request: 400 (portal.middleware.RequestSanityMiddleware)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Celery (CELERY_ namespace, read by portal/celery.py) ---------------------------------------
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "portal")
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# a child killed mid-task (OOM, SIGKILL) puts its message back instead of acking it; jobs are
+# idempotent by Job id (portal.jobs.job_execute claims the row), so a second delivery is harmless
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# the worker keeps retrying a lost broker (Redis restarted) instead of exiting
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2}
+# Jobs: the queue their messages go to, the worker's heartbeat on the Job row, and when the
+# watchdog (portal.tasks.jobs_watchdog) takes a silent job for dead: re-queued, and failed with a
+# Chinese reason after JOB_MAX_ATTEMPTS runs that never finished.
+JOB_QUEUE = CELERY_TASK_DEFAULT_QUEUE
+JOB_HEARTBEAT_SECONDS = int(env("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_HEARTBEAT_STALE_SECONDS = int(env("JOB_HEARTBEAT_STALE_SECONDS", "90"))
+JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
+# default time limits of a job kind (job_handler(..., soft_time_limit=, time_limit=) sets its own)
+JOB_SOFT_TIME_LIMIT = 25 * 60
+JOB_TIME_LIMIT = 30 * 60
 CELERY_BEAT_SCHEDULE = {
+    "jobs-watchdog": {
+        "task": "portal.tasks.jobs_watchdog",
+        "schedule": 60.0,
+    },
     "nightly-reference-integrity": {
         "task": "portal.tasks.scheduled_job",
         "schedule": crontab(hour=2, minute=0),
@@ -256,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=30),
     },
 }
+
+# Browser features the portal never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                      "microphone=(), payment=(), usb=(), interest-cohort=()")
 
 # --- API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

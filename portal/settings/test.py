@@ -22,6 +22,7 @@ TEST_DB_NAME = env("TEST_DB_NAME", "test_portal")  # noqa: F405
 if not env("DATABASE_NAME_OVERRIDE"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"portal-{TEST_DB_NAME}")  # noqa: F405
+JOB_QUEUE = CELERY_TASK_DEFAULT_QUEUE
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405  (one line per login otherwise)
 
 # django-simple-captcha: "PASSED" answers every captcha in tests (the public report form)

@@ -186,6 +186,21 @@ def test_public_report_endpoint_rate_limit():
     assert any(sequence(f"10.7.7.{n}") for n in range(3))  # see test_public: parallel runs may flush Redis
 
 
+def test_report_page_and_api_share_one_budget():
+    from django.urls import reverse
+
+    from tests.crackdown.test_public import REPORT as PAGE_REPORT
+
+    def sequence(ip):
+        page = [Client().post(reverse("crackdown:public-report"), PAGE_REPORT, REMOTE_ADDR=ip).status_code
+                for _ in range(3)]
+        api = [Client().post(f"{API}/public/report/", REPORT, content_type="application/json",
+                             REMOTE_ADDR=ip).status_code for _ in range(3)]
+        return page + api == [200, 200, 200, 201, 201, 429]
+
+    assert any(sequence(f"10.7.8.{n}") for n in range(3))  # parallel runs may flush Redis mid-sequence
+
+
 def test_withdrawn_entry_leaves_the_public_endpoint(client, objs, hebei_approver):
     client.force_login(hebei_approver)
     client.post(f"{API}/list-entries/{objs['entry'].pk}/withdraw/", {"reason": "已登记"},

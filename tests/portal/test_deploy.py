@@ -17,9 +17,16 @@ def run_check(extra_env):
 
 def test_check_deploy_reports_nothing():
     result = run_check({"DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij",
-                        "DJANGO_ALLOWED_HOSTS": "portal.example.cn"})
+                        "DJANGO_ALLOWED_HOSTS": "portal.example.cn", "TRUSTED_PROXIES": "172.20.0.0/16"})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_asks_for_the_trusted_proxy():
+    result = run_check({"DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij",
+                        "DJANGO_ALLOWED_HOSTS": "portal.example.cn", "TRUSTED_PROXIES": ""})
+    assert result.returncode != 0
+    assert "portal.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_the_development_secret():

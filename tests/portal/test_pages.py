@@ -48,7 +48,7 @@ def test_api_schema_and_docs_need_login(client, xizang_staff):
 
 def test_healthz_answers_when_database_and_redis_do(client):
     response = client.get("/healthz/")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200 and response.json() == {"status": "ok", "redis": "ok"}
 
 
 def test_empty_choice_reads_in_chinese():
