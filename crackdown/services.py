@@ -36,7 +36,7 @@ from crackdown.models import (
     ListEntry,
 )
 from crackdown.workflow import LEAD_TRANSITIONS, OUTCOME_FOR_STAGE, TERMINAL_STAGES, steps_from
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import MINISTRY_CODE, AuditAction, Authority, AuthorityLevel
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
@@ -186,7 +186,7 @@ def lead_set_status(*, lead: Lead, actor, status: str, note: str = "") -> Lead:
             f"线索当前状态为“{lead.get_status_display()}”，不能改为“{LeadStatus(status).label}”。")
     if status in (LeadStatus.FILED, LeadStatus.TRANSFERRED):
         raise ApplicationError("转立案、移交请使用相应的办理操作。")
-    before = snapshot(lead)
+    before = stored_snapshot(lead)
     lead.status = status
     if note:
         lead.check_result = (lead.check_result + "\n" if lead.check_result else "") + note
@@ -209,7 +209,7 @@ def lead_transfer(*, lead: Lead, actor, to_authority: Authority | None = None, t
         raise ApplicationError("请指定接收的登记管理机关或接收部门（二者选一）。")
     if to_authority is not None and to_authority.pk == lead.authority_id:
         raise ApplicationError("不能移交给本机关。")
-    before = snapshot(lead)
+    before = stored_snapshot(lead)
     lead.status = LeadStatus.TRANSFERRED
     lead.transfer_authority = to_authority
     lead.transfer_department = to_department
@@ -285,7 +285,7 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
         raise ApplicationError(f"线索当前状态为“{lead.get_status_display()}”，须先核查属实才能转立案。")
     if Case.objects.filter(lead=lead).exists():
         raise ApplicationError("该线索已立案。")
-    before = snapshot(lead)
+    before = stored_snapshot(lead)
     case = case_create(actor=actor, org_name=kwargs.pop("org_name", None) or lead.org_name,
                        target_type=target_type, lead=lead, **kwargs)
     lead.status = LeadStatus.FILED
@@ -325,7 +325,7 @@ def case_transition(*, case: Case, to_stage: str, actor, note: str = "", expecte
     requester_id = current_requester_id(case)
     if step.needs_second_person and requester_id == actor.pk:
         raise ApplicationError(f"“{step.label}”须由提请人以外的人员审批，您不能审批自己提请的事项。")
-    before = snapshot(case)
+    before = stored_snapshot(case)
     today = timezone.localdate()
     from_stage = case.stage
     if from_stage == CaseStage.FILING and to_stage == CaseStage.INVESTIGATION:
@@ -373,7 +373,7 @@ def case_update(*, case: Case, actor, expected_version: int | None, **fields) ->
     if not actor.has_perm("crackdown.change_case"):
         raise ApplicationError("您没有修改案件的权限。")
     case = _lock_case(case, expected_version)
-    before = snapshot(case)
+    before = stored_snapshot(case)
     for name, value in fields.items():
         if name not in CASE_EDITABLE:
             raise ApplicationError(f"不能直接修改字段：{name}")
@@ -486,7 +486,7 @@ def list_publish(*, batch: ListBatch, actor, published_on: date | None = None) -
         raise ApplicationError("名单须由编制人以外的审批人发布。")
     if not batch.entries.exists():
         raise ApplicationError("名单没有条目，不能发布。")
-    before = snapshot(batch)
+    before = stored_snapshot(batch)
     batch.status = ListStatus.PUBLISHED
     batch.published_on = published_on or timezone.localdate()
     batch.approver = actor
@@ -508,7 +508,7 @@ def list_entry_withdraw(*, entry: ListEntry, actor, reason: str) -> ListEntry:
         raise ApplicationError("该条目已撤回。")
     if not (reason or "").strip():
         raise ApplicationError("请填写撤回原因。")
-    before = snapshot(entry)
+    before = stored_snapshot(entry)
     entry.withdrawn = True
     entry.withdrawn_reason = reason.strip()
     entry.withdrawn_by = actor
@@ -524,7 +524,7 @@ def list_entry_remove(*, entry: ListEntry, actor) -> None:
     entry = ListEntry.objects.select_for_update().select_related("batch").get(pk=entry.pk)
     if entry.batch.status != ListStatus.DRAFT:
         raise ApplicationError("已发布的名单条目不能删除，只能撤回。")
-    before = snapshot(entry)
+    before = stored_snapshot(entry)
     entry.delete()
     record_change(actor=actor, action=AuditAction.DELETE, obj=entry, before=before)
 
