@@ -55,9 +55,7 @@ class AidListTable(tables.Table):
         "{{ record.get_kind_display }}</a>", verbose_name="清单", order_by=("authority__code",))
     campaign = tables.Column(verbose_name="对接年度")
     status = tables.TemplateColumn(
-        '<span class="badge text-bg-{% if record.status == "accepted" %}success{% elif record.status == "returned" %}'
-        'warning{% elif record.status == "submitted" %}primary{% else %}secondary{% endif %}">'
-        "{{ record.get_status_display }}</span>{% if record.is_late %} "
+        "{% load portal_tags %}{{ record|status_badge }}{% if record.is_late %} "
         '<span class="badge text-bg-danger">逾期</span>{% endif %}', verbose_name="状态")
     submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="报送时间")
 
