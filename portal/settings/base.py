@@ -291,7 +291,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "portal/table.html"
 FILTERS_EMPTY_CHOICE_LABEL = "全部"  # django-filter's "---------" in the Chinese UI
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LENGTH = 4

@@ -123,3 +123,19 @@ def status_badge(obj, field="status"):
     from portal.status import badge_for
 
     return badge_for(obj, field)
+
+
+@register.filter
+def lang_spans(text):
+    """A text quoted as published (a source note), its English passages marked ``<span lang="en">`` so a
+    screen reader reads them in English (WCAG 3.1.2); the rest is escaped as usual."""
+    import re
+
+    latin_run = re.compile(r"[A-Za-z][A-Za-z0-9 ,.:;/()'&\-]*[A-Za-z0-9)]")
+    text, parts, at = str(text or ""), [], 0
+    for match in latin_run.finditer(text):
+        parts.append(conditional_escape(text[at:match.start()]))
+        parts.append(format_html('<span lang="en">{}</span>', match.group(0)))
+        at = match.end()
+    parts.append(conditional_escape(text[at:]))
+    return mark_safe("".join(str(p) for p in parts))

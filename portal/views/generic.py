@@ -51,21 +51,22 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
 EMPTY_LIST_TEXT = "没有符合条件的记录"
 
 
+def _render_status_badge(value, record, bound_column):
+    from portal.status import badge
+
+    return badge(getattr(record, bound_column.name, value), value)
+
+
 def badge_status_columns(table):
     """Plain status/stage columns (those an app did not render itself) show the status as a coloured badge."""
     from django_tables2 import Column
 
-    from portal.status import STATUS_FIELDS, badge
+    from portal.status import STATUS_FIELDS
 
     for bound in table.columns:
         if bound.name in STATUS_FIELDS and type(bound.column) is Column \
                 and not hasattr(table, f"render_{bound.name}"):
-            name = bound.name
-
-            def render(value, record, _name=name):
-                return badge(getattr(record, _name, value), value)
-
-            bound.render = render
+            bound.render = _render_status_badge
 EXPORT_PARAM = "export"
 EXPORT_MAX_ROWS = 20000  # more than this: the user is asked to narrow the filter
 
