@@ -15,8 +15,8 @@ class PairingTable(tables.Table):
         'text-bg-success{% else %}text-bg-secondary{% endif %}">{{ record.get_confidence_display }}</span>',
         verbose_name="可信度",
     )
-    source_note = tables.TemplateColumn('{% load portal_tags %}<small class="text-body-secondary">'
-                                        '{{ record.source_note|lang_spans }}</small>',
+    source_note = tables.TemplateColumn('<small class="text-body-secondary" data-quoted>'
+                                        "{{ record.source_note }}</small>",
                                         verbose_name="来源说明", orderable=False)
     valid_to = tables.TemplateColumn(
         '{% if record.valid_to %}{{ record.valid_to|date:"Y-m-d" }}{% else %}—{% endif %}'

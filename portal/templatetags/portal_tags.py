@@ -100,7 +100,7 @@ class NavMenuNode(template.Node):
             return ""
         label = conditional_escape(self.label.resolve(context))
         return format_html(
-            '<li class="nav-item dropdown"><a class="nav-link dropdown-toggle" href="#" role="button" '
+            '<li class="nav-item dropdown"><a class="nav-link dropdown-toggle" href="#" '
             'data-bs-toggle="dropdown" aria-expanded="false">{}</a><ul class="dropdown-menu">{}</ul></li>',
             label, mark_safe(items))  # the items were rendered (and escaped) by the template
 
@@ -124,18 +124,3 @@ def status_badge(obj, field="status"):
 
     return badge_for(obj, field)
 
-
-@register.filter
-def lang_spans(text):
-    """A text quoted as published (a source note), its English passages marked ``<span lang="en">`` so a
-    screen reader reads them in English (WCAG 3.1.2); the rest is escaped as usual."""
-    import re
-
-    latin_run = re.compile(r"[A-Za-z][A-Za-z0-9 ,.:;/()'&\-]*[A-Za-z0-9)]")
-    text, parts, at = str(text or ""), [], 0
-    for match in latin_run.finditer(text):
-        parts.append(conditional_escape(text[at:match.start()]))
-        parts.append(format_html('<span lang="en">{}</span>', match.group(0)))
-        at = match.end()
-    parts.append(conditional_escape(text[at:]))
-    return mark_safe("".join(str(p) for p in parts))

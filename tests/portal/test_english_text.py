@@ -29,8 +29,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 
 class TextExtractor(HTMLParser):
-    """The text a user reads or hears; scripts, styles and parts declared in another language (``lang="en"``,
-    e.g. a source note quoted as published) left out."""
+    """The text a user reads or hears; scripts, styles, parts declared in another language (``lang="en"``)
+    and data quoted as published (``data-quoted``: a pairing's source note) left out."""
 
     def __init__(self):
         super().__init__()
@@ -41,7 +41,8 @@ class TextExtractor(HTMLParser):
             self._skip += 1
         if tag not in VOID:
             lang = dict(attrs).get("lang")
-            foreign = bool(lang) and not lang.startswith("zh") and tag != "html"
+            # declared in another language, or data quoted as published (a source note: data-quoted)
+            foreign = (bool(lang) and not lang.startswith("zh") and tag != "html") or "data-quoted" in dict(attrs)
             self._open.append((tag, foreign))
             self._skip += foreign
         if self._skip:
@@ -83,6 +84,7 @@ def test_english_words_are_found():
         {"Next", "page", "Search"}
     assert english_words("<p>导出 Excel，IP 地址 10.0.0.1，zhuoma@example.cn</p>") == set()
     assert english_words('<td><small lang="en">Xinhua says</small> Next</td>') == {"Next"}
+    assert english_words('<td><small data-quoted>福建 supports 昌都</small><p>Back</p></td>') == {"Back"}
 
 
 def test_no_page_of_the_url_walk_shows_english(client):

@@ -10,7 +10,6 @@ from crackdown.choices import LeadSource
 from crackdown.services import lead_create
 from portal.models import AuditAction, AuditEntry
 from portal.status import badge, colour
-from portal.templatetags.portal_tags import lang_spans
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,3 @@ def test_breadcrumbs_below_the_home(client, hebei_staff, leads):
     detail = client.get(f"/crackdown/leads/{leads[0].pk}/").content.decode()
     assert 'aria-label="当前位置"' in detail and '<a href="/crackdown/leads/">线索</a>' in detail
 
-
-def test_source_notes_mark_their_english_passages():
-    html = lang_spans("新华社报道 Xinhua says <b> & more，见表2")
-    assert html == '新华社报道 <span lang="en">Xinhua says</span> &lt;b&gt; &amp; <span lang="en">more</span>，见表2'
