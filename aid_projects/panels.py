@@ -65,6 +65,7 @@ def aid_lists_to_review(user):
                for al in waiting[:10]],
         more_url=reverse("aid_projects:list-list") + "?status=submitted",
         empty_text="没有待审核的清单。",
+        count=waiting.count(),
     )
 
 
@@ -85,4 +86,5 @@ def aid_matches_to_answer(user):
                for m in proposed[:10]],
         more_url=reverse("aid_projects:match-list") + "?status=proposed",
         empty_text="没有待答复的对接意向。",
+        count=proposed.count(),
     )
