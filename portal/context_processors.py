@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
 
 
 def portal(request):
@@ -13,14 +12,5 @@ def portal(request):
         "portal_shows_api_docs": bool(user is not None and user.is_authenticated
                                       and (user.is_ministry or user.is_administrator)),
         "DEBUG": settings.DEBUG,
-        # computed only when a page shows it (the navigation bar of a logged-in user)
-        "portal_waiting": SimpleLazyObject(lambda: _waiting(user)),
     }
 
-
-def _waiting(user):
-    from portal.home import waiting_counts
-
-    if user is None or not user.is_authenticated:
-        return {"total": 0, "overdue": 0}
-    return waiting_counts(user)

@@ -6,8 +6,13 @@ register = template.Library()
 
 
 @register.filter
-def bootstrap(bound_field):
-    """Render a bound field's widget with Bootstrap classes (and is-invalid when it has errors)."""
+def bootstrap(bound_field, shows=""):
+    """Render a bound field's widget with Bootstrap classes (and is-invalid when it has errors).
+
+    ``aria-describedby`` names the error (``<auto_id>_error``, which every template that renders a field's
+    errors gives that id) and, with ``field|bootstrap:"help"`` (portal/forms/field.html, which renders
+    the help text as ``<auto_id>_helptext``), the help text: never an element the page does not have.
+    """
     widget = bound_field.field.widget
     if isinstance(widget, (forms.CheckboxInput,)):
         css = "form-check-input"
@@ -22,10 +27,27 @@ def bootstrap(bound_field):
     attrs = {"class": css} if css else {}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
+    # the error and the help text the field templates render (ids below), read out with the field
+    described = [f"{bound_field.auto_id}_error"] if bound_field.errors and bound_field.auto_id else []
+    if bound_field.help_text and bound_field.auto_id and shows == "help":
+        described.append(f"{bound_field.auto_id}_helptext")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    # every input has an accessible name, also in table forms whose cells show no label of their own
+    if bound_field.label and "aria-label" not in widget.attrs and not isinstance(
+            widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)):
+        attrs["aria-label"] = str(bound_field.label)
     if type(widget) is forms.DateInput:  # a real date input: the browser's date picker, ISO value
         widget.input_type = "date"
         widget.format = "%Y-%m-%d"
-    return bound_field.as_widget(attrs=attrs)
+    if shows == "help" or not bound_field.help_text:
+        return bound_field.as_widget(attrs=attrs)
+    # Django would point aria-describedby at a help text this template does not render: not here
+    help_text, bound_field.help_text = bound_field.help_text, ""
+    try:
+        return bound_field.as_widget(attrs=attrs)
+    finally:
+        bound_field.help_text = help_text
 
 
 @register.filter

@@ -334,3 +334,11 @@ def healthz(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+def waiting_badge(request):
+    """htmx: the 待办 count of the navigation bar, loaded after the page (the page itself runs no panel query)."""
+    from portal.home import waiting_counts
+
+    return render(request, "portal/waiting_badge.html", {"waiting": waiting_counts(request.user)})
