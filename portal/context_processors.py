@@ -12,5 +12,7 @@ def portal(request):
         "portal_shows_api_docs": bool(user is not None and user.is_authenticated
                                       and (user.is_ministry or user.is_administrator)),
         "DEBUG": settings.DEBUG,
+        "REPORT_HOTLINE": settings.REPORT_HOTLINE,
+        "REPORT_ADDRESS": settings.REPORT_ADDRESS,
     }
 
