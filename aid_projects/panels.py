@@ -61,10 +61,11 @@ def aid_lists_to_review(user):
         title="待审核的援藏援疆清单",
         items=[HomeItem(text=f"{al.authority.name} {al.get_kind_display()}",
                         url=reverse("aid_projects:list-detail", args=[al.pk]),
-                        badge=f"{timezone.localtime(al.submitted_at):%m-%d %H:%M} 报送", overdue=False)
+                        badge=f"{timezone.localtime(al.submitted_at):%Y-%m-%d %H:%M} 报送", overdue=False)
                for al in waiting[:10]],
         more_url=reverse("aid_projects:list-list") + "?status=submitted",
         empty_text="没有待审核的清单。",
+        count=waiting.count(),
     )
 
 
@@ -85,4 +86,5 @@ def aid_matches_to_answer(user):
                for m in proposed[:10]],
         more_url=reverse("aid_projects:match-list") + "?status=proposed",
         empty_text="没有待答复的对接意向。",
+        count=proposed.count(),
     )

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction, Authority, AuthorityLevel
 
 PAIRINGS_CSV = Path(settings.BASE_DIR) / "aid_projects" / "data" / "pairings.csv"
@@ -209,7 +209,7 @@ def load_pairings(path: Path = PAIRINGS_CSV) -> dict:
                                f"{timezone.localtime(pairing.edited_at):%Y-%m-%d %H:%M} 修改过，"
                                f"表中不同的字段（{'、'.join(changed)}）未覆盖")
             continue
-        before = snapshot(pairing)
+        before = stored_snapshot(pairing)
         for name, value in row.values.items():
             setattr(pairing, name, value)
         pairing.full_clean(validate_unique=False)

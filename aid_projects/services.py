@@ -27,7 +27,7 @@ from aid_projects.models import (
 )
 from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
 from aid_projects.sheets import ITEM_FIELDS, SPECS, normalise_text
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction, Authority
 from portal.services import ApplicationError
 
@@ -92,7 +92,7 @@ def items_save(*, aid_list: AidList, forms_data: list[dict], deleted: list[AidIt
         for item in deleted:
             if item.matches_as_need.exists() or item.matches_as_supply.exists():
                 raise ApplicationError(f"项目“{item.name}”已有对接记录，不能删除")
-            before = snapshot(item)
+            before = stored_snapshot(item)
             item.delete()
             record_change(actor=user, action=AuditAction.DELETE, obj=item, before=before)
         next_seq = (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
@@ -103,7 +103,7 @@ def items_save(*, aid_list: AidList, forms_data: list[dict], deleted: list[AidIt
                 next_seq += 1
                 before = None
             else:
-                before = snapshot(item)
+                before = stored_snapshot(item)
             for key, value in values.items():
                 setattr(item, key, value)
             item.full_clean()
@@ -320,7 +320,7 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
         if aid_list.kind == ListKind.LIAISON and not Liaison.objects.filter(
                 campaign=aid_list.campaign, authority=aid_list.authority).exists():
             raise ApplicationError("请先填写省级联络员（附件1 的第一行）")
-        before = snapshot(aid_list)
+        before = stored_snapshot(aid_list)
         number = (aid_list.versions.aggregate(m=Max("number"))["m"] or 0) + 1
         now = timezone.now()
         version = ListVersion(aid_list=aid_list, number=number, rows=rows, submitted_by=user, submitted_at=now)
@@ -370,7 +370,7 @@ def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> 
         if aid_list.status != ListStatus.SUBMITTED and not (aid_list.status == ListStatus.ACCEPTED and not accept):
             raise ApplicationError(f"清单当前为“{aid_list.get_status_display()}”，只有已报送的清单可以接收或退回，"
                                    "已接收的清单只能退回")
-        before = snapshot(aid_list)
+        before = stored_snapshot(aid_list)
         now = timezone.now()
         aid_list.status = ListStatus.ACCEPTED if accept else ListStatus.RETURNED
         aid_list.return_comment = "" if accept else comment
@@ -500,7 +500,7 @@ def match_transition(*, match: Match, to_status: str, user, note: str = "", amou
             raise ApplicationError(f"这一步应由{side_name}操作")
         if to_status not in match_steps(match, user):
             raise ApplicationError("您没有答复对接意向的权限")
-        before = snapshot(match)
+        before = stored_snapshot(match)
         match.status = to_status
         if amount is not None:
             if amount <= 0:

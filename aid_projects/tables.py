@@ -18,7 +18,8 @@ class PairingTable(tables.Table):
         'text-bg-success{% else %}text-bg-secondary{% endif %}">{{ record.get_confidence_display }}</span>',
         verbose_name="可信度",
     )
-    source_note = tables.TemplateColumn('<small class="text-body-secondary">{{ record.source_note }}</small>',
+    source_note = tables.TemplateColumn('<small class="text-body-secondary" data-quoted>'
+                                        "{{ record.source_note }}</small>",
                                         verbose_name="来源说明", orderable=False)
     valid_to = tables.TemplateColumn(
         '{% if record.valid_to %}{{ record.valid_to|date:"Y-m-d" }}{% else %}—{% endif %}'
@@ -58,9 +59,7 @@ class AidListTable(tables.Table):
         "{{ record.get_kind_display }}</a>", verbose_name="清单", order_by=("authority__code",))
     campaign = tables.Column(verbose_name="对接年度")
     status = tables.TemplateColumn(
-        '<span class="badge text-bg-{% if record.status == "accepted" %}success{% elif record.status == "returned" %}'
-        'warning{% elif record.status == "submitted" %}primary{% else %}secondary{% endif %}">'
-        "{{ record.get_status_display }}</span>{% if record.is_late %} "
+        "{% load portal_tags %}{{ record|status_badge }}{% if record.is_late %} "
         '<span class="badge text-bg-danger">逾期</span>{% endif %}', verbose_name="状态")
     submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="报送时间")
 

@@ -49,7 +49,7 @@ from aid_projects.tables import (
     NeedTable,
     PairingTable,
 )
-from portal.audit import record_change, record_download, snapshot
+from portal.audit import record_change, record_download, snapshot, stored_snapshot
 from portal.models import AuditAction
 from portal.services import ApplicationError
 from portal.views.generic import (
@@ -279,7 +279,7 @@ class StampedScanView(ListActionView):
             raise ApplicationError("只有附件1（联络员表）需要上传盖章扫描件")
         if self.object.status == ListStatus.ACCEPTED:
             raise ApplicationError("清单已被接收，不能再更换扫描件")
-        before = snapshot(self.object)
+        before = stored_snapshot(self.object)
         form = StampedScanForm(request.POST, request.FILES, instance=self.object)
         if not form.is_valid():
             raise ApplicationError("；".join(form.errors.get("stamped_scan", ["扫描件无效"])))

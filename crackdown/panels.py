@@ -8,7 +8,7 @@ from portal.home import HomeItem, HomePanel, home_panel
 
 def _due(obj, field):
     value = getattr(obj, field)
-    return f"{value:%m-%d} 到期" if value else ""
+    return f"{value:%Y-%m-%d} 到期" if value else ""
 
 
 @home_panel(order=20)

@@ -56,8 +56,11 @@ class PublicReportView(View):
 
     def post(self, request):
         if getattr(request, "limited", False):
-            return render(request, "crackdown/public/limited.html",
-                          {"title": "提交过于频繁", "message": RATE_LIMITED_MESSAGE}, status=429)
+            # refused, but what the citizen typed stays in the form (a new captcha to answer later)
+            form = PublicReportForm(initial={k: v for k, v in request.POST.items()
+                                             if k in PublicReportForm.base_fields and k != "captcha"})
+            return render(request, self.template_name, {"title": "举报非法社会组织", "form": form,
+                                                        "refused": RATE_LIMITED_MESSAGE}, status=429)
         form = PublicReportForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"title": "举报非法社会组织", "form": form}, status=400)

@@ -46,7 +46,7 @@ from crackdown.models import (
 from crackdown.names import check_name
 from crackdown.selectors import case_investigators, inquiry_officer_names, stage_document_kinds, step_requester
 from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, TERMINAL_STAGES, document_field, may_take, steps_from
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import MINISTRY_CODE, AuditAction, Authority, AuthorityLevel
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
@@ -197,7 +197,7 @@ def lead_set_status(*, lead: Lead, actor, status: str, note: str = "", unfounded
         raise ApplicationError("转立案、移交请使用相应的办理操作。")
     if unfounded_reason and status != LeadStatus.UNFOUNDED:
         raise ApplicationError("只有核查不属实的线索才填写不属实的理由。")
-    before = snapshot(lead)
+    before = stored_snapshot(lead)
     lead.status = status
     # 不属实 because of the facts or one of the groups 《取缔非法社会组织办法》 第三条 excludes
     lead.unfounded_reason = unfounded_reason or (UnfoundedReason.FACTS if status == LeadStatus.UNFOUNDED else "")
@@ -222,7 +222,7 @@ def lead_transfer(*, lead: Lead, actor, to_authority: Authority | None = None, t
         raise ApplicationError("请指定接收的登记管理机关或接收部门（二者选一）。")
     if to_authority is not None and to_authority.pk == lead.authority_id:
         raise ApplicationError("不能移交给本机关。")
-    before = snapshot(lead)
+    before = stored_snapshot(lead)
     lead.status = LeadStatus.TRANSFERRED
     lead.transfer_authority = to_authority
     lead.transfer_department = to_department
@@ -312,7 +312,7 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
         raise ApplicationError(f"线索当前状态为“{lead.get_status_display()}”，须先核查属实才能转立案。")
     if Case.objects.filter(lead=lead).exists():
         raise ApplicationError("该线索已立案。")
-    before = snapshot(lead)
+    before = stored_snapshot(lead)
     case = case_create(actor=actor, org_name=kwargs.pop("org_name", None) or lead.org_name,
                        target_type=target_type, lead=lead, **kwargs)
     lead.status = LeadStatus.FILED
@@ -376,7 +376,7 @@ def case_transition(*, case: Case, to_stage: str, actor, note: str = "", expecte
     if _given(values.get("confiscation_description")) and not _given(values.get("confiscation_amount")):
         raise ApplicationError(INPUTS["confiscation_amount"].missing,
                                extra={"confiscation_amount": [INPUTS["confiscation_amount"].missing]})
-    before = snapshot(case)
+    before = stored_snapshot(case)
     today = timezone.localdate()
     from_stage = case.stage
     if from_stage == CaseStage.FILING and to_stage == CaseStage.INVESTIGATION:
@@ -455,7 +455,7 @@ def referral_result(*, referral: CaseReferral, actor, result_on: date, cases_sol
     """The receiving department's feedback: 破获案件, 抓获犯罪嫌疑人."""
     _case_for_record(referral.case, actor)
     referral = CaseReferral.objects.select_for_update().get(pk=referral.pk)
-    before = snapshot(referral)
+    before = stored_snapshot(referral)
     referral.result_on, referral.cases_solved, referral.suspects_caught = result_on, cases_solved, suspects_caught
     referral.result_note = result_note
     _full_clean(referral)
@@ -507,7 +507,7 @@ def extension_approve(*, case: Case, actor) -> CaseExtension:
         raise ApplicationError("没有待批准的延期申请。")
     if extension.added_by_id == actor.pk:
         raise ApplicationError("延期申请须由申请人以外的人员批准。")
-    before = snapshot(case)
+    before = stored_snapshot(case)
     extension.approved_by, extension.approved_at = actor, timezone.now()
     extension.save()
     case.deadline = extension.new_deadline
@@ -545,7 +545,7 @@ def case_resume(*, case: Case, actor, resumed_on: date | None = None, note: str 
     resumed_on = resumed_on or timezone.localdate()
     if resumed_on < suspension.suspended_on:
         raise ApplicationError("恢复日期不能早于中止日期。")
-    before = snapshot(case)
+    before = stored_snapshot(case)
     suspension.resumed_on, suspension.resumed_by, suspension.resume_note = resumed_on, actor, note
     suspension.save()
     stood = resumed_on - suspension.suspended_on
@@ -591,7 +591,7 @@ def case_update(*, case: Case, actor, expected_version: int | None, **fields) ->
     if not actor.has_perm("crackdown.change_case"):
         raise ApplicationError("您没有修改案件的权限。")
     case = _lock_case(case, expected_version)
-    before = snapshot(case)
+    before = stored_snapshot(case)
     for name, value in fields.items():
         if name not in CASE_EDITABLE:
             raise ApplicationError(f"不能直接修改字段：{name}")
@@ -705,7 +705,7 @@ def list_publish(*, batch: ListBatch, actor, published_on: date | None = None) -
         raise ApplicationError("名单须由编制人以外的审批人发布。")
     if not batch.entries.exists():
         raise ApplicationError("名单没有条目，不能发布。")
-    before = snapshot(batch)
+    before = stored_snapshot(batch)
     batch.status = ListStatus.PUBLISHED
     batch.published_on = published_on or timezone.localdate()
     batch.approver = actor
@@ -727,7 +727,7 @@ def list_entry_withdraw(*, entry: ListEntry, actor, reason: str) -> ListEntry:
         raise ApplicationError("该条目已撤回。")
     if not (reason or "").strip():
         raise ApplicationError("请填写撤回原因。")
-    before = snapshot(entry)
+    before = stored_snapshot(entry)
     entry.withdrawn = True
     entry.withdrawn_reason = reason.strip()
     entry.withdrawn_by = actor
@@ -743,7 +743,7 @@ def list_entry_remove(*, entry: ListEntry, actor) -> None:
     entry = ListEntry.objects.select_for_update().select_related("batch").get(pk=entry.pk)
     if entry.batch.status != ListStatus.DRAFT:
         raise ApplicationError("已发布的名单条目不能删除，只能撤回。")
-    before = snapshot(entry)
+    before = stored_snapshot(entry)
     entry.delete()
     record_change(actor=actor, action=AuditAction.DELETE, obj=entry, before=before)
 

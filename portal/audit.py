@@ -64,6 +64,19 @@ def snapshot(obj: models.Model | None) -> dict | None:
     return data
 
 
+def stored_snapshot(obj: models.Model | None) -> dict | None:
+    """The before-image of a change: the row as the database holds it, not the instance in hand.
+
+    A ModelForm (or a service's caller) has often already copied the new values onto the instance,
+    so ``snapshot(instance)`` taken before ``save()`` would show the new values as the old ones.
+    None when the object is new (no pk, or no row yet).
+    """
+    if obj is None or obj.pk is None:
+        return None
+    stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+    return snapshot(stored)
+
+
 def record_change(
     *,
     actor,
@@ -90,7 +103,10 @@ def record_change(
     )
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        entry.object_id = str(obj.pk) if obj.pk is not None else ""
+        pk = obj.pk
+        if pk is None and before:  # a deleted object: Django has cleared its pk, the before-image keeps it
+            pk = before.get(obj._meta.pk.name)
+        entry.object_id = str(pk) if pk is not None else ""
         entry.object_repr = str(obj)[:200]
     entry.save()
     return entry

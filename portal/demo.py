@@ -25,7 +25,7 @@ DEMO_ACCOUNTS = {
     "bu_security": ("000000", Role.SECURITY_ADMIN, "部里 安全管理员"),
     "bu_audit": ("000000", Role.AUDIT_ADMIN, "部里 审计管理员"),
     "xz_staff": ("540000", Role.PROVINCE_STAFF, "西藏 扎西"),
-    "xz_liaison": ("540000", Role.LIAISON, "西藏 卓玛（联络员）"),
+    "xz_liaison": ("540000", Role.LIAISON, "西藏 卓玛"),
     "zj_staff": ("330000", Role.PROVINCE_STAFF, "浙江 陈工作人员"),
     "zj_liaison": ("330000", Role.LIAISON, "浙江 林联络员"),
     "hb_staff": ("130000", Role.PROVINCE_STAFF, "河北 张工作人员"),

@@ -6,6 +6,8 @@ Safety: a text cell that begins with = + - @ or a tab/CR is written as text, nev
 
 from __future__ import annotations
 
+import io
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -53,3 +55,18 @@ def set_text_safe(cell, value) -> None:
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def write_table_xlsx(title: str, rows) -> io.BytesIO:
+    """A list exported as shown: a header row (bold) and the rows as text-safe cells; returns the buffer."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31] or "导出")
+    for i, row in enumerate(rows):
+        ws.append([text_safe_cell(ws, "" if value is None else value, font=HEADER_FONT if i == 0 else BODY_FONT)
+                   for value in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    buffer.seek(0)
+    return buffer

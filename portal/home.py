@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PANELS: list[tuple[int, callable]] = []
+PANEL_ITEMS_SHOWN = 10  # the selectors' usual limit
 
 
 @dataclass
@@ -25,6 +26,25 @@ class HomePanel:
     items: list[HomeItem] = field(default_factory=list)
     more_url: str = ""
     empty_text: str = "暂无待办事项。"
+    # how many wait in all (a panel showing only the first few sets it; else the items are all there is)
+    count: int | None = None
+    # False for a panel that lists facts, not work (accounts, jobs): it adds nothing to the 待办 count
+    is_work: bool = True
+
+    @property
+    def total(self) -> int:
+        return self.count if self.count is not None else len(self.items)
+
+    @property
+    def total_label(self) -> str:
+        """The count as shown: 「10+」 when a panel shows its first ten and did not count the rest."""
+        if self.count is None and len(self.items) >= PANEL_ITEMS_SHOWN:
+            return f"{len(self.items)}+"
+        return str(self.total)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for item in self.items if item.overdue)
 
 
 def home_panel(order: int = 50):
@@ -43,3 +63,23 @@ def panels_for(user) -> list[HomePanel]:
         if panel is not None:
             result.append(panel)
     return result
+
+
+WAITING_CACHE_SECONDS = 60
+
+
+def waiting_counts(user) -> dict:
+    """{"total": n, "overdue": m}: the work waiting for ``user`` over all home panels, for the navigation bar.
+
+    The panels run their own (restricted) queries; the sum is cached a minute per user so every page
+    does not run them again.
+    """
+    from django.core.cache import cache
+
+    key = f"portal:waiting:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        panels = [p for p in panels_for(user) if p.is_work]
+        counts = {"total": sum(p.total for p in panels), "overdue": sum(p.overdue_count for p in panels)}
+        cache.set(key, counts, WAITING_CACHE_SECONDS)
+    return counts

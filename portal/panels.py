@@ -21,6 +21,7 @@ def my_jobs(user):
                for job in jobs],
         more_url=reverse("job-list"),
         empty_text="没有后台任务。",
+        is_work=False,
     )
 
 
@@ -36,6 +37,7 @@ def failed_logins(user):
                for e in entries],
         more_url=reverse("audit-list") + "?action=login_failed",
         empty_text="24 小时内没有登录失败。",
+        is_work=False,
     )
 
 
@@ -65,4 +67,5 @@ def accounts_overview(user):
             HomeItem(text="停用的账号", badge=str(qs.filter(is_active=False).count()),
                      url=reverse("user-list") + "?is_active=false"),
         ],
+        is_work=False,
     )

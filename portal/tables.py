@@ -16,6 +16,11 @@ class AuditEntryTable(tables.Table):
         fields = ("time", "username", "authority", "ip", "action", "object_repr", "note", "changes")
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    def value_changes(self, record):
+        from portal.audit_display import changes_text
+
+        return changes_text(record)
+
 
 class JobTable(tables.Table):
     title = tables.LinkColumn("job-detail", args=[tables.A("pk")])
@@ -34,7 +39,7 @@ class UserTable(tables.Table):
     roles = tables.TemplateColumn("{{ record.role_names|join:'、' }}", verbose_name="角色", orderable=False)
     last_login = tables.DateTimeColumn(format="Y-m-d H:i")
     actions = tables.TemplateColumn(template_name="portal/user_actions_cell.html", verbose_name="操作",
-                                    orderable=False)
+                                    orderable=False, exclude_from_export=True)
 
     class Meta:
         model = User

@@ -7,6 +7,7 @@ from portal.views import pages, second_factor
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
     path("healthz/", pages.healthz, name="healthz"),
+    path("waiting/", pages.waiting_badge, name="waiting-badge"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", pages.PasswordChangeView.as_view(), name="password-change"),
@@ -37,3 +38,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "portal.views.errors.bad_request"
+handler403 = "portal.views.errors.permission_denied"
+handler404 = "portal.views.errors.page_not_found"
+handler500 = "portal.views.errors.server_error"

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -9,6 +10,8 @@ def exception_handler(exc, context):
     """Business-rule errors (ApplicationError) and model validation answer 400 with the Chinese message."""
     if isinstance(exc, ApplicationError):
         exc = exceptions.ValidationError({"detail": exc.message, **({"errors": exc.extra} if exc.extra else {})})
+    elif isinstance(exc, Http404):  # Django's message names the model in English ("No AidItem matches …")
+        exc = exceptions.NotFound("未找到。请检查地址，或该对象不在您的管辖范围内。")
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)

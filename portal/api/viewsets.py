@@ -6,7 +6,7 @@ from django.db import transaction
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction
 from portal.scoping import object_in_scope
 
@@ -50,7 +50,7 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
             record_change(actor=self.request.user, action=AuditAction.CREATE, obj=obj, after=snapshot(obj))
 
     def perform_update(self, serializer):
-        before = snapshot(serializer.instance)
+        before = stored_snapshot(serializer.instance)
         with transaction.atomic():
             obj = serializer.save()
             self._check_scope(obj)
@@ -58,7 +58,7 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
                           after=snapshot(obj))
 
     def perform_destroy(self, instance):
-        before = snapshot(instance)
+        before = stored_snapshot(instance)
         with transaction.atomic():
             instance.delete()
             record_change(actor=self.request.user, action=AuditAction.DELETE, obj=instance, before=before)

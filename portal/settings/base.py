@@ -332,7 +332,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "portal/table.html"
 FILTERS_EMPTY_CHOICE_LABEL = "全部"  # django-filter's "---------" in the Chinese UI
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LENGTH = 4
@@ -349,3 +349,7 @@ LOGGING = {
 # a named public report keeps its submitting address this long (anonymous reports keep none)
 REPORT_IP_RETENTION_DAYS = int(env("REPORT_IP_RETENTION_DAYS", "180"))
 PORTAL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
+# The public report page shows where else a citizen can report (set per deployment; empty: not shown).
+REPORT_HOTLINE = env("PORTAL_REPORT_HOTLINE", "")
+REPORT_ADDRESS = env("PORTAL_REPORT_ADDRESS", "北京市东城区北河沿大街147号 民政部社会组织管理局（邮编 100721）")

@@ -8,16 +8,18 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.views import generic
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction
 from portal.scoping import object_in_scope
 
@@ -46,13 +48,89 @@ class ScopedMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return base.restrict(self.request.user, self.action)
 
 
+EMPTY_LIST_TEXT = "没有符合条件的记录"
+
+
+def _render_status_badge(value, record, bound_column):
+    from portal.status import badge
+
+    return badge(getattr(record, bound_column.name, value), value)
+
+
+def badge_status_columns(table):
+    """Plain status/stage columns (those an app did not render itself) show the status as a coloured badge."""
+    from django_tables2 import Column
+
+    from portal.status import STATUS_FIELDS
+
+    for bound in table.columns:
+        if bound.name in STATUS_FIELDS and type(bound.column) is Column \
+                and not hasattr(table, f"render_{bound.name}"):
+            bound.render = _render_status_badge
+EXPORT_PARAM = "export"
+EXPORT_MAX_ROWS = 20000  # more than this: the user is asked to narrow the filter
+
+
 class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
-    """A list with the app's filterset (the same one the API uses) and a django-tables2 table."""
+    """A list with the app's filterset (the same one the API uses) and a django-tables2 table.
+
+    Every list shows 「共 N 条」 and offers 导出 Excel (``?export=xlsx`` with the list's own filter and
+    sort): exactly the filtered rows, the table's columns, audited as an export.
+    """
 
     paginate_by = 50
     template_name = "portal/object_list.html"
     title = ""
     create_url_name = None
+    exportable = True
+
+    def get(self, request, *args, **kwargs):
+        if self.exportable and request.GET.get(EXPORT_PARAM) == "xlsx":
+            return self.export_xlsx()
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        for field in filterset.form.fields.values():
+            # a yes/no filter left empty means "all", not Django's 「未知」
+            if isinstance(field.widget, forms.NullBooleanSelect):
+                field.widget.choices = [("unknown", "全部"), ("true", "是"), ("false", "否")]
+        return filterset
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.empty_text = EMPTY_LIST_TEXT
+        badge_status_columns(table)
+        return table
+
+    def get_title(self):
+        return str(self.title or self.model._meta.verbose_name_plural)
+
+    def export_xlsx(self):
+        from portal.excel import XLSX_CONTENT_TYPE, write_table_xlsx
+
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            messages.error(self.request, "筛选条件有误，请改正后再导出。")
+            return HttpResponseRedirect(self.request.path)
+        self.object_list = filterset.qs
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        count = len(table.rows)
+        if count > EXPORT_MAX_ROWS:
+            messages.error(self.request, f"符合条件的记录有 {count} 条，超过一次导出的上限 {EXPORT_MAX_ROWS} 条，"
+                                         "请缩小筛选范围后分批导出。")
+            query = self.request.GET.copy()
+            query.pop(EXPORT_PARAM, None)
+            return HttpResponseRedirect(f"{self.request.path}?{query.urlencode()}")
+        title = self.get_title()
+        buffer = write_table_xlsx(title, table.as_values())
+        filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+        conditions = "，".join(f"{filterset.form.fields[k].label}={v}" for k, v in filterset.form.cleaned_data.items()
+                              if k in filterset.form.fields and v not in (None, "", [])) or "无"
+        record_change(actor=self.request.user, action=AuditAction.EXPORT,
+                      note=f"导出“{title}” {count} 条（筛选条件：{conditions}）"[:2000])
+        return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
     def paginate_queryset(self, queryset, page_size):
         # the table paginates (paginate_by rows a page); ListView's own paginator would COUNT the rows again
@@ -60,8 +138,9 @@ class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["title"] = self.title or self.model._meta.verbose_name_plural
+        context["title"] = self.get_title()
         context["model_opts"] = self.model._meta
+        context["exportable"] = self.exportable
         if self.create_url_name and self.request.user.has_perm(
             f"{self.model._meta.app_label}.add_{self.model._meta.model_name}"
         ):
@@ -109,16 +188,13 @@ class ScopedUpdateView(ScopedMixin, AuditedWriteMixin, generic.UpdateView):
     action = "change"
     template_name = "portal/object_form.html"
 
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset)
-        self._before = snapshot(obj)
-        return obj
-
     def form_valid(self, form):
         with transaction.atomic():
+            # the form has already put the new values on the instance: the before-image is the stored row
+            before = stored_snapshot(form.instance)
             self.object = form.save()
             self.check_scope_after_write(self.object)
-            self.audit(AuditAction.UPDATE, self.object, self._before, snapshot(self.object))
+            self.audit(AuditAction.UPDATE, self.object, before, snapshot(self.object))
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
@@ -129,7 +205,7 @@ class ScopedDeleteView(ScopedMixin, AuditedWriteMixin, generic.DeleteView):
 
     def form_valid(self, form):
         obj = self.get_object()
-        before = snapshot(obj)
+        before = stored_snapshot(obj)
         with transaction.atomic():
             obj.delete()
             self.audit(AuditAction.DELETE, obj, before, None)

@@ -15,7 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.audit import record_change, record_download, snapshot
+from portal.audit import record_change, record_download, snapshot, stored_snapshot
 from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
 from portal.forms import LoginForm, RoleAssignmentForm, UserAuthorityForm, UserForm
 from portal.home import panels_for
@@ -180,7 +180,7 @@ class UserUpdateView(UserFormMixin, ScopedUpdateView):
         return account
 
     def form_valid(self, form):
-        before = self._before
+        before = stored_snapshot(form.instance)
         password_reset = bool(form.cleaned_data.get("password1"))
         with transaction.atomic():
             self.object = form.save()
@@ -303,7 +303,7 @@ class UserUnlockView(ScopedMixin, View):
     def post(self, request, pk):
         account = get_object_or_404(User.objects.restrict(request.user, "view"), pk=pk)
         axes_reset(username=account.username)
-        record_change(actor=request.user, action=AuditAction.UNLOCK, obj=account, before=snapshot(account))
+        record_change(actor=request.user, action=AuditAction.UNLOCK, obj=account, before=stored_snapshot(account))
         messages.success(request, f"已解除 {account.username} 的登录锁定。")
         return HttpResponseRedirect(reverse("user-list"))
 
@@ -335,3 +335,11 @@ def healthz(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+def waiting_badge(request):
+    """htmx: the 待办 count of the navigation bar, loaded after the page (the page itself runs no panel query)."""
+    from portal.home import waiting_counts
+
+    return render(request, "portal/waiting_badge.html", {"waiting": waiting_counts(request.user)})

@@ -1,0 +1,33 @@
+/* Portal-wide behaviour, no dependencies. */
+(function () {
+  "use strict";
+
+  // 「换一张」: a new captcha image and key, the rest of the form untouched
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-captcha-refresh]");
+    if (!button) return;
+    event.preventDefault();
+    var box = button.closest("form") || document;
+    fetch(button.getAttribute("data-captcha-refresh"), {headers: {"X-Requested-With": "XMLHttpRequest"}})
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        var img = box.querySelector("img.captcha");
+        var key = box.querySelector("input[name$='_0'][type='hidden']");
+        var answer = box.querySelector("input[name$='_1']");
+        if (img) img.src = data.image_url;
+        if (key) key.value = data.key;
+        if (answer) { answer.value = ""; answer.focus(); }
+      });
+  });
+
+  // a form that came back with errors: the summary at its top takes the focus, its links go to the fields
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    } else {
+      var first = document.querySelector("form .is-invalid, form [aria-invalid='true']");
+      if (first) first.focus();
+    }
+  });
+})();
