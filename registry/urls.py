@@ -5,5 +5,9 @@ from registry import views
 app_name = "registry"
 urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
+    path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("organizations/<int:pk>/edit/", views.OrganizationUpdateView.as_view(), name="organization-update"),
+    path("organizations/<int:pk>/records/<slug:kind>/new/", views.RecordCreateView.as_view(), name="record-add"),
+    path("list-entries/<int:pk>/remove/", views.ListEntryRemoveView.as_view(), name="listentry-remove"),
 ]
