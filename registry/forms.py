@@ -93,3 +93,15 @@ RECORD_FORMS = {
 class ListEntryRemoveForm(forms.Form):
     removed_on = forms.DateField(label="移出日期", widget=DATE)
     removal_reason = forms.CharField(label="移出事由", max_length=300, widget=TEXT3)
+
+
+class NameCheckForm(forms.Form):
+    name = forms.CharField(label="拟核查的名称", max_length=200)
+    authority = forms.ModelChoiceField(label="拟登记机关", required=False, queryset=Authority.objects.none(),
+                                       empty_label="不限", help_text="判断保留字样是否可用")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = Authority.objects.filter(level__in=["ministry", "province"])
+        if user is not None and user.authority is not None:
+            self.fields["authority"].initial = user.authority.province

@@ -9,5 +9,6 @@ urlpatterns = [
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
     path("organizations/<int:pk>/edit/", views.OrganizationUpdateView.as_view(), name="organization-update"),
     path("organizations/<int:pk>/records/<slug:kind>/new/", views.RecordCreateView.as_view(), name="record-add"),
+    path("name-check/", views.NameCheckView.as_view(), name="name-check"),
     path("list-entries/<int:pk>/remove/", views.ListEntryRemoveView.as_view(), name="listentry-remove"),
 ]

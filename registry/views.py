@@ -8,14 +8,17 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
 
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
-from portal.views.generic import ScopedListView, ScopedMixin
+from portal.views.generic import ScopedMixin
 from registry import services
 from registry.filtersets import OrganizationFilterSet
-from registry.forms import RECORD_FORMS, ListEntryRemoveForm, OrganizationForm
+from registry.forms import RECORD_FORMS, ListEntryRemoveForm, NameCheckForm, OrganizationForm
 from registry.models import CreditListEntry, Organization
+from registry.namecheck import name_check
+from registry.pagination import DEFAULT_SORT, SORTS, estimated_count, keyset_page
 from registry.selectors import organization_timeline
 from registry.services import RECORD_MODELS
 from registry.tables import OrganizationTable
@@ -35,13 +38,28 @@ def _form_error(form, exc: ApplicationError):
         form.add_error(None, exc.message)
 
 
-class OrganizationListView(ScopedListView):
+class OrganizationListView(ScopedMixin, FilterView):
+    """The register: search and filters (the API's filterset), keyset pages, an estimated count."""
+
     model = Organization
     queryset = ORG_QS
     filterset_class = OrganizationFilterSet
-    table_class = OrganizationTable
-    title = "社会组织"
-    create_url_name = "registry:organization-create"
+    template_name = "registry/organization_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = keyset_page(self.object_list, sort=self.request.GET.get("sort", DEFAULT_SORT),
+                           cursor=self.request.GET.get("cursor"))
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        context.update(
+            title="社会组织", table=OrganizationTable(page.rows, orderable=False), page=page,
+            count=estimated_count(self.object_list), sorts=[(key, label) for key, (_, label) in SORTS.items()],
+            base_query=query.urlencode(),
+            create_url_name="registry:organization-create"
+            if self.request.user.has_perm("registry.add_organization") else None,
+        )
+        return context
 
 
 class OrganizationObjectMixin(ScopedMixin):
@@ -184,3 +202,19 @@ class ListEntryRemoveView(ScopedMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "已移出名录。")
         return HttpResponseRedirect(reverse("registry:organization-detail", args=[entry.organization_id]))
+
+
+class NameCheckView(ScopedMixin, TemplateView):
+    """名称核查: registered (same, former, near), reserved words, published lists, revoked/deregistered."""
+
+    model = Organization
+    template_name = "registry/name_check.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = self.request.GET if "name" in self.request.GET else None
+        form = NameCheckForm(data, user=self.request.user)
+        context["form"] = form
+        if data is not None and form.is_valid():
+            context["result"] = name_check(form.cleaned_data["name"], authority=form.cleaned_data["authority"])
+        return context

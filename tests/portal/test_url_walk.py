@@ -83,6 +83,8 @@ NOT_LISTS = {
     "api-docs": "API 文档页面",
     "crackdown:lead-create": "新建线索的表单",
     "registry:organization-create": "登记社会组织的表单",
+    "registry:name-check": "名称核查：登记库与已公布名单是公开信息（tests/registry/test_name_check.py）",
+    "api-name-check": "名称核查：登记库与已公布名单是公开信息（tests/registry/test_name_check.py）",
     "crackdown:lead-check-name": "名称提示：外省的相似线索只说省名（tests/crackdown/test_leads.py）",
     "crackdown:batch-create": "新建排查批次的表单",
     "crackdown:case-create": "立案申请的表单",

@@ -31,6 +31,16 @@ WRITE_CHECKS = {
                                                       "ground": "弄虚作假"}),
     "registry:listentry-remove": WriteCheck(lambda o: f"/registry/list-entries/{o.pk}/remove/", "creditlistentry",
                                             data={"removed_on": "2026-07-01", "removal_reason": "已补报年报"}),
+    # API
+    "api-organization-detail:patch": WriteCheck(lambda o: f"/api/registry/organizations/{o.pk}/", "organization",
+                                                method="patch", data={"name": "改名书画协会"}),
+    "api-organization-records": WriteCheck(lambda o: f"/api/registry/organizations/{o.pk}/records/penalty/",
+                                           "organization",
+                                           data={"decided_on": "2026-06-01", "penalty_type": "warning",
+                                                 "document_number": "浙民罚〔2026〕1号"}),
+    "api-creditlistentry-remove": WriteCheck(lambda o: f"/api/registry/list-entries/{o.pk}/remove/",
+                                             "creditlistentry",
+                                             data={"removed_on": "2026-07-01", "removal_reason": "已补报年报"}),
 }
 
 
