@@ -47,3 +47,19 @@ class OrganizationFilterSet(django_filters.FilterSet):
         if value == "any":
             return queryset.filter(on_abnormal_list=True) | queryset.filter(on_dishonest_list=True)
         return queryset.filter(on_abnormal_list=False, on_dishonest_list=False)
+
+
+class PublicOrganizationFilterSet(django_filters.FilterSet):
+    """The public query: a name (any part, two characters and up) or a credit code, and a few filters."""
+
+    q = django_filters.CharFilter(method="search", label="名称或统一社会信用代码", required=True)
+    kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label="类型")
+    province = AuthorityScopeFilter(label="省份")
+    status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label="登记状态")
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "province", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_q(value))

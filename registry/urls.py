@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import views
+from registry import public_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("organizations/<int:pk>/records/<slug:kind>/new/", views.RecordCreateView.as_view(), name="record-add"),
     path("name-check/", views.NameCheckView.as_view(), name="name-check"),
     path("list-entries/<int:pk>/remove/", views.ListEntryRemoveView.as_view(), name="listentry-remove"),
+    # public (no login, rate-limited)
+    path("public/", public_views.PublicSearchView.as_view(), name="public-search"),
+    path("public/<int:pk>/", public_views.PublicOrganizationView.as_view(), name="public-organization"),
 ]

@@ -23,7 +23,8 @@ from registry.selectors import organization_timeline
 from registry.services import RECORD_MODELS
 from registry.tables import OrganizationTable
 
-ORG_QS = Organization.objects.select_related("authority", "authority__parent")
+# the authority with its parents: its full name (and bureau name) needs no further query
+ORG_QS = Organization.objects.select_related("authority", "authority__parent", "authority__parent__parent")
 
 
 def _form_error(form, exc: ApplicationError):

@@ -21,7 +21,7 @@ from registry.selectors import organization_timeline
 class OrganizationViewSet(ScopedModelViewSet):
     """The register: read by every authority, written by the organization's own authority (else 404)."""
 
-    queryset = Organization.objects.select_related("authority", "authority__parent")
+    queryset = Organization.objects.select_related("authority", "authority__parent", "authority__parent__parent")
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
     pagination_class = KeysetPagination
