@@ -45,7 +45,8 @@ def _history(orgs: dict) -> None:
     qigong = orgs["河北省气功养生研究会"]
     if qigong.status == "normal" and not qigong.penaltys.exists():
         qigong.annualinspections.create(year=2022, kind="report", result="absent")
-        qigong.creditlistentrys.create(list_kind="abnormal", entered_on=D(2023, 7, 1), ground="未按规定报送2022年度工作报告",
+        qigong.creditlistentrys.create(list_kind="abnormal", entered_on=D(2023, 7, 1),
+                                       ground="未按规定报送2022年度工作报告",
                                        removed_on=D(2023, 12, 1), removal_reason="已补报年度工作报告")
         qigong.penaltys.create(decided_on=D(2024, 3, 5), penalty_type="warning", document_number="冀民罚〔2024〕3号",
                                reason="超出章程规定的宗旨和业务范围进行活动")
