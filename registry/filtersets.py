@@ -15,6 +15,15 @@ LIST_MEMBERSHIP = [
 ]
 
 
+class ProvinceFilter(AuthorityScopeFilter):
+    """``?province=<authority id>`` as everywhere, read from the organization's own province column."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(province_code=value.code[:2])
+
+
 class OrganizationFilterSet(django_filters.FilterSet):
     """One filterset for the register's page, its API and its Excel export."""
 
@@ -22,7 +31,7 @@ class OrganizationFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label="类型")
     level = django_filters.ChoiceFilter(choices=AuthorityLevel.choices, field_name="authority__level",
                                         label="登记层级")
-    province = AuthorityScopeFilter(label="省份")
+    province = ProvinceFilter(label="省份")
     authority = django_filters.CharFilter(field_name="authority__code", label="登记机关区划代码")
     status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label="登记状态")
     grade = django_filters.ChoiceFilter(choices=Grade.choices, method="filter_grade", label="评估等级（有效期内）")
@@ -54,7 +63,7 @@ class PublicOrganizationFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="名称或统一社会信用代码", required=True)
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label="类型")
-    province = AuthorityScopeFilter(label="省份")
+    province = ProvinceFilter(label="省份")
     status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label="登记状态")
 
     class Meta:

@@ -52,7 +52,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 COLUMNS = ("credit_code", "name", "kind", "authority_id", "supervisory_unit", "registered_on", "domicile_code",
            "address", "legal_representative", "registered_capital", "business_scope", "is_charity",
            "charity_recognized_on", "status", "status_changed_on", "status_reason", "former_names", "grade",
-           "grade_expires_on", "on_abnormal_list", "on_dishonest_list")
+           "grade_expires_on", "on_abnormal_list", "on_dishonest_list", "province_code")
 
 
 def _weighted(rng: random.Random, pairs):
@@ -125,7 +125,7 @@ def _rows(count, weighted, *, rng, serial_prefix, start, today):
             person, round(rng.choice([3, 5, 10, 20, 50, 200, 400, 800]) * 1.0, 2),
             f"开展{topic}领域的交流、培训、咨询服务", charity,
             registered if charity else None, status, changed, reason, "", grade, expires,
-            rng.random() < 0.02 and status == OrgStatus.NORMAL, rng.random() < 0.002,
+            rng.random() < 0.02 and status == OrgStatus.NORMAL, rng.random() < 0.002, authority.code[:2],
         )
 
 

@@ -21,6 +21,7 @@ def test_generated_rows_are_valid_and_searchable(capsys):
         assert uscc.is_valid(org.credit_code)
         assert org.search_bigrams == bigrams(name_key(org.name))
         assert org.status == "normal" or org.status_changed_on is not None
+        assert org.province_code == org.authority.code[:2]
     assert "写入 300 个社会组织" in capsys.readouterr().out
     # a second run adds new codes, never a duplicate
     call_command("generate_organizations", count=50, seed=7, rebuild_indexes=False)

@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from registry.generator import copy_organizations, organization_rows
 from registry.models import Organization
 
-SEARCH_INDEXES = ("organization_bigrams", "organization_key_trgm", "organization_name_id", "organization_registered_id")
+SEARCH_INDEXES = ("organization_bigrams", "organization_key_trgm", "organization_name_id", "organization_registered_id",
+                  "organization_province_name_id")
 
 
 class Command(BaseCommand):
