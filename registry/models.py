@@ -162,6 +162,11 @@ class Organization(models.Model):
     def level(self) -> str:
         return self.authority.get_level_display()
 
+    @property
+    def grade_label(self) -> str:
+        grade = self.current_grade()
+        return grade.label if grade else ""
+
     def current_grade(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         if self.grade and self.grade_expires_on and self.grade_expires_on >= on:

@@ -21,7 +21,6 @@ from registry.namecheck import name_check
 from registry.pagination import DEFAULT_SORT, SORTS, estimated_count, keyset_page
 from registry.selectors import organization_timeline
 from registry.services import RECORD_MODELS
-from registry.tables import OrganizationTable
 
 # the authority with its parents: its full name (and bureau name) needs no further query
 ORG_QS = Organization.objects.select_related("authority", "authority__parent", "authority__parent__parent")
@@ -54,7 +53,7 @@ class OrganizationListView(ScopedMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("cursor", None)
         context.update(
-            title="社会组织", table=OrganizationTable(page.rows, orderable=False), page=page,
+            title="社会组织", page=page,
             count=estimated_count(self.object_list), sorts=[(key, label) for key, (_, label) in SORTS.items()],
             base_query=query.urlencode(),
             create_url_name="registry:organization-create"
