@@ -87,7 +87,7 @@ def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[
     """
     from django.urls import reverse
 
-    from registry.selectors import organizations_named_like
+    from registry.namecheck import name_check
 
     name = (name or "").strip()
     if len(name) < 2:
@@ -95,11 +95,21 @@ def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[
     warnings = []
     # 规范特殊名称: the ministry's rule table, through the same function the registry's name check calls
     warnings += [NameWarning("reserved", finding.message) for finding in check_name(name)]
-    for org in organizations_named_like(name, limit=5):
-        where = org.authority.bureau_name if org.authority_id else ""
-        same = "同名" if org.name == name else "名称相似"
+    # the register's name check (registry.namecheck): registered, former, near, revoked, published lists
+    check = name_check(name, limit=5)
+    for match in check.matches:
+        org = match.organization
+        same = {"same": "同名", "former": "曾用名相同", "near": "名称相似"}[match.how]
         warnings.append(NameWarning(
-            "registered", f"已登记社会组织中有{same}的：{org.name}（{where}登记，{org.get_status_display()}）。"))
+            "registered", f"已登记社会组织中有{same}的：{org.name}（{org.authority.bureau_name}登记，"
+                          f"{org.get_status_display()}）。"))
+    for match in check.revoked:
+        warnings.append(NameWarning(
+            "registered", f"{match.organization.name}已{match.organization.get_status_display()}：撤销登记后继续以"
+                          "社会组织名义活动的，属非法社会组织（《取缔非法社会组织办法》第二条）。"))
+    for hit in check.list_hits:
+        warnings.append(NameWarning("registered", f"与{hit.province}公布的{hit.list_label}（{hit.batch}）中的"
+                                                  f"“{hit.name}”相似。"))
     own_prefix = user.authority.scope_prefix if user.authority and not user.is_ministry else None
     leads = _similar(Lead.objects.all(), "org_name", name)
     if exclude_lead is not None:

@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 class OrgKind(models.TextChoices):
     SOCIAL_GROUP = "social_group", _("社会团体")
-    SERVICE_ORG = "service_org", _("社会服务机构")
+    SERVICE_ORG = "service_org", _("社会服务机构（民办非企业单位）")
     FOUNDATION = "foundation", _("基金会")
+    OTHER = "other", _("其他")
 
 
 class OrgStatus(models.TextChoices):
@@ -14,9 +15,57 @@ class OrgStatus(models.TextChoices):
     DEREGISTERED = "deregistered", _("注销")
 
 
-# 统一社会信用代码: the second character is the category of a civil-affairs registration.
+# 统一社会信用代码 (GB 32100-2015): the first character is the registering department (5 = 民政),
+# the second the category of a civil-affairs registration.  This register accepts 51, 52, 53 and 59 only.
 CREDIT_CODE_CATEGORY = {
     OrgKind.SOCIAL_GROUP: "1",
     OrgKind.SERVICE_ORG: "2",
     OrgKind.FOUNDATION: "3",
+    OrgKind.OTHER: "9",
 }
+CREDIT_CODE_PREFIXES = tuple("5" + c for c in CREDIT_CODE_CATEGORY.values())
+
+
+class BranchKind(models.TextChoices):
+    BRANCH = "branch", _("分支机构")
+    OFFICE = "office", _("代表机构")
+
+
+class InspectionKind(models.TextChoices):
+    INSPECTION = "inspection", _("年度检查")
+    REPORT = "report", _("年度报告")
+
+
+class InspectionResult(models.TextChoices):
+    PASSED = "passed", _("合格")
+    BASIC = "basic", _("基本合格")
+    FAILED = "failed", _("不合格")
+    ABSENT = "absent", _("未参检/未报送")
+
+
+class Grade(models.IntegerChoices):
+    A1 = 1, "1A"
+    A2 = 2, "2A"
+    A3 = 3, "3A"
+    A4 = 4, "4A"
+    A5 = 5, "5A"
+
+
+# 《社会组织评估管理办法》第三十条: an evaluation grade is valid for five years.
+GRADE_VALID_YEARS = 5
+
+
+class PenaltyType(models.TextChoices):
+    # 《社会团体登记管理条例》第三十条、《民办非企业单位登记管理暂行条例》第二十五条、《基金会管理条例》第四十二条
+    WARNING = "warning", _("警告")
+    SUSPENSION = "suspension", _("责令停止活动")
+    CONFISCATION = "confiscation", _("没收违法所得")
+    FINE = "fine", _("罚款")
+    REVOCATION = "revocation", _("撤销登记")
+    OTHER = "other", _("其他")
+
+
+class CreditListKind(models.TextChoices):
+    # 《社会组织信用信息管理办法》第九条（活动异常名录）、第十四条（严重违法失信名单）
+    ABNORMAL = "abnormal", _("活动异常名录")
+    DISHONEST = "dishonest", _("严重违法失信名单")

@@ -1,20 +1,74 @@
 import django_filters
-from django.db.models import Q
+from django.utils import timezone
 
 from portal.filtersets import AuthorityScopeFilter
-from registry.choices import OrgKind, OrgStatus
+from portal.models import AuthorityLevel
+from registry.choices import CreditListKind, Grade, OrgKind, OrgStatus
 from registry.models import Organization
+from registry.search import search_q
+
+LIST_MEMBERSHIP = [
+    ("abnormal", "在活动异常名录中"),
+    ("dishonest", "在严重违法失信名单中"),
+    ("any", "在任一名录中"),
+    ("none", "不在名录中"),
+]
+
+
+class ProvinceFilter(AuthorityScopeFilter):
+    """``?province=<authority id>`` as everywhere, read from the organization's own province column."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(province_code=value.code[:2])
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="名称或信用代码")
+    """One filterset for the register's page, its API and its Excel export."""
+
+    q = django_filters.CharFilter(method="search", label="名称、曾用名或信用代码")
     kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label="类型")
+    level = django_filters.ChoiceFilter(choices=AuthorityLevel.choices, field_name="authority__level",
+                                        label="登记层级")
+    province = ProvinceFilter(label="省份")
+    authority = django_filters.CharFilter(field_name="authority__code", label="登记机关区划代码")
     status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label="登记状态")
-    province = AuthorityScopeFilter(label="省份")
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, method="filter_grade", label="评估等级（有效期内）")
+    listed = django_filters.ChoiceFilter(choices=LIST_MEMBERSHIP, method="filter_listed", label="信用名录")
+    is_charity = django_filters.BooleanFilter(label="慈善组织")
 
     class Meta:
         model = Organization
-        fields = ["q", "kind", "status", "province"]
+        fields = ["q", "kind", "level", "province", "authority", "status", "grade", "listed", "is_charity"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__iexact=value.strip()))
+        return queryset.filter(search_q(value))
+
+    def filter_grade(self, queryset, name, value):
+        return queryset.filter(grade=int(value), grade_expires_on__gte=timezone.localdate())
+
+    def filter_listed(self, queryset, name, value):
+        if value == CreditListKind.ABNORMAL:
+            return queryset.filter(on_abnormal_list=True)
+        if value == CreditListKind.DISHONEST:
+            return queryset.filter(on_dishonest_list=True)
+        if value == "any":
+            return queryset.filter(on_abnormal_list=True) | queryset.filter(on_dishonest_list=True)
+        return queryset.filter(on_abnormal_list=False, on_dishonest_list=False)
+
+
+class PublicOrganizationFilterSet(django_filters.FilterSet):
+    """The public query: a name (any part, two characters and up) or a credit code, and a few filters."""
+
+    q = django_filters.CharFilter(method="search", label="名称或统一社会信用代码", required=True)
+    kind = django_filters.ChoiceFilter(choices=OrgKind.choices, label="类型")
+    province = ProvinceFilter(label="省份")
+    status = django_filters.ChoiceFilter(choices=OrgStatus.choices, label="登记状态")
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kind", "province", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(search_q(value))

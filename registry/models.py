@@ -1,11 +1,56 @@
+"""The register of social organizations and their credit and supervision records.
+
+The register is public information (登记信息依法公开): every authority reads every row
+(``public_read``); an authority writes only its own organizations and their records
+(``scope_field``), the ministry all of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Func, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Authority
 from portal.scoping import RestrictedQuerySet
-from registry.choices import OrgKind, OrgStatus
-from registry.validators import validate_credit_code
+from registry.choices import (
+    CREDIT_CODE_CATEGORY,
+    GRADE_VALID_YEARS,
+    BranchKind,
+    CreditListKind,
+    Grade,
+    InspectionKind,
+    InspectionResult,
+    OrgKind,
+    OrgStatus,
+    PenaltyType,
+)
+from registry.validators import validate_code_matches_kind, validate_credit_code
+
+DIVISION_CODE = RegexValidator(r"^[0-9]{6}$", "区划代码应为 6 位数字。")
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def province_code_of(authority: Authority) -> str:
+    return authority.code[:2]
+
+
+class OrganizationQuerySet(RestrictedQuerySet):
+    def active(self):
+        return self.filter(status=OrgStatus.NORMAL)
 
 
 class Organization(models.Model):
@@ -16,27 +61,286 @@ class Organization(models.Model):
     )
     name = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=16, choices=OrgKind.choices)
-    status = models.CharField(_("登记状态"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.NORMAL)
     authority = models.ForeignKey(
         Authority, verbose_name=_("登记管理机关"), on_delete=models.PROTECT, related_name="organizations"
     )
+    supervisory_unit = models.CharField(_("业务主管单位"), max_length=100, blank=True,
+                                        help_text=_("直接登记的社会组织不填"))
     registered_on = models.DateField(_("成立登记日期"), null=True, blank=True)
-    is_charity = models.BooleanField(_("慈善组织"), default=False)
-    legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    domicile_code = models.CharField(_("住所区划代码"), max_length=6, blank=True, validators=[DIVISION_CODE])
     address = models.CharField(_("住所"), max_length=200, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    registered_capital = models.DecimalField(_("注册资金/原始基金（万元）"), max_digits=14, decimal_places=2,
+                                             null=True, blank=True)
+    business_scope = models.TextField(_("业务范围"), blank=True)
+    is_charity = models.BooleanField(_("慈善组织"), default=False)
+    charity_recognized_on = models.DateField(_("慈善组织认定（登记）日期"), null=True, blank=True)
+    status = models.CharField(_("登记状态"), max_length=16, choices=OrgStatus.choices, default=OrgStatus.NORMAL)
+    status_changed_on = models.DateField(_("撤销/注销日期"), null=True, blank=True)
+    status_reason = models.CharField(_("撤销/注销原因"), max_length=300, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    # kept by the services (registry.services) so that a list of a million rows filters on columns
+    former_names = models.TextField(_("曾用名"), blank=True, editable=False)
+    grade = models.PositiveSmallIntegerField(_("评估等级"), choices=Grade.choices, null=True, blank=True,
+                                             editable=False)
+    grade_expires_on = models.DateField(_("等级有效期至"), null=True, blank=True, editable=False)
+    on_abnormal_list = models.BooleanField(_("列入活动异常名录"), default=False, editable=False)
+    on_dishonest_list = models.BooleanField(_("列入严重违法失信名单"), default=False, editable=False)
+    # the first two digits of the registering authority's code ("00" the ministry): a province filter on
+    # one column of this table, which an index (province_code, name, id) serves together with the sort
+    province_code = models.CharField(_("省份代码"), max_length=2, editable=False, default="")
+    # the search columns (registry/text.py): normalised name + former names, and its character pairs
+    search_key = models.GeneratedField(
+        expression=Func(F("name"), F("former_names"), function="registry_search_key"),
+        output_field=models.TextField(), db_persist=True)
+    search_bigrams = models.GeneratedField(
+        expression=Func(Func(F("name"), F("former_names"), function="registry_search_key"),
+                        function="registry_bigrams"),
+        output_field=ArrayField(models.TextField()), db_persist=True)
+
+    objects = OrganizationQuerySet.as_manager()
     scope_field = "authority"
+    public_read = True
 
     class Meta:
         verbose_name = _("社会组织")
         verbose_name_plural = _("社会组织")
-        ordering = ["name"]
-        indexes = [GinIndex(fields=["name"], name="organization_name_trgm", opclasses=["gin_trgm_ops"])]
+        ordering = ["name", "id"]
+        indexes = [
+            GinIndex(fields=["search_bigrams"], name="organization_bigrams"),
+            GinIndex(fields=["search_key"], name="organization_key_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["name", "id"], name="organization_name_id"),
+            models.Index(fields=["province_code", "name", "id"], name="organization_province_name_id"),
+            models.Index(fields=["registered_on", "id"], name="organization_registered_id"),
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(credit_code__regex=r"^5[0-9A-HJ-NPQRTUWXY]{17}$"),
-                                   name="organization_credit_code_civil_affairs"),
+            models.CheckConstraint(condition=Q(credit_code__regex=r"^5[1239][0-9A-HJ-NPQRTUWXY]{16}$"),
+                                   name="organization_credit_code_civil_affairs",
+                                   violation_error_message="统一社会信用代码应以 51、52、53 或 59 开头，共 18 位。"),
+            # the second character of the code is the kind (GB 32100-2015, 民政部门 category codes)
+            models.CheckConstraint(
+                condition=Q(*[Q(kind=kind, credit_code__startswith="5" + digit)
+                              for kind, digit in CREDIT_CODE_CATEGORY.items()], _connector=Q.OR),
+                name="organization_credit_code_matches_kind",
+                violation_error_message="统一社会信用代码第二位与社会组织类型不符。"),
+            models.CheckConstraint(
+                condition=Q(status=OrgStatus.NORMAL) | Q(status_changed_on__isnull=False),
+                name="organization_status_change_dated",
+                violation_error_message="撤销登记或注销的，须填写日期。"),
+            models.CheckConstraint(condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=0),
+                                   name="organization_capital_not_negative",
+                                   violation_error_message="注册资金不能为负数。"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.province_code = province_code_of(self.authority)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.credit_code and self.kind:
+            try:
+                validate_code_matches_kind(self.credit_code, self.kind)
+            except ValidationError as exc:
+                errors["credit_code"] = exc.messages
+        if self.status != OrgStatus.NORMAL:
+            if not self.status_changed_on:
+                errors["status_changed_on"] = ["撤销登记或注销的，须填写日期。"]
+            if not self.status_reason:
+                errors["status_reason"] = ["撤销登记或注销的，须填写原因。"]
+        if self.is_charity and not self.charity_recognized_on:
+            errors["charity_recognized_on"] = ["慈善组织须填写认定（登记）日期。"]
+        if self.registered_on and self.status_changed_on and self.status_changed_on < self.registered_on:
+            errors["status_changed_on"] = ["撤销/注销日期不能早于成立登记日期。"]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def level(self) -> str:
+        return self.authority.get_level_display()
+
+    @property
+    def grade_label(self) -> str:
+        grade = self.current_grade()
+        return grade.label if grade else ""
+
+    def current_grade(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        if self.grade and self.grade_expires_on and self.grade_expires_on >= on:
+            return Grade(self.grade)
+        return None
+
+
+class OrganizationChildQuerySet(RestrictedQuerySet):
+    pass
+
+
+class OrganizationChild(models.Model):
+    """A row that belongs to one organization and follows its scope (read by all, written by its authority)."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE,
+                                     related_name="%(class)ss")
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = OrganizationChildQuerySet.as_manager()
+    scope_field = "organization__authority"
+    public_read = True
+
+    class Meta:
+        abstract = True
+
+
+class FormerName(OrganizationChild):
+    """A name the organization used before (名称变更登记)."""
+
+    name = models.CharField(_("曾用名"), max_length=200)
+    used_from = models.DateField(_("启用日期"), null=True, blank=True)
+    used_until = models.DateField(_("变更日期"))
+
+    class Meta:
+        verbose_name = _("曾用名")
+        verbose_name_plural = _("曾用名")
+        ordering = ["-used_until"]
+        constraints = [
+            models.CheckConstraint(condition=Q(used_from__isnull=True) | Q(used_from__lte=F("used_until")),
+                                   name="formername_dates_in_order",
+                                   violation_error_message="启用日期不能晚于变更日期。"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Branch(OrganizationChild):
+    """分支机构、代表机构: part of its parent, without legal personality of its own."""
+
+    kind = models.CharField(_("类别"), max_length=8, choices=BranchKind.choices, default=BranchKind.BRANCH)
+    name = models.CharField(_("名称"), max_length=200)
+    established_on = models.DateField(_("设立日期"), null=True, blank=True)
+    head = models.CharField(_("负责人"), max_length=64, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    closed_on = models.DateField(_("注销日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("分支（代表）机构")
+        verbose_name_plural = _("分支（代表）机构")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="branch_name_unique_per_parent",
+                                    violation_error_message="该社会组织已有同名的分支（代表）机构。"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(established_on__isnull=True)
+                | Q(closed_on__gte=F("established_on")), name="branch_dates_in_order",
+                violation_error_message="注销日期不能早于设立日期。"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AnnualInspection(OrganizationChild):
+    """年度检查 (before the annual-report reform) or 年度工作报告: one per organization and year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("方式"), max_length=12, choices=InspectionKind.choices, default=InspectionKind.REPORT)
+    result = models.CharField(_("结论"), max_length=8, choices=InspectionResult.choices)
+    concluded_on = models.DateField(_("结论日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("年检（年报）")
+        verbose_name_plural = _("年检（年报）")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="inspection_one_per_year",
+                                    violation_error_message="该年度的年检（年报）结论已登记。"),
+            models.CheckConstraint(condition=Q(year__gte=1988) & Q(year__lte=2100), name="inspection_year_sane",
+                                   violation_error_message="年度应在 1988 至 2100 之间。"),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年度{self.get_kind_display()}：{self.get_result_display()}"
+
+
+class Evaluation(OrganizationChild):
+    """社会组织评估等级 1A–5A; valid five years (《社会组织评估管理办法》第三十条)."""
+
+    grade = models.PositiveSmallIntegerField(_("评估等级"), choices=Grade.choices)
+    rated_on = models.DateField(_("评定日期"))
+    expires_on = models.DateField(_("有效期至"), editable=False)
+    document_number = models.CharField(_("文号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("评估等级")
+        verbose_name_plural = _("评估等级")
+        ordering = ["-rated_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_on__gt=F("rated_on")), name="evaluation_expires_after_rating",
+                                   violation_error_message="有效期应晚于评定日期。"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_grade_display()}（{self.rated_on:%Y-%m-%d} 评定）"
+
+    def save(self, *args, **kwargs):
+        self.expires_on = add_years(self.rated_on, GRADE_VALID_YEARS)
+        super().save(*args, **kwargs)
+
+
+class Penalty(OrganizationChild):
+    """行政处罚 by the registration authority."""
+
+    decided_on = models.DateField(_("处罚日期"))
+    penalty_type = models.CharField(_("处罚种类"), max_length=16, choices=PenaltyType.choices)
+    amount = models.DecimalField(_("罚没金额（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    document_number = models.CharField(_("处罚决定书文号"), max_length=64)
+    reason = models.CharField(_("违法事实"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("行政处罚")
+        verbose_name_plural = _("行政处罚")
+        ordering = ["-decided_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="penalty_amount_positive",
+                                   violation_error_message="金额不能为负数。"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_penalty_type_display()}（{self.document_number}）"
+
+
+class CreditListEntry(OrganizationChild):
+    """An entry on the 活动异常名录 or the 严重违法失信名单, with its removal (《社会组织信用信息管理办法》)."""
+
+    list_kind = models.CharField(_("名录"), max_length=12, choices=CreditListKind.choices)
+    entered_on = models.DateField(_("列入日期"))
+    ground = models.CharField(_("列入事由"), max_length=300)
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_reason = models.CharField(_("移出事由"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("名录记录")
+        verbose_name_plural = _("名录记录")
+        ordering = ["-entered_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(removed_on__isnull=True) | Q(removed_on__gte=F("entered_on")),
+                                   name="creditlist_removed_after_entry",
+                                   violation_error_message="移出日期不能早于列入日期。"),
+            models.CheckConstraint(condition=Q(removed_on__isnull=True) | ~Q(removal_reason=""),
+                                   name="creditlist_removal_has_reason",
+                                   violation_error_message="移出名录须填写移出事由。"),
+            # one open entry per list at a time
+            models.UniqueConstraint(fields=["organization", "list_kind"], condition=Q(removed_on__isnull=True),
+                                    name="creditlist_one_open_entry",
+                                    violation_error_message="该社会组织已在此名录中，须先移出才能再次列入。"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_list_kind_display()}（{self.entered_on:%Y-%m-%d} 列入）"
+
+    @property
+    def in_force(self) -> bool:
+        return self.removed_on is None

@@ -1,6 +1,11 @@
 from portal.models import Role
 
+# The register is read by every authority; each writes its own organizations (registry.models).
+RECORDS = ["annualinspection", "evaluation", "penalty", "creditlistentry", "branch", "formername"]
+STAFF = (["registry.view_organization", "registry.add_organization", "registry.change_organization"]
+         + [f"registry.{action}_{model}" for model in RECORDS for action in ("view", "add", "change")])
+
 ROLE_PERMISSIONS = {
-    Role.MINISTRY_STAFF: ["registry.view_organization"],
-    Role.PROVINCE_STAFF: ["registry.view_organization"],
+    Role.MINISTRY_STAFF: STAFF,
+    Role.PROVINCE_STAFF: STAFF,
 }

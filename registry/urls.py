@@ -1,9 +1,17 @@
 from django.urls import path
 
-from registry import views
+from registry import public_views, views
 
 app_name = "registry"
 urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="organization-list"),
+    path("organizations/new/", views.OrganizationCreateView.as_view(), name="organization-create"),
     path("organizations/<int:pk>/", views.OrganizationDetailView.as_view(), name="organization-detail"),
+    path("organizations/<int:pk>/edit/", views.OrganizationUpdateView.as_view(), name="organization-update"),
+    path("organizations/<int:pk>/records/<slug:kind>/new/", views.RecordCreateView.as_view(), name="record-add"),
+    path("name-check/", views.NameCheckView.as_view(), name="name-check"),
+    path("list-entries/<int:pk>/remove/", views.ListEntryRemoveView.as_view(), name="listentry-remove"),
+    # public (no login, rate-limited)
+    path("public/", public_views.PublicSearchView.as_view(), name="public-search"),
+    path("public/<int:pk>/", public_views.PublicOrganizationView.as_view(), name="public-organization"),
 ]

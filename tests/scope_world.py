@@ -115,15 +115,21 @@ def build_registry(world: World) -> None:
     from stdnum.cn import uscc
 
     from portal.models import Authority
-    from registry.models import Organization
+    from registry.models import CreditListEntry, Organization
+    from registry.services import refresh_summary
 
-    orgs = {}
+    orgs, entries = {}, {}
     for n, key in enumerate(("hb", "zj", "bu"), start=1):
         body = f"51{CODES[key]}MJ{n:07d}"[:17]
         orgs[key] = Organization.objects.create(
             credit_code=body + uscc.calc_check_digit(body), name=f"{SHORT[key]}戊登记书画协会", kind="social_group",
             authority=Authority.objects.get(code=CODES[key]))
+        entries[key] = CreditListEntry.objects.create(organization=orgs[key], list_kind="abnormal",
+                                                      entered_on=datetime.date(2026, 5, 1),
+                                                      ground=f"{SHORT[key]}未按规定报送年报")
+        refresh_summary(orgs[key])
     world.rows["organization"] = orgs
+    world.rows["creditlistentry"] = entries
 
 
 def build_world() -> World:
@@ -150,6 +156,7 @@ TEXT_MARKERS = {
     "match": lambda o: o.supply.name,
     "job": lambda o: o.title,
     "organization": lambda o: o.name,
+    "creditlistentry": lambda o: o.ground,
     "user": lambda o: o.username,
     "province": lambda o: o,  # statistics name the provinces they count
 }
@@ -161,9 +168,11 @@ OWN = {"hb": ["hb"], "zj": ["zj"]}
 PAIRED_LISTS = {"hb": ["hb", "xz"], "zj": ["zj", "xz", "sc"], "xz": ["xz", "xz_draft"], "sc": ["sc"]}
 PAIRED_ITEMS = {"hb": ["hb", "xz"], "zj": ["zj", "xz_nq", "sc"], "xz": ["xz", "xz_nq", "xz_ls", "xz_draft"],
                 "sc": ["sc"]}
+# the register is public information: every authority reads every organization (issue 10), writes its own
+PUBLIC = {key: ["hb", "zj", "bu"] for key in ("hb", "zj", "xz", "sc")}
 VISIBLE = {
     "province": OWN, "lead": OWN, "case": OWN, "checkbatch": OWN, "listbatch": OWN, "listentry": OWN, "job": OWN,
-    "organization": OWN,
+    "organization": PUBLIC, "creditlistentry": PUBLIC,
     "aidlist": PAIRED_LISTS,
     "aiditem": PAIRED_ITEMS,
     "listversion": {"hb": ["hb"], "zj": ["zj"], "xz": ["xz"], "sc": []},
@@ -189,6 +198,7 @@ class ListCheck:
     only: tuple | None = None
     ministry_sees: tuple | None = None
     data: dict | None = None
+    public: bool = False  # public information (the register): every province is shown every row
 
     def assert_shown(self, client, world: World) -> None:
         from tests.permissions import assert_list_scope
@@ -209,7 +219,9 @@ class ListCheck:
         sees[world.users["bu"]] = {mark(objects[o]) for o in ministry}
         # a check must tell "not allowed" from "an empty page": some province sees rows, the ministry more
         province_sets = [s for u, s in sees.items() if u != world.users["bu"]]
-        if self.ministry_sees is None:  # (a detail page's list names its own ministry_sees)
+        if self.public:
+            assert sees[world.users["bu"]] and all(s == sees[world.users["bu"]] for s in province_sets), sees
+        elif self.ministry_sees is None:  # (a detail page's list names its own ministry_sees)
             everything = sees[world.users["bu"]]
             assert any(province_sets) and any(s < everything for s in province_sets), sees
         assert_list_scope(client, url, sees=sees, universe=universe, data=self.data)

@@ -187,3 +187,20 @@ def test_editing_a_lead_with_the_date_emptied_keeps_its_date(client, hebei_staff
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.org_name == "改名研究会" and lead.received_on == datetime.date(2026, 3, 2)
+
+
+def test_lead_name_check_uses_the_register_name_check(hebei_staff, authority):
+    """The lead form's warnings come from registry.namecheck: revoked organizations and former names too."""
+    import datetime
+
+    from registry.services import organization_update
+
+    org = Organization.objects.create(credit_code=credit_code(OrgKind.SOCIAL_GROUP, "130000", "MJ1300019"),
+                                      name="河北省太极养生研究会", kind=OrgKind.SOCIAL_GROUP,
+                                      authority=authority("130000"))
+    organization_update(actor=hebei_staff, organization=org, name="河北省太极拳运动协会", status="revoked",
+                        status_changed_on=datetime.date(2024, 1, 1), status_reason="违规",
+                        renamed_on=datetime.date(2023, 1, 1))
+    messages = [w.message for w in name_warnings("河北省太极养生研究会", user=hebei_staff) if w.kind == "registered"]
+    assert any("曾用名相同" in m for m in messages)
+    assert any("已撤销登记" in m and "非法社会组织" in m for m in messages)

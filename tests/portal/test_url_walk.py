@@ -86,6 +86,9 @@ NOT_LISTS = {
     "api-schema": "OpenAPI 文档",
     "api-docs": "API 文档页面",
     "crackdown:lead-create": "新建线索的表单",
+    "registry:organization-create": "登记社会组织的表单",
+    "registry:name-check": "名称核查：登记库与已公布名单是公开信息（tests/registry/test_name_check.py）",
+    "api-name-check": "名称核查：登记库与已公布名单是公开信息（tests/registry/test_name_check.py）",
     "crackdown:lead-check-name": "名称提示：外省的相似线索只说省名（tests/crackdown/test_leads.py）",
     "crackdown:batch-create": "新建排查批次的表单",
     "crackdown:case-create": "立案申请的表单",
@@ -168,9 +171,10 @@ def write_check_tables() -> set:
     from tests.aid_projects.test_write_scope import WRITE_CHECKS as AID
     from tests.crackdown.test_write_scope import WRITE_CHECKS as CRACKDOWN
     from tests.portal.test_write_scope import WRITE_CHECKS as PORTAL
+    from tests.registry.test_write_scope import WRITE_CHECKS as REGISTRY
 
-    return {key.split(":", 1)[0] if not key.startswith(("crackdown:", "aid_projects:")) else
-            ":".join(key.split(":")[:2]) for key in {**PORTAL, **CRACKDOWN, **AID}}
+    return {key.split(":", 1)[0] if not key.startswith(("crackdown:", "aid_projects:", "registry:")) else
+            ":".join(key.split(":")[:2]) for key in {**PORTAL, **REGISTRY, **CRACKDOWN, **AID}}
 
 
 def takes_object_writes(pattern: str, callback) -> bool:

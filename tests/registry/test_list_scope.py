@@ -1,4 +1,5 @@
-"""The register's lists (page and API) show a province its own authority's organizations, the ministry all.
+"""The register's lists (page and API): the register is public information, so every authority is shown
+every organization (issue 10); writes stay with the organization's own authority (test_write_scope.py).
 
 One line per list route; ``tests/portal/test_url_walk.py`` fails when a list route has no line.
 """
@@ -10,8 +11,8 @@ from tests.scope_world import ListCheck, assert_check, build_world
 pytestmark = pytest.mark.django_db
 
 LIST_CHECKS = {
-    "registry:organization-list": ListCheck("/registry/organizations/", "organization"),
-    "api-organization-list": ListCheck("/api/registry/organizations/", "organization", marker="id"),
+    "registry:organization-list": ListCheck("/registry/organizations/", "organization", public=True),
+    "api-organization-list": ListCheck("/api/registry/organizations/", "organization", marker="id", public=True),
 }
 
 
@@ -21,5 +22,5 @@ def world():
 
 
 @pytest.mark.parametrize("route", sorted(LIST_CHECKS))
-def test_list_shows_only_the_users_rows(route, client, world):
+def test_list_shows_every_organization_to_every_authority(route, client, world):
     assert_check(LIST_CHECKS[route], client, world)

@@ -1,0 +1,149 @@
+"""Writes of the register (HackSoft style): keyword-only, validated, audited, in a transaction.
+
+Only these functions write organizations and their records, so the columns a list of a million rows
+filters on (former names, current grade, list membership) are kept here, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portal.audit import record_change, snapshot
+from portal.models import AuditAction
+from portal.scoping import object_in_scope
+from portal.services import ApplicationError
+from registry.choices import GRADE_VALID_YEARS
+from registry.models import (
+    AnnualInspection,
+    Branch,
+    CreditListEntry,
+    Evaluation,
+    FormerName,
+    Organization,
+    Penalty,
+    add_years,
+)
+from registry.text import SEPARATOR
+
+RECORD_MODELS = {
+    "inspection": AnnualInspection,
+    "evaluation": Evaluation,
+    "penalty": Penalty,
+    "listentry": CreditListEntry,
+    "branch": Branch,
+    "formername": FormerName,
+}
+
+
+def _full_clean(obj, exclude=None):
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        messages = "；".join(str(m) for msgs in exc.message_dict.values() for m in msgs)
+        raise ApplicationError(messages or "数据不完整。", extra=exc.message_dict) from exc
+
+
+def _check_writable(organization: Organization, actor) -> None:
+    """A province writes its own authority's organizations; the ministry all (issue 10, point 9)."""
+    if actor is not None and not object_in_scope(organization, actor, "change"):
+        raise ApplicationError("该社会组织不由您所在的登记管理机关登记，不能修改。")
+
+
+def refresh_summary(organization: Organization, *, today: datetime.date | None = None) -> None:
+    """Recompute the stored former names, current grade and list membership of one organization."""
+    org = organization
+    org.former_names = SEPARATOR.join(org.formernames.order_by("-used_until", "id").values_list("name", flat=True))
+    latest = org.evaluations.order_by("-rated_on", "-id").first()
+    org.grade, org.grade_expires_on = (latest.grade, latest.expires_on) if latest else (None, None)
+    open_lists = set(org.creditlistentrys.filter(removed_on__isnull=True).values_list("list_kind", flat=True))
+    org.on_abnormal_list = "abnormal" in open_lists
+    org.on_dishonest_list = "dishonest" in open_lists
+    Organization.objects.filter(pk=org.pk).update(
+        former_names=org.former_names, grade=org.grade, grade_expires_on=org.grade_expires_on,
+        on_abnormal_list=org.on_abnormal_list, on_dishonest_list=org.on_dishonest_list)
+
+
+@transaction.atomic
+def organization_create(*, actor, **fields) -> Organization:
+    org = Organization(**fields)
+    _full_clean(org)
+    if actor is not None:
+        _may_register(actor, org)
+    org.save()
+    record_change(actor=actor, action=AuditAction.CREATE, obj=org, after=snapshot(org))
+    return org
+
+
+def _may_register(actor, org) -> None:
+    """An authority registers organizations for itself or the authorities below it."""
+    if actor.authority is None or not org.authority.is_within(actor.authority):
+        raise ApplicationError("只能登记由本机关或下级机关登记管理的社会组织。",
+                               extra={"authority": ["只能选择本机关或下级机关。"]})
+
+
+@transaction.atomic
+def organization_update(*, actor, organization: Organization, renamed_on: datetime.date | None = None,
+                        **fields) -> Organization:
+    """Change an organization; a new name keeps the old one as a former name (名称变更登记)."""
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    _check_writable(org, actor)
+    before = snapshot(org)
+    old_name = org.name
+    for key, value in fields.items():
+        setattr(org, key, value)
+    _full_clean(org)
+    if "authority" in fields and actor is not None:
+        _may_register(actor, org)
+    org.save()
+    if org.name != old_name:
+        FormerName.objects.create(organization=org, name=old_name, used_until=renamed_on or timezone.localdate())
+        refresh_summary(org)
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=org, before=before, after=snapshot(org))
+    return org
+
+
+@transaction.atomic
+def record_add(*, actor, organization: Organization, kind: str, **fields):
+    """Add one credit or supervision record (or a branch, or a former name) to an organization."""
+    model = RECORD_MODELS[kind]
+    _check_writable(organization, actor)
+    if kind == "listentry":
+        fields.pop("removed_on", None)
+        fields.pop("removal_reason", None)
+    record = model(organization=organization, **fields)
+    if kind == "evaluation" and record.rated_on:
+        record.expires_on = add_years(record.rated_on, GRADE_VALID_YEARS)
+    if kind == "listentry" and CreditListEntry.objects.filter(
+            organization=organization, list_kind=fields.get("list_kind"), removed_on__isnull=True).exists():
+        raise ApplicationError("该社会组织已在此名录中，须先移出才能再次列入。")
+    _full_clean(record)
+    record.save()
+    refresh_summary(organization)
+    record_change(actor=actor, action=AuditAction.CREATE, obj=record, after=snapshot(record),
+                  note=f"{organization.name}：{model._meta.verbose_name}")
+    return record
+
+
+@transaction.atomic
+def list_entry_remove(*, actor, entry: CreditListEntry, removed_on: datetime.date, reason: str) -> CreditListEntry:
+    """移出名录: the entry stays in the history with its removal date and reason."""
+    entry = CreditListEntry.objects.select_for_update().select_related("organization").get(pk=entry.pk)
+    _check_writable(entry.organization, actor)
+    if entry.removed_on is not None:
+        raise ApplicationError("该记录已移出名录。")
+    before = snapshot(entry)
+    entry.removed_on, entry.removal_reason = removed_on, (reason or "").strip()
+    if not entry.removal_reason:
+        raise ApplicationError("请填写移出事由。", extra={"removal_reason": ["请填写移出事由。"]})
+    if removed_on < entry.entered_on:
+        raise ApplicationError("移出日期不能早于列入日期。", extra={"removed_on": ["移出日期不能早于列入日期。"]})
+    _full_clean(entry)
+    entry.save()
+    refresh_summary(entry.organization)
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=entry, before=before, after=snapshot(entry),
+                  note=f"{entry.organization.name}：移出{entry.get_list_kind_display()}")
+    return entry
