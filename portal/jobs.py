@@ -36,14 +36,21 @@ class JobKind:
     # reading the data it is built from needs.  Administrators hold none of the data permissions,
     # so they cannot read personal data through a job (三权分立).
     permissions: tuple[str, ...]
+    # Does this job's file carry personal data (a callable given the job)?  Then each download is
+    # stamped with the downloading user and time and audited as an export (JobDownloadView).
+    personal_data: Callable | None = None
+
+    def carries_personal_data(self, job) -> bool:
+        return bool(self.personal_data and self.personal_data(job))
 
 
 REGISTRY: dict[str, JobKind] = {}
 
 
-def job_handler(kind: str, title: str, *, permissions: tuple[str, ...]):
+def job_handler(kind: str, title: str, *, permissions: tuple[str, ...], personal_data: Callable | None = None):
     def register(func):
-        REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func, permissions=tuple(permissions))
+        REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func, permissions=tuple(permissions),
+                                 personal_data=personal_data)
         return func
 
     return register
