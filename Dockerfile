@@ -13,6 +13,7 @@ RUN python scripts/install.py --system
 COPY . .
 # collectstatic reads settings; the URLs only need to be well-formed at build time (nothing connects)
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
+    PORTAL_FIELD_KEYS=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc= PORTAL_FIELD_HASH_KEY=build-only \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
  && useradd --system --uid 10001 portal && mkdir -p /data/media && chown portal /data/media

@@ -4,6 +4,7 @@ from django.db.models import Q
 from aid_projects.choices import AidCategory, AidProgram, Confidence, ListKind, ListStatus, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 from aid_projects.selectors import OPEN_MATCH
+from portal.crypto import normalise_phone, phone_digest
 from portal.filtersets import AuthorityScopeFilter
 from portal.models import Authority
 
@@ -120,8 +121,11 @@ class LiaisonFilterSet(django_filters.FilterSet):
         fields = ["q", "campaign", "province"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(unit__icontains=value)
-                               | Q(authority__name__icontains=value))
+        found = Q(name__icontains=value) | Q(unit__icontains=value) | Q(authority__name__icontains=value)
+        if len(normalise_phone(value)) >= 11:
+            # the mobile is encrypted: a whole number is found by its keyed hash (portal.crypto)
+            found |= Q(mobile_hash=phone_digest(value))
+        return queryset.filter(found)
 
 
 class MatchFilterSet(django_filters.FilterSet):

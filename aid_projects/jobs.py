@@ -66,8 +66,14 @@ def national_title(spec, campaign: Campaign) -> str:
 
 
 # --- a province's own attachment -------------------------------------------------------------------
-# a province's own attachment: 附件1 carries the liaisons' contacts, 附件2/3 the lists
-@job_handler(ATTACHMENT, "导出本省附件", permissions=("aid_projects.view_aidlist", "aid_projects.view_liaison"))
+def _is_liaison_table(job) -> bool:
+    return AidList.objects.filter(pk=job.params.get("list_id"), kind=ListKind.LIAISON).exists()
+
+
+# a province's own attachment: 附件1 carries the liaisons' contacts, 附件2/3 the lists; a liaison
+# table is personal data: each download names its user and time and is audited (portal.excel)
+@job_handler(ATTACHMENT, "导出本省附件", permissions=("aid_projects.view_aidlist", "aid_projects.view_liaison"),
+             personal_data=_is_liaison_table)
 def aid_attachment(run: JobRun) -> None:
     list_id = _param_id(run, "list_id", "清单编号")
     aid_list = AidList.objects.select_related("authority", "campaign").filter(pk=list_id).first()
@@ -125,7 +131,8 @@ def aid_national_supply(run: JobRun) -> None:
 
 
 # --- national liaison table ------------------------------------------------------------------------
-@job_handler(NATIONAL_LIAISON, "全国联络员汇总（附件1）", permissions=("aid_projects.view_liaison",))
+@job_handler(NATIONAL_LIAISON, "全国联络员汇总（附件1）", permissions=("aid_projects.view_liaison",),
+             personal_data=lambda job: True)
 def aid_national_liaison(run: JobRun) -> None:
     """One row per liaison officer of the seven recipients, province by province; a province whose
     attachment 1 has not arrived shows one row with its status and no officer."""

@@ -13,6 +13,7 @@ from aid_projects.choices import (
     PairingLevel,
     UploadStatus,
 )
+from portal.crypto import EncryptedCharField, KeyedHashField
 from portal.models import Authority
 from portal.scoping import RestrictedQuerySet, user_scope_prefix
 
@@ -167,7 +168,8 @@ class Liaison(models.Model):
     name = models.CharField(_("姓名"), max_length=32)
     unit = models.CharField(_("单位"), max_length=100, help_text=_("所在单位及职务"))
     work_phone = models.CharField(_("工作电话"), max_length=32)
-    mobile = models.CharField(_("手机"), max_length=20)
+    mobile = EncryptedCharField(_("手机"), max_length=20)  # encrypted at rest (portal.crypto)
+    mobile_hash = KeyedHashField(_("手机摘要"), source="mobile")  # the liaison list's search by mobile
     email = models.EmailField(_("电子信箱"), max_length=100)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -50,6 +50,7 @@ from aid_projects.tables import (
     PairingTable,
 )
 from portal.audit import record_change, record_download, snapshot, stored_snapshot
+from portal.excel import personal_data_response
 from portal.models import AuditAction
 from portal.services import ApplicationError
 from portal.views.generic import (
@@ -303,7 +304,8 @@ class StampedScanDownloadView(ScopedMixin, SingleObjectMixin, View):
 
 
 class VersionDownloadView(ScopedMixin, SingleObjectMixin, View):
-    """A submitted version's workbook, exactly as it was sent."""
+    """A submitted version's workbook, as it was sent (a liaison table, personal data, with a line
+    naming who downloaded it and when, and audited as an export)."""
 
     model = ListVersion
     queryset = ListVersion.objects.select_related("aid_list__authority")
@@ -313,6 +315,8 @@ class VersionDownloadView(ScopedMixin, SingleObjectMixin, View):
         name = version.file.name.rsplit("/", 1)[-1]
         spec = SPECS[version.aid_list.kind]
         filename = f"{version.aid_list.authority.name}{spec.attachment}第{version.number}版.xlsx"
+        if version.aid_list.kind == ListKind.LIAISON:
+            return personal_data_response(request, version.file, obj=version, filename=filename)
         record_download(actor=request.user, obj=version, filename=filename or name)
         return FileResponse(version.file.open("rb"), as_attachment=True, filename=filename)
 

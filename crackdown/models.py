@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,7 @@ from crackdown.choices import (
     TargetType,
     UnfoundedReason,
 )
+from portal.crypto import EncryptedCharField, EncryptedTextField, KeyedHashField
 from portal.models import Authority
 from portal.scoping import RestrictedQuerySet
 
@@ -105,7 +107,8 @@ class Lead(models.Model):
     place_text = models.CharField(_("活动地（描述）"), max_length=200, blank=True)
     websites = models.TextField(_("网站、公众号、应用"), blank=True, help_text=_("每行一个"))
     bank_accounts = models.TextField(_("银行账户"), blank=True, help_text=_("每行一个"))
-    persons = models.TextField(_("涉及人员"), blank=True, help_text=_("每行一人：姓名、身份、联系方式"))
+    # reported persons (names, ID numbers, contacts): encrypted at rest (portal.crypto)
+    persons = EncryptedTextField(_("涉及人员"), blank=True, help_text=_("每行一人：姓名、身份、联系方式"))
     description = models.TextField(_("线索内容"), blank=True)
     authority = models.ForeignKey(Authority, verbose_name=_("受理机关"), on_delete=models.PROTECT,
                                   related_name="crackdown_leads")
@@ -191,13 +194,18 @@ class Lead(models.Model):
 
 
 class Informant(models.Model):
-    """举报人: stored apart from the lead; staff see it masked unless they hold view_informant."""
+    """举报人: stored apart from the lead; staff see it masked unless they hold view_informant.
+
+    Name, phone, e-mail and address are encrypted at rest (portal.crypto); ``phone_hash`` finds an
+    informant by phone (``crackdown.filtersets.LeadFilterSet.informant_phone``).
+    """
 
     lead = models.OneToOneField(Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="informant")
-    name = models.CharField(_("举报人姓名"), max_length=64, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    address = models.CharField(_("联系地址"), max_length=200, blank=True)
+    name = EncryptedCharField(_("举报人姓名"), max_length=64, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)
+    phone_hash = KeyedHashField(_("联系电话摘要"), source="phone")
+    email = EncryptedCharField(_("电子邮箱"), max_length=254, blank=True, validators=[EmailValidator()])
+    address = EncryptedCharField(_("联系地址"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("提交地址"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -669,7 +677,7 @@ class LinkedParty(models.Model):
     kind = models.CharField(_("类别"), max_length=8, choices=LinkedPartyKind.choices)
     organization = models.ForeignKey("registry.Organization", verbose_name=_("已登记社会组织"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="crackdown_links")
-    name = models.CharField(_("单位或人员名称"), max_length=200, blank=True)
+    name = EncryptedCharField(_("单位或人员名称"), max_length=200, blank=True)  # a person's name: encrypted
     role = models.CharField(_("勾连方式"), max_length=12, choices=LinkedPartyRole.choices)
     action = models.CharField(_("处理措施"), max_length=300)
     reported_to = models.CharField(_("通报部门"), max_length=20, choices=Department.choices, blank=True)

@@ -20,6 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils.crypto import salted_hmac
 
+from portal.crypto import keyed_hash
 from portal.models import AuditAction, AuditEntry
 
 
@@ -57,6 +58,9 @@ def snapshot(obj: models.Model | None) -> dict | None:
         value = field.value_from_object(obj)
         if isinstance(field, models.FileField):
             value = value.name if value else ""
+        elif getattr(field, "encrypted", False) and value:
+            # personal data stays out of the log in clear: a keyed fingerprint shows that it changed
+            value = "已加密·" + keyed_hash("audit", value)[:12]
         data[field.name] = value
     if obj.pk is not None:
         for field in obj._meta.many_to_many:

@@ -217,3 +217,34 @@ def reset() -> None:
     stop()
     shutil.rmtree(LOCAL_DIR / "pgdata", ignore_errors=True)
     shutil.rmtree(REDIS_DIR, ignore_errors=True)
+
+
+FIELD_KEYS_FILE = LOCAL_DIR / "field-keys.json"
+
+
+def local_field_keys() -> dict:
+    """The personal-data keys of a development checkout: made once into ``.local/`` (git-ignored, 0600).
+
+    ``{"keys": [Fernet key], "hash_key": …}``; production gives ``PORTAL_FIELD_KEYS`` and
+    ``PORTAL_FIELD_HASH_KEY`` instead and refuses to start without them (``settings.production``).
+    """
+    import base64
+    import json
+
+    if not FIELD_KEYS_FILE.exists():
+        LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+        keys = {"keys": [base64.urlsafe_b64encode(os.urandom(32)).decode()],
+                "hash_key": base64.urlsafe_b64encode(os.urandom(32)).decode()}
+        try:  # O_EXCL: of two processes starting at once, one writes and both read the same keys
+            fd = os.open(FIELD_KEYS_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as out:
+                json.dump(keys, out)
+    for _ in range(50):  # a file another process has just created may still be empty
+        text = FIELD_KEYS_FILE.read_text()
+        if text.strip():
+            return json.loads(text)
+        time.sleep(0.05)
+    raise RuntimeError(f"{FIELD_KEYS_FILE} is empty")

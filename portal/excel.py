@@ -70,3 +70,62 @@ def write_table_xlsx(title: str, rows) -> io.BytesIO:
     wb.save(buffer)
     buffer.seek(0)
     return buffer
+
+
+# --- exports of personal data (issue 8 point 11; PIPL 第五十一条, 等保 8.1.4.3 安全审计) ---------------
+def export_line(user, when=None) -> str:
+    """Who took this file out of the portal, and when: written into every personal-data export."""
+    from django.utils import timezone
+
+    when = timezone.localtime(when or timezone.now())
+    authority = getattr(getattr(user, "authority", None), "name", "")
+    who = f"{user.full_name}（{user.username}）" if getattr(user, "full_name", "") else user.username
+    return (f"导出人：{authority}{'　' if authority else ''}{who}　导出时间：{when:%Y-%m-%d %H:%M:%S}　"
+            "本表含个人信息，仅限工作使用，不得外传。")
+
+
+def stamp_workbook(source, *, user, when=None):
+    """The workbook ``source`` (a path or file) with the export line as each sheet's last row and as
+    its printed footer; returns it as a BytesIO.  For small workbooks (liaison tables): it is
+    loaded whole."""
+    import io
+
+    from openpyxl import load_workbook
+
+    line = export_line(user, when)
+    workbook = load_workbook(source)
+    for ws in workbook.worksheets:
+        last_column = max(ws.max_column, 1)
+        row = ws.max_row + 2  # one blank row after the table or its notes
+        cell = ws.cell(row=row, column=1)
+        set_text_safe(cell, line)
+        cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        if last_column > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+        ws.row_dimensions[row].height = 30
+        for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+            footer.center.text = line.replace("&", "&&")
+            footer.center.size = 9
+    out = io.BytesIO()
+    workbook.save(out)
+    workbook.close()
+    out.seek(0)
+    return out
+
+
+def personal_data_response(request, source, *, obj=None, filename: str):
+    """Hand a personal-data workbook to ``request.user``: stamped with the user and the time
+    (``stamp_workbook``) and audited as an export (导出) naming the file."""
+    from django.http import FileResponse
+    from django.utils import timezone
+
+    from portal.audit import record_change
+    from portal.models import AuditAction
+
+    when = timezone.now()
+    with source.open("rb") as fh:
+        stamped = stamp_workbook(fh, user=request.user, when=when)
+    record_change(actor=request.user, action=AuditAction.EXPORT, obj=obj,
+                  note=f"导出含个人信息的文件：{filename}（文件内注明导出人和导出时间 "
+                       f"{timezone.localtime(when):%Y-%m-%d %H:%M:%S}）")
+    return FileResponse(stamped, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -49,10 +49,16 @@ class JobKind:
     # Runs that hit a transient error (database or broker connection lost) are retried this many
     # times, waiting RETRY_BACKOFF × 2^(n-1) seconds; any other error fails the job at once.
     retries: int = 0
+    # Does this job's file carry personal data (a callable given the job)?  Then each download is
+    # stamped with the downloading user and time and audited as an export (JobDownloadView).
+    personal_data: Callable | None = None
 
     @property
     def soft_minutes(self) -> int:
         return max(1, round(self.soft_time_limit / 60))
+
+    def carries_personal_data(self, job) -> bool:
+        return bool(self.personal_data and self.personal_data(job))
 
 
 REGISTRY: dict[str, JobKind] = {}
@@ -61,7 +67,7 @@ RETRY_BACKOFF = 30  # seconds before the first retry of a transient error; doubl
 
 
 def job_handler(kind: str, title: str, *, permissions: tuple[str, ...], soft_time_limit: int | None = None,
-                time_limit: int | None = None, retries: int = 2):
+                time_limit: int | None = None, retries: int = 2, personal_data: Callable | None = None):
     """Register a job kind.  ``soft_time_limit`` / ``time_limit`` default to the settings
     JOB_SOFT_TIME_LIMIT / JOB_TIME_LIMIT; ``retries`` counts retries of transient errors only."""
 
@@ -69,7 +75,7 @@ def job_handler(kind: str, title: str, *, permissions: tuple[str, ...], soft_tim
         soft = soft_time_limit or settings.JOB_SOFT_TIME_LIMIT
         REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func, permissions=tuple(permissions),
                                  soft_time_limit=soft, time_limit=max(time_limit or settings.JOB_TIME_LIMIT, soft + 30),
-                                 retries=retries)
+                                 retries=retries, personal_data=personal_data)
         return func
 
     return register

@@ -34,6 +34,22 @@ def env_list(name, default=""):
 SECRET_KEY = env("DJANGO_SECRET_KEY") or "dev-only-insecure-key-change-me-0123456789abcdefghijklmnop"
 # the audit log's hash chain is keyed (HMAC) with a key kept out of the database
 AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY") or SECRET_KEY
+
+
+# Personal data encrypted at rest (PIPL 第五十一条; portal.crypto): Fernet keys, newest first.  To
+# rotate, put a new key first, run ``manage.py rotate_field_keys``, then drop the old one.  The hash
+# key makes the search columns (phone numbers) and is not rotated with them.  Embedded servers (a
+# development checkout) use keys made once into .local/; production refuses to start without these.
+def field_keys(*, local_default: bool) -> tuple[list[str], str]:
+    keys, hash_key = env_list("PORTAL_FIELD_KEYS"), env("PORTAL_FIELD_HASH_KEY", "")
+    if local_default and not (keys and hash_key):
+        local = embedded.local_field_keys()
+        keys, hash_key = keys or local["keys"], hash_key or local["hash_key"]
+    return keys, hash_key
+
+
+PORTAL_FIELD_KEYS, PORTAL_FIELD_HASH_KEY = field_keys(local_default=not env("DATABASE_URL"))
+
 # audit rows are kept at least 183 days (the database refuses less), then purged nightly
 AUDIT_RETENTION_DAYS = max(183, int(env("AUDIT_RETENTION_DAYS", "183")))
 DEBUG = env_bool("DJANGO_DEBUG", False)

@@ -1,5 +1,8 @@
 """Production: every secret from the environment, HTTPS only."""
 
+import base64
+import binascii
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -7,6 +10,16 @@ from .base import *  # noqa: F403
 DEBUG = False
 if SECRET_KEY.startswith("dev-only"):  # noqa: F405
     raise ImproperlyConfigured("生产模式必须设置 DJANGO_SECRET_KEY")
+# personal data at rest (portal.crypto): never a key made on the spot, which a restart would lose
+if not env_list("PORTAL_FIELD_KEYS") or not env("PORTAL_FIELD_HASH_KEY"):  # noqa: F405
+    raise ImproperlyConfigured("生产模式必须设置 PORTAL_FIELD_KEYS（个人信息加密密钥）和 PORTAL_FIELD_HASH_KEY")
+for _key in env_list("PORTAL_FIELD_KEYS"):  # noqa: F405
+    try:
+        _valid = len(base64.urlsafe_b64decode(_key.encode())) == 32
+    except (binascii.Error, ValueError):
+        _valid = False
+    if not _valid:
+        raise ImproperlyConfigured("PORTAL_FIELD_KEYS 中有无效的密钥（应为 32 字节的 URL 安全 Base64 编码）")
 # believed only from TRUSTED_PROXIES: portal.middleware.TrustedProxyMiddleware drops the header otherwise
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)  # noqa: F405

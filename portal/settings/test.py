@@ -1,5 +1,8 @@
 from .base import *  # noqa: F403
 
+# a developer's own servers (DATABASE_URL) without keys: the checkout's keys in .local/
+PORTAL_FIELD_KEYS, PORTAL_FIELD_HASH_KEY = field_keys(local_default=True)  # noqa: F405
+
 DEBUG = False
 # Argon2 on every login in every test costs minutes; the hasher itself is tested in tests/portal.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from portal.audit import record_change, record_download, snapshot, stored_snapshot
+from portal.excel import personal_data_response
 from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
 from portal.forms import LoginForm, RoleAssignmentForm, UserAuthorityForm, UserForm
 from portal.home import panels_for
@@ -113,6 +114,9 @@ class JobDownloadView(ScopedMixin, View):
         job = get_object_or_404(self.get_queryset(), pk=pk)
         if not job.result_file:
             raise Http404("该任务没有可下载的结果。")
+        spec = REGISTRY.get(job.kind)
+        if spec is not None and spec.carries_personal_data(job):
+            return personal_data_response(request, job.result_file, obj=job, filename=job.result_name)
         record_download(actor=request.user, obj=job, filename=job.result_name)
         return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
 

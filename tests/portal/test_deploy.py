@@ -6,10 +6,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# personal-data keys (portal.crypto): production takes them from the environment only
+FIELD_KEYS = {"PORTAL_FIELD_KEYS": "Q0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaMDEyMzQ1Njc=",
+              "PORTAL_FIELD_HASH_KEY": "production-hash-key-0123456789"}
 
 
 def run_check(extra_env):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **extra_env}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **FIELD_KEYS, **extra_env}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -35,10 +38,20 @@ def test_production_refuses_the_development_secret():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_personal_data_keys():
+    secret = {"DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij"}
+    result = run_check({**secret, "PORTAL_FIELD_KEYS": ""})
+    assert result.returncode != 0 and "PORTAL_FIELD_KEYS" in result.stderr
+    result = run_check({**secret, "PORTAL_FIELD_HASH_KEY": ""})
+    assert result.returncode != 0 and "PORTAL_FIELD_HASH_KEY" in result.stderr
+    result = run_check({**secret, "PORTAL_FIELD_KEYS": "not-a-fernet-key"})
+    assert result.returncode != 0 and "无效的密钥" in result.stderr
+
+
 def test_collectstatic_with_the_production_storage(tmp_path):
     """The manifest storage refuses a vendored file that points at a missing one (e.g. a source map)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-           "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij",
+           "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij", **FIELD_KEYS,
            "DATABASE_URL": "postgres://build@localhost/build", "REDIS_URL": "redis://localhost:6379/0",
            "STATIC_ROOT": str(tmp_path)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -4,11 +4,14 @@ Each attack is the request that succeeded before the fix; now it fails and nothi
 database changed.
 """
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from openpyxl import Workbook
 
 from crackdown.choices import LeadSource
 from crackdown.services import lead_create
@@ -165,7 +168,11 @@ def test_role_rules_hold_on_every_save_whatever_the_form(hebei_staff, ministry_s
 def finished_job(kind, authority, by=None):
     job = Job.objects.create(kind=kind, title=kind, authority=authority, created_by=by, status=JobStatus.SUCCEEDED,
                              result_name="结果.xlsx")
-    job.result_file.save("结果.xlsx", ContentFile(b"PK personal data"), save=True)
+    workbook = Workbook()
+    workbook.active.append(["卓玛", "13908901234"])  # personal data
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job.result_file.save("结果.xlsx", ContentFile(buffer.getvalue()), save=True)
     return job
 
 

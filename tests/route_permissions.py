@@ -1,0 +1,192 @@
+"""The route permission table: one line per URL pattern and API route, the answer each caller gets.
+
+Checked by ``tests/portal/test_route_permissions.py`` (which says how each route is asked and which
+row it reads: 河北's own rows of ``tests/scope_world``).  ``LOGIN`` is a redirect to the login page;
+403 a refusal (no permission, or the API asked without login); 404 a row outside the caller's area
+(or a step the row cannot take); 405 a method the route does not take; 200/201/302/400 an answer
+(302 after a successful form, 400 an API write with no data).
+
+Columns: the method, then 部级工作人员, 省级工作人员 (河北), 联络员 (河北), 系统管理员, 安全管理员,
+审计管理员, anonymous, 省级工作人员 of another province (浙江).  The three administrators read no
+business data; another province's rows answer 404.
+"""
+
+LOGIN = "login"
+CALLERS = ("部级", "省级", "联络员", "系统", "安全", "审计", "匿名", "外省")
+
+ROUTES = {
+    #                                    method  部级  省级  联络员 系统  安全  审计  匿名   外省
+    'home': ('GET', 200, 200, 200, 200, 200, 200, LOGIN, 200),
+    'healthz': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
+    # a logged-in user is sent on to the home page
+    'login': ('GET', 302, 302, 302, 302, 302, 302, 200, 302),
+    # POST logs out, then the login page
+    'logout': ('POST', LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    'password-change': ('GET', 200, 200, 200, 200, 200, 200, LOGIN, 200),
+    # TOTP: ministry and administrators have verified (→ home); province staff may enrol
+    'otp-setup': ('GET', 302, 200, 200, 302, 302, 302, LOGIN, 200),
+    # province staff need no second factor (→ home)
+    'otp-verify': ('GET', 200, 302, 302, 200, 200, 200, LOGIN, 302),
+    # the audit log: the 审计管理员's alone
+    'audit-list': ('GET', 403, 403, 403, 403, 403, 200, LOGIN, 403),
+    'audit-chain': ('GET', 403, 403, 403, 403, 403, 200, LOGIN, 403),
+    'job-list': ('GET', 200, 200, 200, 200, 403, 403, LOGIN, 200),
+    'job-detail': ('GET', 200, 200, 200, 200, 403, 403, LOGIN, 404),
+    'job-download': ('GET', 200, 200, 200, 200, 403, 403, LOGIN, 404),
+    # reference_integrity needs portal.view_authority (not 安全/审计管理员)
+    'job-start': ('POST', 302, 302, 302, 302, 403, 403, LOGIN, 302),
+    # accounts: 系统管理员 (business accounts) and 安全管理员 (roles, authority, locks)
+    'user-list': ('GET', 403, 403, 403, 200, 200, 403, LOGIN, 403),
+    'user-create': ('GET', 403, 403, 403, 200, 403, 403, LOGIN, 403),
+    'user-update': ('GET', 403, 403, 403, 200, 403, 403, LOGIN, 403),
+    'user-roles': ('GET', 403, 403, 403, 403, 200, 403, LOGIN, 403),
+    'user-authority': ('GET', 403, 403, 403, 403, 200, 403, LOGIN, 403),
+    'user-otp-reset': ('POST', 403, 403, 403, 403, 302, 403, LOGIN, 403),
+    'user-unlock': ('POST', 403, 403, 403, 403, 302, 403, LOGIN, 403),
+    'user-locked': ('GET', 403, 403, 403, 403, 200, 403, LOGIN, 403),
+    # the captcha key 'x' does not exist (public routes)
+    'captcha-image': ('GET', 410, 410, 410, 410, 410, 410, 410, 410),
+    'captcha-image-2x': ('GET', 410, 410, 410, 410, 410, 410, 410, 410),
+    'captcha-audio': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
+    'captcha-refresh': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
+    'registry:organization-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'registry:organization-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:lead-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:lead-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:lead-check-name': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:lead-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:lead-update': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:lead-status': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:lead-transfer': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:lead-to-case': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # needs the 举报人信息查阅人 duty, which none of the callers holds
+    'crackdown:lead-informant': ('POST', 403, 403, 403, 403, 403, 403, LOGIN, 403),
+    'crackdown:lead-attachment': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:batch-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:batch-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:batch-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:batch-add-leads': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:case-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:case-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-update': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-transition': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-evidence-add': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-inquiry-add': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-shutdown-add': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-linked-add': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-document': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:case-evidence-file': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:listbatch-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:listbatch-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:listbatch-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:listentry-add': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    # needs the publish_list duty (案件审批人)
+    'crackdown:listbatch-publish': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
+    'crackdown:listentry-withdraw': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
+    'crackdown:listentry-remove': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    'crackdown:statistics': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'crackdown:statistics-export': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 302),
+    # public pages
+    'crackdown:public-lists': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
+    'crackdown:public-report': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
+    'crackdown:public-status': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
+    # the pairing table and campaigns are shared by every authority
+    'aid_projects:pairing-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
+    'aid_projects:pairing-create': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:pairing-update': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:campaign-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
+    'aid_projects:campaign-create': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:campaign-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
+    'aid_projects:campaign-update': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:list-open': ('POST', 403, 302, 302, 403, 403, 403, LOGIN, 302),
+    'aid_projects:list-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
+    'aid_projects:list-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:list-items': ('GET', 403, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:list-upload': ('GET', 403, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:list-submit': ('POST', 403, 302, 302, 403, 403, 403, LOGIN, 404),
+    'aid_projects:list-decide': ('POST', 302, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:list-scan': ('POST', 403, 302, 302, 403, 403, 403, LOGIN, 404),
+    'aid_projects:list-scan-download': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:version-download': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:upload-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:upload-commit': ('POST', 403, 302, 302, 403, 403, 403, LOGIN, 404),
+    'aid_projects:upload-discard': ('POST', 403, 302, 302, 403, 403, 403, LOGIN, 404),
+    'aid_projects:liaison-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
+    # liaisons are kept by the province (the ministry reads them)
+    'aid_projects:liaison-create': ('GET', 403, 200, 200, 403, 403, 403, LOGIN, 200),
+    'aid_projects:liaison-update': ('GET', 403, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:liaison-delete': ('GET', 403, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:need-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
+    # 阿里's need: 河北 is paired with it, 浙江 is not
+    'aid_projects:need-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:match-propose': ('POST', 403, 302, 403, 403, 403, 403, LOGIN, 404),
+    'aid_projects:match-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
+    'aid_projects:match-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),
+    'aid_projects:match-transition': ('POST', 403, 302, 403, 403, 403, 403, LOGIN, 404),
+    # the page lists only the jobs the caller may read (portal.jobs.readable_kinds)
+    'aid_projects:summary-page': ('GET', 200, 200, 200, 200, 403, 403, LOGIN, 200),
+    'aid_projects:summary-start': ('POST', 302, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:summary-template': ('GET', 200, 200, 200, 200, 200, 200, LOGIN, 200),
+    'api-job-list': ('GET', 200, 200, 200, 200, 403, 403, 403, 200),
+    'api-job-detail': ('GET', 200, 200, 200, 200, 403, 403, 403, 404),
+    # the API: anonymous gets 403 (DRF), not the login redirect
+    'api-root': ('GET', 200, 200, 200, 200, 200, 200, 403, 200),
+    'api-organization-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-organization-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    # 400: the statistics ask for a period
+    'api-statistics': ('GET', 400, 400, 403, 403, 403, 403, 403, 400),
+    'api-public-report': ('POST', 400, 400, 400, 400, 400, 400, 400, 400),
+    'api-public-status': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
+    'api-lead-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-lead-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    'api-lead-informant': ('POST', 403, 403, 403, 403, 403, 403, 403, 403),
+    # empty POST: the data are checked (400) before the row is looked up; with data 浙江 gets 404
+    # (tests/crackdown/test_write_scope.py)
+    'api-lead-status': ('POST', 400, 400, 403, 403, 403, 403, 403, 400),
+    'api-lead-to-case': ('POST', 400, 400, 403, 403, 403, 403, 403, 400),
+    'api-lead-transfer': ('POST', 400, 400, 403, 403, 403, 403, 403, 404),
+    'api-case-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-case-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    'api-case-transition': ('POST', 400, 400, 403, 403, 403, 403, 403, 400),
+    'api-checkbatch-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-checkbatch-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    'api-checkbatch-leads': ('POST', 400, 400, 403, 403, 403, 403, 403, 404),
+    'api-listbatch-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-listbatch-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    'api-listbatch-entries': ('POST', 400, 400, 403, 403, 403, 403, 403, 404),
+    'api-listbatch-publish': ('POST', 400, 400, 403, 403, 403, 403, 403, 400),
+    'api-listentry-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-listentry-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    'api-listentry-withdraw': ('POST', 400, 400, 403, 403, 403, 403, 403, 400),
+    'api-public-list-list': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
+    # 河北's list is a draft: not public to anyone
+    'api-public-list-detail': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
+    'api-pairing-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-pairing-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-campaign-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-campaign-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-aidlist-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-aidlist-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 404),
+    'api-aidlist-accept': ('POST', 400, 403, 403, 403, 403, 403, 403, 403),
+    'api-aidlist-return-list': ('POST', 400, 403, 403, 403, 403, 403, 403, 403),
+    'api-aidlist-submit': ('POST', 403, 201, 201, 403, 403, 403, 403, 404),
+    'api-aidlist-upload': ('POST', 403, 400, 400, 403, 403, 403, 403, 404),
+    'api-upload-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-upload-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 404),
+    'api-upload-commit': ('POST', 403, 200, 200, 403, 403, 403, 403, 404),
+    'api-upload-discard': ('POST', 403, 200, 200, 403, 403, 403, 403, 404),
+    'api-aiditem-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-aiditem-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 404),
+    'api-aiditem-suggestions': ('GET', 200, 200, 200, 403, 403, 403, 403, 404),
+    'api-liaison-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-liaison-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 404),
+    'api-listversion-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-listversion-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 404),
+    'api-match-list': ('GET', 200, 200, 200, 403, 403, 403, 403, 200),
+    'api-match-detail': ('GET', 200, 200, 200, 403, 403, 403, 403, 404),
+    'api-match-transition': ('POST', 403, 400, 403, 403, 403, 403, 403, 400),
+    'api-summary-list': ('POST', 400, 400, 400, 400, 403, 403, 403, 400),
+    'api-schema': ('GET', 200, 200, 200, 200, 200, 200, 403, 200),
+    'api-docs': ('GET', 200, 200, 200, 200, 200, 200, 403, 200),
+}
