@@ -28,7 +28,7 @@ def decrypt_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crackdown', '0002_statistics_denormalized'),
+        ('crackdown', '0003_case_procedure_as_written'),
     ]
 
     operations = [
