@@ -12,7 +12,7 @@ from aid_projects.choices import ListKind, ListStatus
 from portal.models import Job, JobStatus
 from tests.aid_projects.factories import make_campaign, make_item, make_list
 
-pytestmark = pytest.mark.worker
+
 
 DEBOUNCE = 1.5
 
