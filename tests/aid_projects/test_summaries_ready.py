@@ -12,8 +12,6 @@ from aid_projects.choices import ListKind, ListStatus
 from portal.models import Job, JobStatus
 from tests.aid_projects.factories import make_campaign, make_item, make_list
 
-
-
 DEBOUNCE = 1.5
 
 
