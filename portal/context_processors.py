@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def portal(request):
@@ -12,7 +13,17 @@ def portal(request):
         "portal_shows_api_docs": bool(user is not None and user.is_authenticated
                                       and (user.is_ministry or user.is_administrator)),
         "DEBUG": settings.DEBUG,
+        # the navigation bar's 待办 count as the home page last found it (a cache read, only when shown)
+        "portal_waiting": SimpleLazyObject(lambda: _cached_waiting(user)),
         "REPORT_HOTLINE": settings.REPORT_HOTLINE,
         "REPORT_ADDRESS": settings.REPORT_ADDRESS,
     }
 
+
+
+def _cached_waiting(user):
+    from portal.home import cached_waiting
+
+    if user is None or not user.is_authenticated:
+        return {}
+    return cached_waiting(user) or {}

@@ -65,21 +65,28 @@ def panels_for(user) -> list[HomePanel]:
     return result
 
 
-WAITING_CACHE_SECONDS = 60
+
+WAITING_CACHE_SECONDS = 10 * 60
 
 
-def waiting_counts(user) -> dict:
-    """{"total": n, "overdue": m}: the work waiting for ``user`` over all home panels, for the navigation bar.
+def _waiting_key(user) -> str:
+    return f"portal:waiting:{user.pk}"
 
-    The panels run their own (restricted) queries; the sum is cached a minute per user so every page
-    does not run them again.
+
+def remember_waiting(user, panels: list[HomePanel]) -> dict:
+    """{"total": n, "overdue": m} of the work panels the home page just built, kept for the navigation bar.
+
+    Other pages show the last count the home page found (one cache read, no query, no extra request).
     """
     from django.core.cache import cache
 
-    key = f"portal:waiting:{user.pk}"
-    counts = cache.get(key)
-    if counts is None:
-        panels = [p for p in panels_for(user) if p.is_work]
-        counts = {"total": sum(p.total for p in panels), "overdue": sum(p.overdue_count for p in panels)}
-        cache.set(key, counts, WAITING_CACHE_SECONDS)
+    work = [p for p in panels if p.is_work]
+    counts = {"total": sum(p.total for p in work), "overdue": sum(p.overdue_count for p in work)}
+    cache.set(_waiting_key(user), counts, WAITING_CACHE_SECONDS)
     return counts
+
+
+def cached_waiting(user) -> dict | None:
+    from django.core.cache import cache
+
+    return cache.get(_waiting_key(user))

@@ -7,7 +7,6 @@ from portal.views import pages, second_factor
 urlpatterns = [
     path("", pages.HomeView.as_view(), name="home"),
     path("healthz/", pages.healthz, name="healthz"),
-    path("waiting/", pages.waiting_badge, name="waiting-badge"),
     path("accounts/login/", pages.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", pages.PasswordChangeView.as_view(), name="password-change"),

@@ -19,7 +19,7 @@ from portal.audit import record_change, record_download, snapshot, stored_snapsh
 from portal.excel import personal_data_response
 from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
 from portal.forms import LoginForm, RoleAssignmentForm, UserAuthorityForm, UserForm
-from portal.home import panels_for
+from portal.home import panels_for, remember_waiting
 from portal.jobs import REGISTRY, job_start
 from portal.models import AuditAction, AuditEntry, Job, User
 from portal.scoping import object_in_scope
@@ -33,6 +33,8 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["panels"] = panels_for(self.request.user)
+        # the navigation bar's 待办 count, from the panels just built (other pages read it from the cache)
+        context["portal_waiting"] = remember_waiting(self.request.user, context["panels"])
         return context
 
 
@@ -340,10 +342,3 @@ def healthz(request):
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
-
-@login_required
-def waiting_badge(request):
-    """htmx: the 待办 count of the navigation bar, loaded after the page (the page itself runs no panel query)."""
-    from portal.home import waiting_counts
-
-    return render(request, "portal/waiting_badge.html", {"waiting": waiting_counts(request.user)})

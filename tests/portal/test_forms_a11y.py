@@ -28,7 +28,7 @@ def _check(page: str):
 def test_lead_form_with_errors_has_summary_and_linked_errors(client, hebei_staff):
     client.force_login(hebei_staff)
     page = client.post("/crackdown/leads/new/", {"org_name": "", "source": ""}).content.decode()
-    assert "data-error-summary" in page and "需要修改" in page
+    assert "data-error-summary" in page
     assert re.search(r'<a href="#id_org_name">[^<]*：', page)
     assert 'aria-describedby="id_org_name_error' in page and 'id="id_org_name_error"' in page
     _check(page)

@@ -81,7 +81,6 @@ NOT_LISTS = {
     "otp-setup": "本人绑定动态口令的页面",
     "otp-verify": "本人输入动态口令的页面",
     "audit-chain": "审计日志哈希链校验结果（审计管理员），不列出业务数据",
-    "waiting-badge": "导航栏的待办数字：首页各卡片之和，卡片各自按范围查询（tests/portal/test_waiting_counts.py）",
     "api-root": "API 目录，只列出地址",
     "api-schema": "OpenAPI 文档",
     "api-docs": "API 文档页面",
