@@ -20,13 +20,13 @@ def needs(zhejiang_staff, xizang_staff, ministry_staff):
     tibet = make_list(campaign, "540000", ListKind.NEED, ListStatus.ACCEPTED)
     heating = make_item(tibet, name="色尼区学校供暖", place_code="540602")
     clinic = make_item(tibet, name="安多县卫生院", place_code="540624")
-    make_item(tibet, name="城关区养老站")
+    make_item(tibet, name="聂荣县养老站", place_code="540623")
     supply = make_item(make_list(campaign, "330000", ListKind.SUPPLY), name="助学暖冬", place_code="330000")
     mine = services.match_propose(need=AidItem.objects.get(pk=heating.pk), supply=supply, user=zhejiang_staff)
     services.match_transition(match=mine, to_status=MatchStatus.MATCHED, user=xizang_staff)
-    # 河北 (also paired with 西藏) proposes on the clinic: 浙江 sees the status, not who
-    hebei_staff = make_user("hb_needs", "130000", "省级工作人员")
-    hebei_supply = make_item(make_list(campaign, "130000", ListKind.SUPPLY), name="河北医疗队", place_code="130000")
+    # 辽宁 (also paired with 那曲) proposes on the clinic: 浙江 sees the status, not who
+    hebei_staff = make_user("ln_needs", "210000", "省级工作人员")
+    hebei_supply = make_item(make_list(campaign, "210000", ListKind.SUPPLY), name="辽宁医疗队", place_code="210000")
     services.match_propose(need=AidItem.objects.get(pk=clinic.pk), supply=hebei_supply, user=hebei_staff)
     return dict(campaign=campaign, mine=mine)
 
@@ -45,10 +45,10 @@ def test_needs_show_year_and_match_status(client, needs, zhejiang_staff):
     page = client.get("/aid/needs/").content.decode()
     table = rows(page)
     assert table["色尼区学校供暖"][0] == "2026" and table["色尼区学校供暖"][-1] == "已对接"
-    assert table["安多县卫生院"][-1] == "意向对接" and "河北" not in str(table["安多县卫生院"])
-    assert table["城关区养老站"][-1] == "尚无对接"
+    assert table["安多县卫生院"][-1] == "意向对接" and "辽宁" not in str(table["安多县卫生院"])
+    assert table["聂荣县养老站"][-1] == "尚无对接"
     body = page[page.index("<tbody"):page.index("</tbody>")]
-    assert f"/aid/matches/{needs['mine'].pk}/" in body  # its own match is a link; 河北's is not
+    assert f"/aid/matches/{needs['mine'].pk}/" in body  # its own match is a link; 辽宁's is not
     assert body.count("/aid/matches/") == 1
 
 
@@ -64,7 +64,7 @@ def test_filters_fit_the_page(client, needs, zhejiang_staff):
     assert 'name="kind"' not in page and "附件3" not in page
     assert 'name="match"' in page
     only_open = rows(client.get("/aid/needs/?match=none").content.decode())
-    assert list(only_open) == ["城关区养老站"]
+    assert list(only_open) == ["聂荣县养老站"]
     matched = rows(client.get(f"/aid/needs/?match={MatchStatus.MATCHED}").content.decode())
     assert list(matched) == ["色尼区学校供暖"]
 

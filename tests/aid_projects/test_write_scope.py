@@ -23,6 +23,8 @@ WRITE_CHECKS = {
                                            attacker="zj", data={"mode": "append"}),
     "aid_projects:list-submit": WriteCheck(lambda o: f"/aid/lists/{o.pk}/submit/", "aidlist", owner="hb",
                                            attacker="zj"),
+    "aid_projects:list-copy-liaisons": WriteCheck(lambda o: f"/aid/lists/{o.pk}/copy-liaisons/", "aidlist",
+                                                  owner="hb", attacker="zj"),
     "aid_projects:list-scan": WriteCheck(lambda o: f"/aid/lists/{o.pk}/scan/", "aidlist"),
     "aid_projects:upload-commit": WriteCheck(lambda o: f"/aid/uploads/{o.pk}/commit/", "upload"),
     "aid_projects:upload-discard": WriteCheck(lambda o: f"/aid/uploads/{o.pk}/discard/", "upload"),

@@ -26,7 +26,9 @@ def test_case_update_service_takes_the_before_image_from_the_database(hebei_staf
     case = services.case_create(actor=hebei_staff, org_name=lead.org_name, target_type=TargetType.UNREGISTERED,
                                 lead=Lead.objects.get(pk=lead.pk))
     case = Case.objects.get(pk=case.pk)
-    case.cases_solved = 7  # a caller that changed the instance before asking the service to save it
-    services.case_update(case=case, actor=hebei_staff, expected_version=case.version, cases_solved=3)
+    case.summary = "调用方先改过的摘要"  # a caller that changed the instance before asking the service to save it
+    services.case_update(case=case, actor=hebei_staff, expected_version=case.version, summary="新的案情摘要")
     entry = AuditEntry.objects.filter(action=AuditAction.UPDATE, content_type__model="case").latest("id")
-    assert entry.before["cases_solved"] == 0 and entry.after["cases_solved"] == 3
+    stored = Case.objects.get(pk=case.pk)
+    assert entry.before["summary"] != "调用方先改过的摘要"
+    assert entry.after["summary"] == stored.summary == "新的案情摘要"

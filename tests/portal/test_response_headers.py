@@ -41,10 +41,14 @@ def test_no_store_on_downloads(client, xizang_staff):
     assert "no-store" in response["Cache-Control"]
 
 
+from tests.portal.test_deploy import FIELD_KEYS  # noqa: E402  (the production settings need the field keys)
+
+
 def test_production_settings_host_cookies_and_json_only_api():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
            "DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij",
-           "DATABASE_URL": "postgres://build@localhost/build", "REDIS_URL": "redis://localhost:6379/0"}
+           "DATABASE_URL": "postgres://build@localhost/build", "REDIS_URL": "redis://localhost:6379/0",
+           **FIELD_KEYS}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     code = ("import json; from django.conf import settings as s; print(json.dumps([s.SESSION_COOKIE_NAME, "
             "s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN, "
