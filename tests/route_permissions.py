@@ -50,7 +50,8 @@ ROUTES = {
     'captcha-audio': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
     'captcha-refresh': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
     'registry:organization-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
-    'registry:organization-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # the register is public information: every authority reads it, only its own authority edits it
+    'registry:organization-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:lead-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:lead-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:lead-check-name': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
@@ -133,7 +134,7 @@ ROUTES = {
     # the API: anonymous gets 403 (DRF), not the login redirect
     'api-root': ('GET', 200, 200, 200, 200, 200, 200, 403, 200),
     'api-organization-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
-    'api-organization-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    'api-organization-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),  # public register
     # 400: the statistics ask for a period
     'api-statistics': ('GET', 400, 400, 403, 403, 403, 403, 403, 400),
     'api-public-report': ('POST', 400, 400, 400, 400, 400, 400, 400, 400),
@@ -212,5 +213,4 @@ ROUTES = {
     'registry:public-organization': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
     'registry:public-search': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
     'registry:record-add': ('GET', 404, 404, 404, 404, 404, 404, 'login', 404),
-    'waiting-badge': ('GET', 200, 200, 200, 200, 200, 200, 'login', 200),
 }
