@@ -205,7 +205,7 @@ ROUTES = {
     'crackdown:case-referral-result': ('GET', 404, 404, 403, 403, 403, 403, 'login', 404),
     'crackdown:namerule-create': ('GET', 200, 403, 403, 403, 403, 403, 'login', 403),
     'crackdown:namerule-list': ('GET', 200, 200, 403, 403, 403, 403, 'login', 200),
-    'crackdown:namerule-update': ('GET', 404, 403, 403, 403, 403, 403, 'login', 403),
+    'crackdown:namerule-update': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
     'registry:listentry-remove': ('GET', 200, 200, 403, 403, 403, 403, 'login', 404),
     'registry:name-check': ('GET', 200, 200, 403, 403, 403, 403, 'login', 200),
     'registry:organization-create': ('GET', 200, 200, 403, 403, 403, 403, 'login', 200),
