@@ -234,7 +234,7 @@ def _unit_named(head: SheetHead) -> str:
 
 def check_identity(head: SheetHead, spec, province_code: str) -> None:
     """Refuse a file that is another attachment, or another province's, by its title, headers and unit."""
-    from aid_projects.places import province_index, province_of_text
+    from portal.gazetteer import province_index, province_of_text
 
     own_name = province_index(province_code).province.name
     kind = _kind_named(head)

@@ -8,10 +8,10 @@ reads back.  Texts are the notice's (seed 002, 附件1–3), with its stray spac
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from aid_projects.choices import AidCategory, ListKind
+from portal.text import normalise_text
 
 
 @dataclass(frozen=True)
@@ -135,16 +135,7 @@ ITEM_FIELDS = ("name", "category", "place_text", "summary", "amount", "contact_n
 CATEGORIES = [c.value for c in AidCategory]
 
 
-_SPACES = re.compile(r"\s+")
 _REMARK = re.compile(r"\(.*?\)")
-
-
-def normalise_text(value) -> str:
-    """Full-width to half-width (NFKC), no whitespace at all: how headers are compared."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACES.sub("", text)
 
 
 def header_key(value) -> str:

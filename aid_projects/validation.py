@@ -15,8 +15,9 @@ from functools import lru_cache
 import phonenumbers
 
 from aid_projects.choices import ListKind
-from aid_projects.places import PlaceError, place_full_name, resolve_need_place, resolve_supply_place
+from aid_projects.places import PlaceError, resolve_need_place, resolve_supply_place
 from aid_projects.sheets import CATEGORIES
+from portal.gazetteer import place_full_name
 from portal.validators import format_cn_phone
 
 AMOUNT_WARNING_ABOVE = Decimal("200")

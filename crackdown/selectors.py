@@ -26,6 +26,7 @@ from crackdown.models import (
     WebsiteShutdown,
 )
 from crackdown.workflow import APPROVE, AWAITING_APPROVAL, AWAITING_REVIEW, TERMINAL_STAGES
+from portal.gazetteer import area_named_in, province_of
 from portal.models import MINISTRY_CODE, Authority
 from portal.scoping import scope_q
 
@@ -278,3 +279,25 @@ def public_entries(name: str = ""):
     if name:
         qs = qs.filter(name__icontains=name)
     return qs
+
+
+# --- places ---------------------------------------------------------------------------------------
+def resolve_place(text: str) -> tuple[Authority, list[str]]:
+    """The receiving province for a place a reporter or a lead gives (a division code or a name), and
+    the code of the division named, through the gazetteer (``portal/gazetteer.py``).
+
+    Unknown places go to the ministry's queue, which forwards them.
+    """
+    text = (text or "").strip()
+    ministry = Authority.objects.get(code=MINISTRY_CODE)
+    if not text:
+        return ministry, []
+    if text.isdigit() and len(text) == 6:
+        found = Authority.objects.filter(code=text).first()
+        if found is not None and not found.is_ministry:
+            return province_of(found), [found.code]
+        return ministry, []
+    area = area_named_in(text)
+    if area is None:
+        return ministry, []
+    return province_of(area), [area.code]

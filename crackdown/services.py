@@ -44,10 +44,17 @@ from crackdown.models import (
     ListEntry,
 )
 from crackdown.names import check_name
-from crackdown.selectors import case_investigators, inquiry_officer_names, stage_document_kinds, step_requester
+from crackdown.selectors import (
+    case_investigators,
+    inquiry_officer_names,
+    resolve_place,
+    stage_document_kinds,
+    step_requester,
+)
 from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, TERMINAL_STAGES, document_field, may_take, steps_from
 from portal.audit import record_change, snapshot, stored_snapshot
-from portal.models import MINISTRY_CODE, AuditAction, Authority, AuthorityLevel
+from portal.gazetteer import province_of
+from portal.models import AuditAction, Authority
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
 
@@ -62,12 +69,6 @@ class NameWarning:
     kind: str  # reserved | registered | same_province | other_province
     message: str
     url: str = ""
-
-
-def province_of(authority: Authority) -> Authority:
-    if authority.is_ministry or authority.level == AuthorityLevel.PROVINCE:
-        return authority
-    return Authority.objects.get(code=authority.code[:2] + "0000")
 
 
 def _similar(queryset, field: str, name: str):
@@ -168,9 +169,14 @@ def _check_scope(obj, actor):
 
 @transaction.atomic
 def lead_create(*, actor, authority: Authority | None = None, informant: dict | None = None,
-                attachments=(), **fields) -> Lead:
-    """A new lead in the actor's queue (or ``authority``'s, which must lie in the actor's area)."""
+                attachments=(), places_from_text: bool = False, **fields) -> Lead:
+    """A new lead in the actor's queue (or ``authority``'s, which must lie in the actor's area).
+
+    ``places_from_text``: a lead entered on the page with no division code takes the division its
+    place text names (``selectors.resolve_place``), as a public report does."""
     authority = authority or actor.authority
+    if places_from_text and not fields.get("places") and fields.get("place_text"):
+        _, fields["places"] = resolve_place(fields["place_text"])
     lead = Lead(authority=authority, created_by=actor if actor and actor.is_authenticated else None, **fields)
     lead.received_on = lead.received_on or timezone.localdate()
     lead.check_due = lead.check_due or conf.lead_check_due(lead.received_on)
@@ -764,43 +770,6 @@ RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 def new_receipt_number() -> str:
     return "JB" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-
-
-def resolve_place(text: str) -> tuple[Authority, list[str]]:
-    """The receiving province for a place the reporter gave (a division code or a name).
-
-    Unknown places go to the ministry's queue, which forwards them.
-    """
-    text = (text or "").strip()
-    ministry = Authority.objects.get(code=MINISTRY_CODE)
-    if not text:
-        return ministry, []
-    if text.isdigit() and len(text) == 6:
-        found = Authority.objects.filter(code=text).first()
-        if found is not None and not found.is_ministry:
-            return province_of(found), [found.code]
-        return ministry, []
-    # the most specific named area mentioned in the text (县 before 市 before 省)
-    best = None
-    for authority in Authority.objects.exclude(level=AuthorityLevel.MINISTRY).only("code", "name", "level"):
-        name = authority.name
-        short = name
-        for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
-            if authority.level == AuthorityLevel.PROVINCE and name.endswith(suffix) and len(name) > len(suffix) + 1:
-                short = name[: -len(suffix)]
-                break
-        if name in ("市辖区", "县") or len(short) < 2:
-            continue
-        if name in text or (authority.level == AuthorityLevel.PROVINCE and short in text):
-            rank = {"province": 1, "prefecture": 2, "county": 3}[authority.level]
-            if best is None or rank > best[0] or (rank == best[0] and len(name) > len(best[1].name)):
-                best = (rank, authority)
-    if best is None:
-        return ministry, []
-    area = best[1]
-    province = Authority.objects.get(code=area.code[:2] + "0000")
-    # a county named in the text must lie in the province named there, if one is
-    return province, [area.code]
 
 
 @transaction.atomic

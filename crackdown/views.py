@@ -134,10 +134,8 @@ class LeadCreateView(ScopedMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form, informant_form=informant_form))
         data = {k: v for k, v in form.cleaned_data.items() if k != "places_text"}
         data["places"] = form.cleaned_data["places_text"]
-        if not data["places"] and data.get("place_text"):
-            _, data["places"] = services.resolve_place(data["place_text"])
         try:
-            lead = services.lead_create(actor=request.user, informant=informant_form.informant(),
+            lead = services.lead_create(actor=request.user, informant=informant_form.informant(), places_from_text=True,
                                         attachments=informant_form.cleaned_data["attachments"], **data)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
