@@ -12,13 +12,11 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import phonenumbers
-
 from aid_projects.choices import ListKind
 from aid_projects.places import PlaceError, resolve_need_place, resolve_supply_place
 from aid_projects.sheets import CATEGORIES
+from portal import phones
 from portal.gazetteer import place_full_name
-from portal.validators import format_cn_phone
 
 AMOUNT_WARNING_ABOVE = Decimal("200")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -29,9 +27,6 @@ NAME_MAX = 200
 _SPACES = re.compile(r"\s+")
 _WAN = re.compile(r"(万元|万)$")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?", re.IGNORECASE)
-_PHONE_NOISE = re.compile(r"[\s\-－—()（）]")
-_COUNTRY = re.compile(r"^(?:\+?86)")
-_MOBILE = re.compile(r"1\d{10}")
 
 
 class RowError(ValueError):
@@ -113,55 +108,35 @@ def amount_warning(amount: Decimal | None) -> str:
     return ""
 
 
-@lru_cache(maxsize=2048)
-def _mobile_block_is_mobile(block: str) -> bool:
-    """Is an 11-digit number starting with ``block`` (its first 5 digits) a valid mainland mobile?
-
-    The numbering plan decides mobiles on at most the first five digits (1740[0-5], 1610x; see
-    phonenumbers' CN metadata), so one number of the block answers for all of it: a 10,000-row upload
-    asks phonenumbers about a few hundred blocks, not 10,000 numbers.
-    """
-    try:
-        number = phonenumbers.parse(block + "000000", "CN")
-    except phonenumbers.NumberParseException:  # e.g. 17951…, an IP-call prefix, not a number
-        return False
-    return phonenumbers.is_valid_number(number) and \
-        phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
-
-
 @lru_cache(maxsize=65536, typed=True)
 def clean_mobile(value, label: str = "手机") -> str:
-    raw = _PHONE_NOISE.sub("", text(value))
+    raw = phones.strip_noise(text(value))
     if not raw:
         raise RowError(f"请填写{label}")
-    plain = _COUNTRY.sub("", raw)
-    if _MOBILE.fullmatch(plain):
-        if _mobile_block_is_mobile(plain[:5]):
+    plain = phones.plain_mobile(raw)  # the common case, decided by the number's block
+    if plain is not None:
+        if plain:
             return plain
         raise RowError(f"{label}“{text(value)}”不是有效的中国大陆手机号码（11位，1开头）")
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        raise RowError(f"{label}“{text(value)}”不是有效的手机号码") from None
-    if number.country_code != 86 or not phonenumbers.is_valid_number(number) or \
-            phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+    number = phones.parse(raw)
+    if number is None:
+        raise RowError(f"{label}“{text(value)}”不是有效的手机号码")
+    if not phones.is_mainland_mobile(number):
         raise RowError(f"{label}“{text(value)}”不是有效的中国大陆手机号码（11位，1开头）")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "")
+    return phones.format_cn_phone(number)
 
 
 def clean_landline(value, label: str = "工作电话") -> str:
     """A fixed line with its area code (0891-6321234), or a mobile."""
-    raw = re.sub(r"[\s()（）]", "", text(value)).replace("－", "-").replace("—", "-")
+    raw = re.sub(r"[\s()（）]", "", text(value))
     if not raw:
         raise RowError(f"请填写{label}")
-    digits = raw.replace("-", "")
-    try:
-        number = phonenumbers.parse(digits, "CN")
-    except phonenumbers.NumberParseException:
-        raise RowError(f"{label}“{text(value)}”不是有效的电话号码") from None
-    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+    number = phones.parse(phones.strip_noise(raw))
+    if number is None:
+        raise RowError(f"{label}“{text(value)}”不是有效的电话号码")
+    if not phones.is_mainland(number):
         raise RowError(f"{label}“{text(value)}”不是有效的电话号码，固定电话请带区号，如“0891-6321234”")
-    return format_cn_phone(number)
+    return phones.format_cn_phone(number)
 
 
 def clean_contact(value) -> str:
