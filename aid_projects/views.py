@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -49,10 +49,10 @@ from aid_projects.tables import (
     NeedTable,
     PairingTable,
 )
-from portal.audit import record_change, record_download, snapshot, stored_snapshot
-from portal.excel import personal_data_response
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction
 from portal.services import ApplicationError
+from portal.views.downloads import ScopedFileDownloadView
 from portal.views.generic import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -291,34 +291,27 @@ class StampedScanView(ListActionView):
         messages.success(request, "盖章扫描件已上传。")
 
 
-class StampedScanDownloadView(ScopedMixin, SingleObjectMixin, View):
+class StampedScanDownloadView(ScopedFileDownloadView):
     model = AidList
+    file_field = "stamped_scan"
 
-    def get(self, request, pk):
-        aid_list = self.get_object()
-        if not aid_list.stamped_scan:
-            raise Http404
-        name = f"{aid_list.authority.name}附件1盖章件{aid_list.stamped_scan.name[-4:]}"
-        record_download(actor=request.user, obj=aid_list, filename=name)
-        return FileResponse(aid_list.stamped_scan.open("rb"), as_attachment=True, filename=name)
+    def get_filename(self, aid_list, file) -> str:
+        return f"{aid_list.authority.name}附件1盖章件{file.name[-4:]}"
 
 
-class VersionDownloadView(ScopedMixin, SingleObjectMixin, View):
+class VersionDownloadView(ScopedFileDownloadView):
     """A submitted version's workbook, as it was sent (a liaison table, personal data, with a line
     naming who downloaded it and when, and audited as an export)."""
 
     model = ListVersion
     queryset = ListVersion.objects.select_related("aid_list__authority")
 
-    def get(self, request, pk):
-        version = self.get_object()
-        name = version.file.name.rsplit("/", 1)[-1]
+    def get_filename(self, version, file) -> str:
         spec = SPECS[version.aid_list.kind]
-        filename = f"{version.aid_list.authority.name}{spec.attachment}第{version.number}版.xlsx"
-        if version.aid_list.kind == ListKind.LIAISON:
-            return personal_data_response(request, version.file, obj=version, filename=filename)
-        record_download(actor=request.user, obj=version, filename=filename or name)
-        return FileResponse(version.file.open("rb"), as_attachment=True, filename=filename)
+        return f"{version.aid_list.authority.name}{spec.attachment}第{version.number}版.xlsx"
+
+    def carries_personal_data(self, version) -> bool:
+        return version.aid_list.kind == ListKind.LIAISON
 
 
 class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
@@ -64,10 +64,10 @@ from crackdown.models import (
 from crackdown.selectors import crackdown_statistics, default_period, step_requester
 from crackdown.tables import CaseTable, CheckBatchTable, LeadTable, ListBatchTable, NameRuleTable
 from crackdown.workflow import LEAD_TRANSITIONS, TRANSITIONS, allowed_steps, steps_from
-from portal.audit import record_download
 from portal.jobs import job_start
 from portal.models import User
 from portal.services import ApplicationError
+from portal.views.downloads import ChildFileDownloadView
 from portal.views.generic import ScopedCreateView, ScopedListView, ScopedMixin, ScopedUpdateView
 
 LEAD_QS = Lead.objects.select_related("authority")
@@ -275,37 +275,22 @@ class InformantView(ObjectMixin, View):
                                                              "title": f"举报人信息 {lead.number}"})
 
 
-class FileDownloadView(ScopedMixin, View):
+class LeadAttachmentView(ChildFileDownloadView):
     """A file of a lead or a case, if the lead or case is visible; the download is audited."""
 
-    parent_model = None
-    file_model = None
-    parent_field = ""
-
-    def get(self, request, pk):
-        parents = self.parent_model.objects.restrict(request.user, "view")
-        obj = get_object_or_404(self.file_model.objects.filter(**{f"{self.parent_field}__in": parents}), pk=pk)
-        if not obj.file:
-            raise Http404("没有文件。")
-        name = obj.file.name.rsplit("/", 1)[-1]
-        record_download(actor=request.user, obj=obj, filename=name)
-        return FileResponse(obj.file.open("rb"), as_attachment=True, filename=name)
-
-
-class LeadAttachmentView(FileDownloadView):
-    model = parent_model = Lead
+    model = Lead
     file_model = LeadAttachment
     parent_field = "lead"
 
 
-class CaseDocumentView(FileDownloadView):
-    model = parent_model = Case
+class CaseDocumentView(ChildFileDownloadView):
+    model = Case
     file_model = CaseDocument
     parent_field = "case"
 
 
-class EvidenceFileView(FileDownloadView):
-    model = parent_model = Case
+class EvidenceFileView(ChildFileDownloadView):
+    model = Case
     file_model = Evidence
     parent_field = "case"
 

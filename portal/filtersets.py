@@ -25,6 +25,16 @@ class AuthorityScopeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_name}__code__startswith": value.scope_prefix})
 
 
+class ProvinceForMinistryMixin:
+    """Only the ministry chooses a province (``province`` filter); a province's staff see their own anyway."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and not getattr(user, "is_ministry", False):
+            self.filters.pop("province", None)
+
+
 class AuditEntryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="操作")
