@@ -1,18 +1,27 @@
 """Production mode: `manage.py check --deploy` reports nothing; secrets are required."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal import embedded
 
 ROOT = Path(__file__).resolve().parents[2]
 # personal-data keys (portal.crypto): production takes them from the environment only
 FIELD_KEYS = {"PORTAL_FIELD_KEYS": "Q0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaMDEyMzQ1Njc=",
               "PORTAL_FIELD_HASH_KEY": "production-hash-key-0123456789"}
+# production never starts the embedded servers: it is given its own (check --deploy connects to neither)
+SERVERS = {"DATABASE_URL": "postgres://build@localhost/build", "REDIS_URL": "redis://localhost:6379/0"}
 
 
 def run_check(extra_env):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **FIELD_KEYS, **extra_env}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **SERVERS, **FIELD_KEYS,
+           **extra_env}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
@@ -46,6 +55,25 @@ def test_production_refuses_to_start_without_the_personal_data_keys():
     assert result.returncode != 0 and "PORTAL_FIELD_HASH_KEY" in result.stderr
     result = run_check({**secret, "PORTAL_FIELD_KEYS": "not-a-fernet-key"})
     assert result.returncode != 0 and "无效的密钥" in result.stderr
+
+
+def test_production_refuses_to_start_the_embedded_database():
+    """No DATABASE_URL under production settings is an error that says so, before any server is started."""
+    result = run_check({"DJANGO_SECRET_KEY": "k" * 20 + "-production-secret-key-0123456789-abcdefghij",
+                        "DATABASE_URL": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "生产模式必须设置 DATABASE_URL" in result.stderr
+    assert "不会启动内嵌的 PostgreSQL" in result.stderr
+
+
+def test_production_settings_stop_before_the_embedded_servers(monkeypatch):
+    started = []
+    monkeypatch.setattr(embedded, "ensure_postgres", lambda *a, **k: started.append("postgres"))
+    monkeypatch.setattr(embedded, "ensure_redis", lambda *a, **k: started.append("redis"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        runpy.run_module("portal.settings.production", run_name="portal.settings.production_probe")
+    assert started == []
 
 
 def test_collectstatic_with_the_production_storage(tmp_path):
