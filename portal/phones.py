@@ -78,3 +78,12 @@ def mainland_phone(value: str) -> str | None:
     if number is None or not is_mainland(number):
         return None
     return format_cn_phone(number)
+
+
+def normalise_phone(value: str) -> str:
+    """Digits only, without the country code: "+86 139-1234-1111" and "13912341111" are one number
+    (what the keyed-hash search column of a phone is made from, ``portal.crypto.phone_digest``)."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
