@@ -7,12 +7,12 @@ import pytest
 from crackdown.choices import LeadSource, LeadStatus, PublicStatus, TargetType
 from crackdown.masking import mask_name, mask_phone
 from crackdown.models import Case, Informant, Lead
+from crackdown.selectors import name_warnings
 from crackdown.services import (
     informant_reveal,
     lead_set_status,
     lead_to_case,
     lead_transfer,
-    name_warnings,
     public_report_create,
     resolve_place,
 )
