@@ -16,6 +16,8 @@ The API's counterpart is ``portal.api.exceptions.exception_handler``.  No view c
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 
@@ -108,3 +110,13 @@ class ServiceFormMixin(ServiceCallMixin):
             add_refusal(form, exc, field=self.error_field)
         status = exc.status if exc.status != ApplicationError.status else self.refused_status
         return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+@contextmanager
+def refusal_on(form, *, field: str | None = None):
+    """For a form's ``clean()`` that asks a service whether a write may happen: a refusal becomes the
+    form's error, as in ``ServiceFormMixin``."""
+    try:
+        yield
+    except ApplicationError as exc:
+        add_refusal(form, exc, field=field)
