@@ -74,7 +74,7 @@ from portal.audit import record_download
 from portal.models import User
 from portal.services import ApplicationError
 from portal.views.generic import ScopedCreateView, ScopedListView, ScopedMixin, ScopedUpdateView
-from portal.views.service import ServiceActionMixin, ServiceFormMixin
+from portal.views.service import ServiceActionMixin, ServiceCreateView, ServiceFormMixin
 
 LEAD_QS = Lead.objects.select_related("authority")
 CASE_QS = Case.objects.select_related("authority")
@@ -117,17 +117,19 @@ class NameCheckView(ScopedMixin, View):
         return render(request, "crackdown/_name_warnings.html", {"warnings": warnings})
 
 
-class LeadCreateView(ServiceFormMixin, ScopedMixin, FormView):
+class LeadCreateView(ServiceCreateView):
     model = Lead
-    action = "add"
     template_name = "crackdown/lead_form.html"
     form_class = LeadForm
     success_message = "线索已登记，编号 {result.number}。"
+    detail_url_name = "crackdown:lead-detail"
     informant_form = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("informant_form", self.informant_form or InformantForm())
+        if self.informant_form is None:
+            self.informant_form = InformantForm()
+        context.setdefault("informant_form", self.informant_form)
         context["title"] = "登记线索"
         return context
 
@@ -145,9 +147,6 @@ class LeadCreateView(ServiceFormMixin, ScopedMixin, FormView):
             _, data["places"] = services.resolve_place(data["place_text"])
         return services.lead_create(actor=self.request.user, informant=self.informant_form.informant(),
                                     attachments=self.informant_form.cleaned_data["attachments"], **data)
-
-    def get_success_url(self):
-        return reverse("crackdown:lead-detail", args=[self.result.pk])
 
 
 class LeadUpdateView(ScopedUpdateView):
@@ -313,19 +312,16 @@ class CheckBatchListView(ScopedListView):
     create_url_name = "crackdown:batch-create"
 
 
-class CheckBatchCreateView(ServiceFormMixin, ScopedMixin, FormView):
+class CheckBatchCreateView(ServiceCreateView):
     model = CheckBatch
-    action = "add"
     form_class = CheckBatchForm
     template_name = "crackdown/simple_form.html"
     extra_context = {"title": "新建排查批次"}
     success_message = "排查批次已创建，可添加线索。"
+    detail_url_name = "crackdown:batch-detail"
 
     def perform(self, form):
         return services.check_batch_create(actor=self.request.user, **form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("crackdown:batch-detail", args=[self.result.pk])
 
 
 class CheckBatchDetailView(ObjectMixin, TemplateView):
@@ -374,21 +370,18 @@ class CaseListView(ScopedListView):
     create_url_name = "crackdown:case-create"
 
 
-class CaseCreateView(ServiceFormMixin, ScopedMixin, FormView):
+class CaseCreateView(ServiceCreateView):
     """立案申请 without a lead (e.g. a case taken up by a higher level, 提级管辖)."""
 
     model = Case
-    action = "add"
     form_class = CaseOpenForm
     template_name = "crackdown/simple_form.html"
     extra_context = {"title": "立案申请"}
     success_message = "已提请立案审批，案件编号 {result.number}。"
+    detail_url_name = "crackdown:case-detail"
 
     def perform(self, form):
         return services.case_create(actor=self.request.user, **form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("crackdown:case-detail", args=[self.result.pk])
 
 
 class CaseDetailView(ObjectMixin, TemplateView):
@@ -657,19 +650,16 @@ class ListBatchListView(ScopedListView):
     create_url_name = "crackdown:listbatch-create"
 
 
-class ListBatchCreateView(ServiceFormMixin, ScopedMixin, FormView):
+class ListBatchCreateView(ServiceCreateView):
     model = ListBatch
-    action = "add"
     form_class = ListBatchForm
     template_name = "crackdown/simple_form.html"
     extra_context = {"title": "编制名单"}
     success_message = "名单已创建，请添加条目。"
+    detail_url_name = "crackdown:listbatch-detail"
 
     def perform(self, form):
         return services.list_batch_create(actor=self.request.user, **form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("crackdown:listbatch-detail", args=[self.result.pk])
 
 
 class ListBatchDetailView(ObjectMixin, TemplateView):

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 
 from portal.scoping import object_in_scope
 from portal.views.generic import ScopedMixin
-from portal.views.service import ServiceFormMixin
+from portal.views.service import ServiceCreateView, ServiceFormMixin
 from registry import services
 from registry.filtersets import OrganizationFilterSet
 from registry.forms import RECORD_FORMS, ListEntryRemoveForm, NameCheckForm, OrganizationForm
@@ -82,12 +82,12 @@ class OrganizationDetailView(OrganizationObjectMixin, TemplateView):
         return context
 
 
-class OrganizationCreateView(ServiceFormMixin, ScopedMixin, FormView):
+class OrganizationCreateView(ServiceCreateView):
     model = Organization
-    action = "add"
     form_class = OrganizationForm
     template_name = "registry/form.html"
     success_message = "已登记。"
+    detail_url_name = "registry:organization-detail"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -97,9 +97,6 @@ class OrganizationCreateView(ServiceFormMixin, ScopedMixin, FormView):
 
     def perform(self, form):
         return services.organization_create(actor=self.request.user, **form.cleaned_data)
-
-    def get_success_url(self):
-        return reverse("registry:organization-detail", args=[self.result.pk])
 
 
 class OrganizationUpdateView(ServiceFormMixin, OrganizationObjectMixin, FormView):

@@ -20,8 +20,11 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import FormView
 
 from portal.services import ApplicationError
+from portal.views.generic import ScopedMixin
 
 
 def _said_by(message: str, texts: list[str]) -> bool:
@@ -110,6 +113,17 @@ class ServiceFormMixin(ServiceCallMixin):
             add_refusal(form, exc, field=self.error_field)
         status = exc.status if exc.status != ApplicationError.status else self.refused_status
         return self.render_to_response(self.get_context_data(form=form), status=status)
+
+
+class ServiceCreateView(ServiceFormMixin, ScopedMixin, FormView):
+    """A create page (the model's ``add_`` permission) whose write is one service returning the new object;
+    success opens the object's page (``detail_url_name``)."""
+
+    action = "add"
+    detail_url_name = ""
+
+    def get_success_url(self):
+        return reverse(self.detail_url_name, args=[self.result.pk])
 
 
 @contextmanager
