@@ -17,7 +17,7 @@ from aid_projects.validation import (
     clean_place,
 )
 from portal.models import Authority, AuthorityLevel
-from portal.services import ApplicationError
+from portal.views.service import refusal_on
 
 
 class PairingForm(forms.ModelForm):
@@ -116,10 +116,8 @@ class LiaisonForm(forms.ModelForm):
             self.add_error("authority",
                            "只有受援地区（西藏、新疆、青海、四川、甘肃、云南、兵团）的登记管理机关设联络员")
         if authority is not None and campaign is not None:
-            try:
+            with refusal_on(self):
                 liaison_list_editable(campaign, authority)
-            except ApplicationError as exc:
-                self.add_error(None, exc.message)
         return data
 
 

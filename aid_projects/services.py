@@ -29,7 +29,7 @@ from aid_projects.reader import UploadRefused, check_container, parse_workbook, 
 from aid_projects.sheets import ITEM_FIELDS, SPECS, normalise_text
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction, Authority
-from portal.services import ApplicationError
+from portal.services import ApplicationError, StaleVersion
 
 ITEM_SNAPSHOT_FIELDS = ("seq", *ITEM_FIELDS)
 LIAISON_SNAPSHOT_FIELDS = ("name", "unit", "work_phone", "mobile", "email")
@@ -235,8 +235,8 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
             late = [str(r["row"]) for r in upload.rows
                     if DUPLICATE_WARNING not in r["warnings"] and _row_key(r) in existing]
             if late:
-                raise ApplicationError(f"预览之后清单中又加入了与第{'、'.join(late)}行相同的项目，"
-                                       "请重新上传文件核对，本次未导入任何数据")
+                raise StaleVersion(f"预览之后清单中又加入了与第{'、'.join(late)}行相同的项目，"
+                                   "请重新上传文件核对，本次未导入任何数据")
         items = []
         for offset, row in enumerate(upload.rows):
             values = row["values"]

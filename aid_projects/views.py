@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -61,6 +61,7 @@ from portal.views.generic import (
     ScopedMixin,
     ScopedUpdateView,
 )
+from portal.views.service import ServiceFormMixin, ServiceMixin
 
 PAIRING_QS = Pairing.objects.select_related("aiding_authority", "recipient_province", "recipient_area",
                                             "edited_by")
@@ -159,7 +160,7 @@ class CampaignDetailView(ScopedDetailView):
         return context
 
 
-class ListOpenView(ScopedMixin, SingleObjectMixin, View):
+class ListOpenView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     """POST: open (create on first use) the user's province's list of a kind in this campaign."""
 
     model = Campaign
@@ -169,13 +170,12 @@ class ListOpenView(ScopedMixin, SingleObjectMixin, View):
         campaign = self.get_object()
         if kind not in ListKind.values:
             raise Http404
-        try:
-            aid_list = services.aid_list_open(campaign=campaign, authority=request.user.authority, kind=kind,
-                                              user=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("aid_projects:campaign-detail", pk=campaign.pk)
+        aid_list = services.aid_list_open(campaign=campaign, authority=request.user.authority, kind=kind,
+                                          user=request.user)
         return redirect("aid_projects:list-detail", pk=aid_list.pk)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:campaign-detail", args=[self.kwargs["pk"]])
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ class AidListDetailView(ScopedDetailView):
         return context
 
 
-class ListActionView(ScopedMixin, SingleObjectMixin, View):
+class ListActionView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     """Base of the POST-only steps on a list; a broken rule comes back as a message, nothing changed."""
 
     model = AidList
@@ -232,11 +232,11 @@ class ListActionView(ScopedMixin, SingleObjectMixin, View):
 
     def post(self, request, pk):
         self.object = self.get_object()
-        try:
-            self.act(request)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("aid_projects:list-detail", pk=self.object.pk)
+        self.act(request)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("aid_projects:list-detail", args=[self.kwargs["pk"]])
 
 
 class ListSubmitView(ListActionView):
@@ -314,13 +314,15 @@ class VersionDownloadView(ScopedFileDownloadView):
         return version.aid_list.kind == ListKind.LIAISON
 
 
-class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
+class ItemsEditView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, FormView):
     """The table form: every row of the list, add and remove rows, the same checks as an upload."""
 
     model = AidList
     queryset = LIST_QS
     action = "change"
     template_name = "aid_projects/items_form.html"
+    refusal_as_message = True
+    success_message = "清单已保存。"
 
     def get_object(self, queryset=None):
         aid_list = super().get_object(queryset)
@@ -366,7 +368,7 @@ class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
         context["aid_list"] = self.object
         return context
 
-    def form_valid(self, formset):
+    def perform(self, formset):
         entries, deleted = [], []
         for form in formset.forms:
             if formset.can_delete and formset._should_delete_form(form):
@@ -376,16 +378,13 @@ class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
             if not form.has_changed():
                 continue
             entries.append({"instance": form.instance if form.instance.pk else None, "values": form.item_values()})
-        try:
-            services.items_save(aid_list=self.object, forms_data=entries, deleted=deleted, user=self.request.user)
-        except ApplicationError as exc:
-            messages.error(self.request, exc.message)
-            return self.form_invalid(formset)
-        messages.success(self.request, "清单已保存。")
-        return redirect("aid_projects:list-detail", pk=self.object.pk)
+        services.items_save(aid_list=self.object, forms_data=entries, deleted=deleted, user=self.request.user)
+
+    def get_success_url(self):
+        return reverse("aid_projects:list-detail", args=[self.object.pk])
 
 
-class UploadView(ScopedMixin, SingleObjectMixin, FormView):
+class UploadView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, FormView):
     """Step 1: choose the file.  It is checked and read into a preview; nothing is added yet."""
 
     model = AidList
@@ -394,6 +393,7 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
     permission_required = ("aid_projects.add_upload",)
     form_class = UploadForm
     template_name = "aid_projects/upload_form.html"
+    error_field = "file"
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -415,16 +415,14 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
         context["spec"] = SPECS[self.object.kind]
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         upload_file = form.cleaned_data["file"]
-        try:
-            upload = services.upload_preview(aid_list=self.object, fileobj=upload_file, filename=upload_file.name,
-                                             size=upload_file.size, user=self.request.user,
-                                             replace=form.cleaned_data["replace"])
-        except ApplicationError as exc:
-            form.add_error("file", exc.message)
-            return self.form_invalid(form)
-        return redirect("aid_projects:upload-detail", pk=upload.pk)
+        return services.upload_preview(aid_list=self.object, fileobj=upload_file, filename=upload_file.name,
+                                       size=upload_file.size, user=self.request.user,
+                                       replace=form.cleaned_data["replace"])
+
+    def get_success_url(self):
+        return reverse("aid_projects:upload-detail", args=[self.result.pk])
 
 
 class UploadDetailView(ScopedDetailView):
@@ -452,7 +450,9 @@ class UploadDetailView(ScopedDetailView):
         return context
 
 
-class UploadActionView(ScopedMixin, SingleObjectMixin, View):
+class UploadActionView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
+    """A refusal comes back as a message on the page ``get_refused_url`` names."""
+
     model = Upload
     queryset = Upload.objects.select_related("aid_list__authority", "aid_list__campaign")
     action = "add"
@@ -468,26 +468,24 @@ class UploadCommitView(UploadActionView):
         upload = self.get_object()
         form = CommitForm(request.POST)
         form.is_valid()
-        try:
-            added = services.upload_commit(upload=upload, user=request.user,
-                                           confirm_warnings=form.cleaned_data.get("confirm_warnings", False))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("aid_projects:upload-detail", pk=upload.pk)
+        added = services.upload_commit(upload=upload, user=request.user,
+                                       confirm_warnings=form.cleaned_data.get("confirm_warnings", False))
         messages.success(request, f"已导入 {added} 个项目。")
         return redirect("aid_projects:list-detail", pk=upload.aid_list_id)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:upload-detail", args=[self.kwargs["pk"]])
 
 
 class UploadDiscardView(UploadActionView):
     def post(self, request, pk):
-        upload = self.get_object()
-        try:
-            services.upload_discard(upload=upload, user=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.info(request, "已放弃本次上传，清单没有变化。")
+        self.object = upload = self.get_object()
+        services.upload_discard(upload=upload, user=request.user)
+        messages.info(request, "已放弃本次上传，清单没有变化。")
         return redirect("aid_projects:list-detail", pk=upload.aid_list_id)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:list-detail", args=[self.object.aid_list_id])
 
 
 # --- liaisons -------------------------------------------------------------------------------------
@@ -550,17 +548,13 @@ class LiaisonUpdateView(LiaisonFormMixin, ScopedUpdateView):
     queryset = LIAISON_QS
 
 
-class LiaisonDeleteView(ScopedDeleteView):
+class LiaisonDeleteView(ServiceMixin, ScopedDeleteView):
     model = Liaison
     queryset = LIAISON_QS
     success_url = reverse_lazy("aid_projects:liaison-list")
 
     def form_valid(self, form):
-        try:
-            services.liaison_list_editable(self.get_object().campaign, self.get_object().authority)
-        except ApplicationError as exc:
-            messages.error(self.request, exc.message)
-            return HttpResponseRedirect(self.success_url)
+        services.liaison_list_editable(self.get_object().campaign, self.get_object().authority)
         return super().form_valid(form)
 
 
@@ -604,7 +598,7 @@ def own_supplies(user, need):
         aid_list__kind=ListKind.SUPPLY, aid_list__campaign=need.aid_list.campaign).select_related("aid_list")
 
 
-class MatchProposeView(ScopedMixin, SingleObjectMixin, View):
+class MatchProposeView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     model = AidItem
     queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
     permission_required = ("aid_projects.add_match",)
@@ -620,15 +614,14 @@ class MatchProposeView(ScopedMixin, SingleObjectMixin, View):
                 for error in errors:
                     messages.error(request, error)
             return redirect("aid_projects:need-detail", pk=need.pk)
-        try:
-            match = services.match_propose(need=need, supply=form.cleaned_data["supply"], user=request.user,
-                                           amount=form.cleaned_data.get("amount"),
-                                           note=form.cleaned_data.get("note", ""))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("aid_projects:need-detail", pk=need.pk)
+        match = services.match_propose(need=need, supply=form.cleaned_data["supply"], user=request.user,
+                                       amount=form.cleaned_data.get("amount"),
+                                       note=form.cleaned_data.get("note", ""))
         messages.success(request, "已提出意向对接，等待受援方答复。")
         return redirect("aid_projects:match-detail", pk=match.pk)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:need-detail", args=[self.kwargs["pk"]])
 
 
 class MatchListView(ScopedListView):
@@ -653,7 +646,7 @@ class MatchDetailView(ScopedDetailView):
         return context
 
 
-class MatchTransitionView(ScopedMixin, SingleObjectMixin, View):
+class MatchTransitionView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     model = Match
     queryset = MATCH_QS
     permission_required = ("aid_projects.change_match",)
@@ -669,13 +662,12 @@ class MatchTransitionView(ScopedMixin, SingleObjectMixin, View):
         if not form.is_valid():
             messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
             return redirect("aid_projects:match-detail", pk=match.pk)
-        try:
-            services.match_transition(match=match, to_status=to_status, user=request.user,
-                                      note=form.cleaned_data.get("note", ""), amount=form.cleaned_data.get("amount"),
-                                      spent=form.cleaned_data.get("spent"))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"对接已更新为“{MatchStatus(to_status).label}”。")
+        services.match_transition(match=match, to_status=to_status, user=request.user,
+                                  note=form.cleaned_data.get("note", ""), amount=form.cleaned_data.get("amount"),
+                                  spent=form.cleaned_data.get("spent"))
+        messages.success(request, f"对接已更新为“{MatchStatus(to_status).label}”。")
         return redirect("aid_projects:match-detail", pk=match.pk)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:match-detail", args=[self.kwargs["pk"]])
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -43,7 +42,6 @@ from crackdown.models import (
     ListBatch,
     ListEntry,
 )
-from crackdown.names import check_name
 from crackdown.selectors import (
     case_investigators,
     inquiry_officer_names,
@@ -54,93 +52,14 @@ from crackdown.selectors import (
 from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, TERMINAL_STAGES, document_field, may_take, steps_from
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.gazetteer import province_of
-from portal.models import AuditAction, Authority
+from portal.jobs import job_start
+from portal.models import AuditAction, Authority, Job
 from portal.scoping import object_in_scope
-from portal.services import ApplicationError
+from portal.services import ApplicationError, StaleVersion
 
 STALE_MESSAGE = "该案件已被他人修改，请刷新后重试。"
 
-SIMILARITY = 0.4
 
-
-# --- name checks (shown at once when a lead is entered) ----------------------------------------
-@dataclass
-class NameWarning:
-    kind: str  # reserved | registered | same_province | other_province
-    message: str
-    url: str = ""
-
-
-def _similar(queryset, field: str, name: str):
-    from django.contrib.postgres.search import TrigramSimilarity
-    from django.db.models import Q
-
-    return (queryset.filter(Q(**{field: name}) | Q(**{f"{field}__trigram_similar": name}))
-            .annotate(similarity=TrigramSimilarity(field, name))
-            .filter(Q(**{field: name}) | Q(similarity__gte=SIMILARITY)))
-
-
-def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[NameWarning]:
-    """What staff must know about a name as they enter it.
-
-    Another province's leads and cases are named by their province only; the ministry, which sees
-    every province, gets the numbers too.
-    """
-    from django.urls import reverse
-
-    from registry.namecheck import name_check
-
-    name = (name or "").strip()
-    if len(name) < 2:
-        return []
-    warnings = []
-    # 规范特殊名称: the ministry's rule table, through the same function the registry's name check calls
-    warnings += [NameWarning("reserved", finding.message) for finding in check_name(name)]
-    # the register's name check (registry.namecheck): registered, former, near, revoked, published lists
-    check = name_check(name, limit=5)
-    for match in check.matches:
-        org = match.organization
-        same = {"same": "同名", "former": "曾用名相同", "near": "名称相似"}[match.how]
-        warnings.append(NameWarning(
-            "registered", f"已登记社会组织中有{same}的：{org.name}（{org.authority.bureau_name}登记，"
-                          f"{org.get_status_display()}）。"))
-    for match in check.revoked:
-        warnings.append(NameWarning(
-            "registered", f"{match.organization.name}已{match.organization.get_status_display()}：撤销登记后继续以"
-                          "社会组织名义活动的，属非法社会组织（《取缔非法社会组织办法》第二条）。"))
-    for hit in check.list_hits:
-        warnings.append(NameWarning("registered", f"与{hit.province}公布的{hit.list_label}（{hit.batch}）中的"
-                                                  f"“{hit.name}”相似。"))
-    own_prefix = user.authority.scope_prefix if user.authority and not user.is_ministry else None
-    leads = _similar(Lead.objects.all(), "org_name", name)
-    if exclude_lead is not None:
-        leads = leads.exclude(pk=exclude_lead.pk)
-    cases = _similar(Case.objects.all(), "org_name", name)
-    if exclude_lead is not None:
-        cases = cases.exclude(lead=exclude_lead)  # the lead's own case is not "another" case
-    hits = [(lead.authority.code, "线索", lead.number, reverse("crackdown:lead-detail", args=[lead.pk]))
-            for lead in leads.select_related("authority").order_by("-similarity")[:20]]
-    hits += [(case.authority.code, "案件", case.number, reverse("crackdown:case-detail", args=[case.pk]))
-             for case in cases.select_related("authority").order_by("-similarity")[:20]]
-    other_provinces = set()
-    province_names = dict(Authority.objects.provinces().values_list("code", "name")) if hits else {}
-    for code, kind, number, url in hits:
-        inside = own_prefix is None or code.startswith(own_prefix)
-        if inside:
-            if exclude_lead is not None and number == exclude_lead.number:
-                continue
-            province = province_names.get(code[:2] + "0000", "民政部")
-            scope = "" if own_prefix is not None else f"{province}："
-            warnings.append(NameWarning("same_province" if own_prefix is not None else "other_province",
-                                        f"{scope}已有名称相似的{kind} {number}。", url))
-        else:
-            other_provinces.add(code[:2])
-    if other_provinces:
-        names = [province_names.get(p + "0000", "民政部") for p in sorted(other_provinces)]
-        warnings.append(NameWarning(
-            "other_province",
-            f"{'、'.join(names)}已有名称相似的线索或案件，可能为跨省活动的同一组织，请与民政部沟通。"))
-    return warnings
 
 
 # --- leads ---------------------------------------------------------------------------------------
@@ -341,7 +260,7 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
 def _lock_case(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and int(expected_version) != locked.version:
-        raise ApplicationError(STALE_MESSAGE, extra={"version": locked.version})
+        raise StaleVersion(STALE_MESSAGE, version=locked.version)
     return locked
 
 
@@ -816,3 +735,13 @@ def informant_reveal(*, lead: Lead, actor) -> Informant | None:
         return None
     record_change(actor=actor, action=AuditAction.VIEW_SENSITIVE, obj=lead, note=f"查看举报人信息：线索 {lead.number}")
     return informant
+
+
+# --- statistics ----------------------------------------------------------------------------------
+def statistics_export_start(*, user, date_from: date, date_to: date, province: Authority | None = None) -> Job:
+    """导出Excel: the statistics table (``selectors.crackdown_statistics``) written by a background job."""
+    params = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+    if province is not None:
+        params["province"] = province.code
+    with transaction.atomic():
+        return job_start(kind="crackdown_statistics", user=user, authority=user.authority, params=params)

@@ -158,12 +158,7 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
         payload = s.CaseTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.service_kwargs()
-        try:
-            case = services.case_transition(case=self.get_object(), actor=request.user, **data)
-        except services.ApplicationError as exc:
-            if exc.message == services.STALE_MESSAGE:
-                return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_409_CONFLICT)
-            raise
+        case = services.case_transition(case=self.get_object(), actor=request.user, **data)  # stale: 409
         return Response(s.CaseDetailSerializer(case).data)
 
     @extend_schema(request=s.ReferralSerializer, responses=s.ReferralSerializer)

@@ -6,10 +6,22 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.services import ApplicationError
 
 
+class ServiceRefusal(exceptions.APIException):
+    """An ``ApplicationError`` as DRF sees it: the error's own status and body (``ApplicationError.as_data``)."""
+
+    def __init__(self, error: ApplicationError):
+        self.status_code = error.status
+        self.detail = error.as_data()
+
+
 def exception_handler(exc, context):
-    """Business-rule errors (ApplicationError) and model validation answer 400 with the Chinese message."""
+    """The one place the API maps errors to statuses.
+
+    A broken business rule (``ApplicationError``) answers its ``status`` — 400, or 409 for a stale
+    version (``StaleVersion``) — with the Chinese message as ``detail``; model validation answers 400.
+    """
     if isinstance(exc, ApplicationError):
-        exc = exceptions.ValidationError({"detail": exc.message, **({"errors": exc.extra} if exc.extra else {})})
+        exc = ServiceRefusal(exc)
     elif isinstance(exc, Http404):  # Django's message names the model in English ("No AidItem matches …")
         exc = exceptions.NotFound("未找到。请检查地址，或该对象不在您的管辖范围内。")
     elif isinstance(exc, DjangoValidationError):

@@ -127,12 +127,12 @@ def test_case_transitions_and_versions_over_the_api(client, objs, hebei_staff, h
                            content_type="application/json")
     assert response.status_code == 200 and response.json()["stage"] == "investigation"
     assert [e["to_stage"] for e in response.json()["events"]] == ["filing", "investigation"]
-    # stale: both read version 2, one edits, the other's edit and step are refused with 409/400
+    # stale: both read version 2, one edits, the other's edit and step are refused with 409 (StaleVersion)
     client.force_login(hebei_staff)
     ok = client.patch(f"{API}/cases/{case.pk}/", {"version": 2, "summary": "甲"}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["version"] == 3
     stale = client.patch(f"{API}/cases/{case.pk}/", {"version": 2, "summary": "乙"}, content_type="application/json")
-    assert stale.status_code == 400 and "已被他人修改" in stale.json()["detail"]
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
     stale = client.post(f"{API}/cases/{case.pk}/transition/", {"to_stage": "report", "version": 2},
                         content_type="application/json")
     assert stale.status_code == 409

@@ -7,13 +7,12 @@ import pytest
 from crackdown.choices import LeadSource, LeadStatus, PublicStatus, TargetType
 from crackdown.masking import mask_name, mask_phone
 from crackdown.models import Case, Informant, Lead
-from crackdown.selectors import resolve_place
+from crackdown.selectors import name_warnings, resolve_place
 from crackdown.services import (
     informant_reveal,
     lead_set_status,
     lead_to_case,
     lead_transfer,
-    name_warnings,
     public_report_create,
 )
 from portal.models import AuditAction, AuditEntry
