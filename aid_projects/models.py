@@ -203,23 +203,20 @@ class AidListQuerySet(RestrictedQuerySet):
     def _path(self, field):
         return f"{self.list_path}{field}"
 
-    def restrict(self, user, action: str = "view"):
-        own = super().restrict(user, action)
-        opts = self.model._meta
-        if action != "view" or not user or not user.is_authenticated or user.is_ministry:
-            return own
-        if not self.shared or not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+    def scope_q(self, user, action: str = "view"):
+        own = super().scope_q(user, action)
+        if own is None or action != "view" or user.is_ministry or not self.shared:
             return own
         areas = paired_areas(user.authority)
         if not areas:
             return own
-        shared = self.filter(**{
+        shared = models.Q(**{
             self._path("kind"): ListKind.NEED,
             self._path("status"): ListStatus.ACCEPTED,
             self._path("authority__in"): list(areas),
         })
         if self.by_place:
-            shared = shared.filter(paired_places_q(areas))
+            shared &= paired_places_q(areas)
         return own | shared
 
 
@@ -394,19 +391,14 @@ class ListVersion(models.Model):
 class MatchQuerySet(RestrictedQuerySet):
     """A match is seen by both sides: the recipient province of the need and the aiding province of the supply."""
 
-    def restrict(self, user, action: str = "view"):
-        opts = self.model._meta
-        if not user or not user.is_authenticated:
-            return self.none()
-        if action and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-            return self.none()
+    def scope_q(self, user, action: str = "view"):
         prefix = user_scope_prefix(user)
         if prefix is None:
-            return self.none()
+            return None
         if prefix == "":
-            return self.all()
-        return self.filter(models.Q(need__aid_list__authority__code__startswith=prefix)
-                           | models.Q(supply__aid_list__authority__code__startswith=prefix))
+            return models.Q()
+        return (models.Q(need__aid_list__authority__code__startswith=prefix)
+                | models.Q(supply__aid_list__authority__code__startswith=prefix))
 
 
 class Match(models.Model):
@@ -430,7 +422,7 @@ class Match(models.Model):
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = MatchQuerySet.as_manager()
-    scope_field = "need__aid_list__authority"
+    scope_field = "need__aid_list__authority"  # the recipient's side; MatchQuerySet.scope_q adds the aiding side
 
     class Meta:
         verbose_name = _("项目对接")
