@@ -37,9 +37,8 @@ def user_scope_prefix(user) -> str | None:
 
 
 def within_q(field: str, authority) -> models.Q:
-    """Rows whose ``field`` (a path to an ``Authority``) is ``authority`` or lies below it (``Authority.is_within``)."""
-    if authority.is_ministry:
-        return models.Q()
+    """Rows whose ``field`` (a path to an ``Authority``) is ``authority`` or lies below it: ``Authority.is_within``
+    as a query (the ministry's prefix is ``""``, every row)."""
     return models.Q(**{f"{field}__code__startswith": authority.scope_prefix})
 
 
