@@ -12,6 +12,10 @@ needs only the model permission, while writes stay inside ``scope_field``.
 - anyone else → rows whose authority's division code starts with the user's own prefix
   (a province sees its prefectures and counties; a county only itself).
 
+A domain model inherits ``ScopedModel`` (the manager and ``scope_field = "authority"``) or
+``StampedModel`` (plus 创建人/创建时间/更新时间); a model whose column differs redefines it, a model
+without one sets it to ``None`` (Django's way to drop an inherited field); the columns are unchanged.
+
 The one hook is ``RestrictedQuerySet.scope_q(user, action)``: the Q of the rows inside the user's
 area for the action (None: none).  A model whose area is more than its ``scope_field`` (a match is
 seen by both of its sides, a need list by the paired aiding provinces) overrides it in its queryset;
@@ -21,7 +25,9 @@ write) both read it, so they cannot disagree (tests/portal/test_scope_agreement.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def user_scope_prefix(user) -> str | None:
@@ -86,3 +92,36 @@ def object_in_scope(obj, user, action: str = "change") -> bool:
     if q is None:
         return False
     return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+class ScopedModel(models.Model):
+    """A row inside one authority's area: ``Model.objects.restrict(user, action)``, the area named by ``scope_field``.
+
+    A model with its own queryset (a subclass of ``RestrictedQuerySet``) sets ``objects`` itself; a shared
+    reference table sets ``scope_field = None``; a public register sets ``public_read = True``."""
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        abstract = True
+
+
+def _after_own_fields(field):
+    """An inherited field keeps its place after the model's own fields, where each model had it: the audit
+    log's change table and the generic pages list fields in model order.  (Django orders fields by
+    ``creation_counter``; an abstract base's fields would otherwise come first.)"""
+    field.creation_counter += 1_000_000
+    return field
+
+
+class StampedModel(ScopedModel):
+    """A scoped row that records who created it and when, and when it last changed."""
+
+    created_by = _after_own_fields(models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True,
+                                                     blank=True, on_delete=models.SET_NULL, related_name="+"))
+    created = _after_own_fields(models.DateTimeField(_("创建时间"), auto_now_add=True))
+    updated = _after_own_fields(models.DateTimeField(_("更新时间"), auto_now=True))
+
+    class Meta:
+        abstract = True
