@@ -90,7 +90,7 @@ class LiaisonForm(forms.ModelForm):
         authorities = Authority.objects.filter(code__regex=r"^(" + "|".join(prefixes) + ")").select_related(
             "parent__parent")
         if user is not None and not user.is_ministry and user.authority is not None:
-            authorities = authorities.filter(code__startswith=user.authority.scope_prefix)
+            authorities = authorities.within(user.authority)
         self.fields["authority"].queryset = authorities.order_by("code")
         self.fields["authority"].choices = authority_groups(self.fields["authority"].queryset)
         self.fields["authority"].widget.attrs["data-searchable"] = "1"

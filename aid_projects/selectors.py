@@ -113,7 +113,7 @@ def suggest_supplies(need: AidItem, user, limit: int = 10) -> list[Suggestion]:
         if province_code in area_prefixes:
             score += 3
             reasons.append("对口支援需求所在地市")
-        if supply.place.code[:2] == recipient.code[:2] and need.place.code.startswith(supply.place.scope_prefix):
+        if supply.place.code[:2] == recipient.code[:2] and need.place.is_within(supply.place):
             score += 2
             reasons.append("供给实施地与需求所在地一致")
         if supply.amount >= need.amount:

@@ -29,6 +29,7 @@ from aid_projects.reader import UploadRefused, check_container, parse_workbook, 
 from aid_projects.sheets import ITEM_FIELDS, SPECS, normalise_text
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction, Authority
+from portal.scoping import within_q
 from portal.services import ApplicationError, StaleVersion
 
 ITEM_SNAPSHOT_FIELDS = ("seq", *ITEM_FIELDS)
@@ -286,8 +287,7 @@ def upload_discard(*, upload: Upload, user) -> None:
 def list_rows(aid_list: AidList) -> list[dict]:
     """The list's rows as they are now, in the attachment's order (what a version freezes)."""
     if aid_list.kind == ListKind.LIAISON:
-        liaisons = Liaison.objects.filter(campaign=aid_list.campaign,
-                                          authority__code__startswith=aid_list.authority.scope_prefix) \
+        liaisons = Liaison.objects.filter(within_q("authority", aid_list.authority), campaign=aid_list.campaign) \
             .select_related("authority__parent").order_by("authority__code")
         return [{"authority": lia.authority.full_name, **{f: getattr(lia, f) for f in LIAISON_SNAPSHOT_FIELDS}}
                 for lia in liaisons]
@@ -413,11 +413,10 @@ def liaisons_copy_previous(*, aid_list: AidList, user) -> int:
         previous = previous_campaign(aid_list.campaign)
         if previous is None:
             raise ApplicationError("没有上一年度的对接工作，无可复制的联络员")
-        prefix = aid_list.authority.scope_prefix
-        taken = set(Liaison.objects.filter(campaign=aid_list.campaign, authority__code__startswith=prefix)
+        taken = set(Liaison.objects.filter(within_q("authority", aid_list.authority), campaign=aid_list.campaign)
                     .values_list("authority_id", flat=True))
         copied = 0
-        for old in Liaison.objects.filter(campaign=previous, authority__code__startswith=prefix) \
+        for old in Liaison.objects.filter(within_q("authority", aid_list.authority), campaign=previous) \
                 .exclude(authority_id__in=taken).order_by("authority__code"):
             liaison = Liaison(campaign=aid_list.campaign, authority_id=old.authority_id,
                               **{f: getattr(old, f) for f in LIAISON_SNAPSHOT_FIELDS})
@@ -445,9 +444,8 @@ def _may_take(user, match: Match, who: str) -> bool:
     """Is ``user`` on the side of the match that takes a step reserved for ``who``?"""
     if user.is_ministry:
         return False
-    prefix = user.authority.scope_prefix
     sides = {side for side, item in (("recipient", match.need), ("aiding", match.supply))
-             if item.aid_list.authority.code.startswith(prefix)}
+             if item.aid_list.authority.is_within(user.authority)}
     return who in sides or (who == "either" and bool(sides))
 
 
@@ -462,7 +460,7 @@ def match_propose(*, need: AidItem, supply: AidItem, user, amount: Decimal | Non
     """An aiding province puts one of its supply items forward against a need (意向对接)."""
     if need.aid_list.kind != ListKind.NEED or supply.aid_list.kind != ListKind.SUPPLY:
         raise ApplicationError("只能用供给清单中的项目对接需求清单中的项目")
-    if user.is_ministry or not supply.aid_list.authority.code.startswith(user.authority.scope_prefix):
+    if user.is_ministry or not supply.aid_list.authority.is_within(user.authority):
         raise ApplicationError("只能用本省（区、市）供给清单中的项目提出对接")
     if need.aid_list.status != ListStatus.ACCEPTED:
         raise ApplicationError("该需求清单尚未被部里接收，暂不能对接")

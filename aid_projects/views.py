@@ -51,6 +51,7 @@ from aid_projects.tables import (
 )
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction
+from portal.scoping import within_q
 from portal.services import ApplicationError
 from portal.views.downloads import ScopedFileDownloadView
 from portal.views.generic import (
@@ -195,7 +196,7 @@ class AidListDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         aid_list, user = self.object, self.request.user
-        own = aid_list.authority.code.startswith(user.authority.scope_prefix) if not user.is_ministry else False
+        own = aid_list.authority.is_within(user.authority) if not user.is_ministry else False
         context["spec"] = SPECS[aid_list.kind]
         context["can_edit"] = own and aid_list.is_editable and user.has_perm("aid_projects.change_aidlist")
         context["can_submit"] = own and aid_list.is_editable and user.has_perm("aid_projects.submit_aidlist")
@@ -206,7 +207,7 @@ class AidListDetailView(ScopedDetailView):
         context["pending_uploads"] = services.pending_uploads(aid_list, user)
         if aid_list.kind == ListKind.LIAISON:
             context["liaisons"] = Liaison.objects.restrict(user, "view").filter(
-                campaign=aid_list.campaign, authority__code__startswith=aid_list.authority.scope_prefix,
+                within_q("authority", aid_list.authority), campaign=aid_list.campaign,
             ).select_related("authority__parent__parent")
             context["scan_form"] = StampedScanForm()
             context["previous_campaign"] = services.previous_campaign(aid_list.campaign)
@@ -584,7 +585,7 @@ class NeedDetailView(ScopedDetailView):
             "supply__aid_list__authority")
         can_propose = (user.has_perm("aid_projects.add_match") and not user.is_ministry
                        and need.aid_list.status == ListStatus.ACCEPTED
-                       and not need.aid_list.authority.code.startswith(user.authority.scope_prefix))
+                       and not need.aid_list.authority.is_within(user.authority))
         context["can_propose"] = can_propose
         if can_propose or user.is_ministry:
             context["suggestions"] = suggest_supplies(need, user)

@@ -356,27 +356,27 @@ def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[
     for hit in check.list_hits:
         warnings.append(NameWarning("registered", f"与{hit.province}公布的{hit.list_label}（{hit.batch}）中的"
                                                   f"“{hit.name}”相似。"))
-    own_prefix = user.authority.scope_prefix if user.authority and not user.is_ministry else None
+    own = user.authority if user.authority and not user.is_ministry else None
     leads = _similar(Lead.objects.all(), "org_name", name)
     if exclude_lead is not None:
         leads = leads.exclude(pk=exclude_lead.pk)
     cases = _similar(Case.objects.all(), "org_name", name)
     if exclude_lead is not None:
         cases = cases.exclude(lead=exclude_lead)  # the lead's own case is not "another" case
-    hits = [(lead.authority.code, "线索", lead.number, reverse("crackdown:lead-detail", args=[lead.pk]))
+    hits = [(lead.authority, "线索", lead.number, reverse("crackdown:lead-detail", args=[lead.pk]))
             for lead in leads.select_related("authority").order_by("-similarity")[:20]]
-    hits += [(case.authority.code, "案件", case.number, reverse("crackdown:case-detail", args=[case.pk]))
+    hits += [(case.authority, "案件", case.number, reverse("crackdown:case-detail", args=[case.pk]))
              for case in cases.select_related("authority").order_by("-similarity")[:20]]
     other_provinces = set()
     province_names = dict(Authority.objects.provinces().values_list("code", "name")) if hits else {}
-    for code, kind, number, url in hits:
-        inside = own_prefix is None or code.startswith(own_prefix)
-        if inside:
+    for authority, kind, number, url in hits:
+        code = authority.code
+        if own is None or authority.is_within(own):
             if exclude_lead is not None and number == exclude_lead.number:
                 continue
             province = province_names.get(code[:2] + "0000", "民政部")
-            scope = "" if own_prefix is not None else f"{province}："
-            warnings.append(NameWarning("same_province" if own_prefix is not None else "other_province",
+            scope = "" if own is not None else f"{province}："
+            warnings.append(NameWarning("same_province" if own is not None else "other_province",
                                         f"{scope}已有名称相似的{kind} {number}。", url))
         else:
             other_provinces.add(code[:2])

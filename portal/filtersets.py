@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portal.models import AuditAction, AuditEntry, Authority, Job, JobStatus, User
+from portal.scoping import within_q
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -22,7 +23,7 @@ class AuthorityScopeFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(**{f"{self.field_name}__code__startswith": value.scope_prefix})
+        return qs.filter(within_q(self.field_name, value))
 
 
 class ProvinceForMinistryMixin:

@@ -100,7 +100,7 @@ class ProvinceIndex:
 def province_index(province_code: str) -> ProvinceIndex:
     province = Authority.objects.get(code=province_code)
     index = ProvinceIndex(province=province)
-    below = Authority.objects.filter(code__startswith=province.scope_prefix).exclude(pk=province.pk)
+    below = Authority.objects.within(province).exclude(pk=province.pk)
     prefectures = {}
     for a in below.filter(level=AuthorityLevel.PREFECTURE):
         prefectures[a.pk] = a

@@ -423,14 +423,14 @@ class JobStatus(models.TextChoices):
 
 
 class JobQuerySet(RestrictedQuerySet):
-    def restrict(self, user, action: str = "view"):
+    def scope_q(self, user, action: str = "view"):
         """The requester's scope (the job's authority), and only kinds whose data the user may read."""
         from portal.jobs import readable_kinds
 
-        scoped = super().restrict(user, action)
-        if not user or not user.is_authenticated:
-            return scoped
-        return scoped.filter(kind__in=readable_kinds(user))
+        q = super().scope_q(user, action)
+        if q is None:
+            return None
+        return q & models.Q(kind__in=readable_kinds(user))
 
 
 def job_result_path(job, filename):
