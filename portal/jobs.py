@@ -52,6 +52,9 @@ class JobKind:
     # Does this job's file carry personal data (a callable given the job)?  Then each download is
     # stamped with the downloading user and time and audited as an export (JobDownloadView).
     personal_data: Callable | None = None
+    # Read by the user who started it alone (its row, progress and file), whatever the others hold:
+    # a list export holds the rows its owner's permissions and area chose (portal/list_export.py).
+    owner_only: bool = False
 
     @property
     def soft_minutes(self) -> int:
@@ -67,7 +70,8 @@ RETRY_BACKOFF = 30  # seconds before the first retry of a transient error; doubl
 
 
 def job_handler(kind: str, title: str, *, permissions: tuple[str, ...], soft_time_limit: int | None = None,
-                time_limit: int | None = None, retries: int = 2, personal_data: Callable | None = None):
+                time_limit: int | None = None, retries: int = 2, personal_data: Callable | None = None,
+                owner_only: bool = False):
     """Register a job kind.  ``soft_time_limit`` / ``time_limit`` default to the settings
     JOB_SOFT_TIME_LIMIT / JOB_TIME_LIMIT; ``retries`` counts retries of transient errors only."""
 
@@ -75,7 +79,7 @@ def job_handler(kind: str, title: str, *, permissions: tuple[str, ...], soft_tim
         soft = soft_time_limit or settings.JOB_SOFT_TIME_LIMIT
         REGISTRY[kind] = JobKind(kind=kind, title=title, handler=func, permissions=tuple(permissions),
                                  soft_time_limit=soft, time_limit=max(time_limit or settings.JOB_TIME_LIMIT, soft + 30),
-                                 retries=retries, personal_data=personal_data)
+                                 retries=retries, personal_data=personal_data, owner_only=owner_only)
         return func
 
     return register
@@ -123,8 +127,20 @@ class _SoftLimit:
 
 
 def readable_kinds(user) -> list[str]:
-    """The job kinds whose output ``user`` may read (``Job.objects.restrict`` uses it)."""
-    return [kind for kind, spec in REGISTRY.items() if user.has_perms(spec.permissions)]
+    """The job kinds whose output ``user`` may read (``Job.objects.restrict`` uses it); an owner-only
+    kind is not among them: ``owned_q`` adds the user's own jobs of those kinds."""
+    return [kind for kind, spec in REGISTRY.items() if not spec.owner_only and user.has_perms(spec.permissions)]
+
+
+def owner_only_kinds() -> list[str]:
+    return [kind for kind, spec in REGISTRY.items() if spec.owner_only]
+
+
+def owned_q(user) -> Q:
+    """The user's own jobs of the owner-only kinds (a list export): theirs to read, nobody else's."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(kind__in=owner_only_kinds(), created_by=user)
 
 
 class JobFailed(Exception):

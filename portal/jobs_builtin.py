@@ -56,3 +56,11 @@ def reference_integrity(run: JobRun) -> None:
     wb.save(run.result_file("基础数据完整性报告.xlsx"))
     run.progress(len(provinces) + len(extra_sheets), force=True)
     run.job.message = f"检查了 {len(provinces)} 个省级机关，发现 {problems_total} 个问题。"
+
+
+# 导出 Excel of a long list (portal/list_export.py): the rows its owner's list shows, read by the owner alone
+@job_handler("list_export", "导出列表", permissions=(), owner_only=True)
+def list_export(run: JobRun) -> None:
+    from portal.list_export import list_export_run
+
+    list_export_run(run)

@@ -424,13 +424,14 @@ class JobStatus(models.TextChoices):
 
 class JobQuerySet(RestrictedQuerySet):
     def scope_q(self, user, action: str = "view"):
-        """The requester's scope (the job's authority), and only kinds whose data the user may read."""
-        from portal.jobs import readable_kinds
+        """The requester's scope (the job's authority), and only kinds whose data the user may read;
+        of an owner-only kind (a list export), only the user's own jobs."""
+        from portal.jobs import owned_q, readable_kinds
 
         q = super().scope_q(user, action)
         if q is None:
             return None
-        return q & models.Q(kind__in=readable_kinds(user))
+        return q & (models.Q(kind__in=readable_kinds(user)) | owned_q(user))
 
 
 def job_result_path(job, filename):

@@ -281,6 +281,10 @@ JOB_MAX_ATTEMPTS = int(env("JOB_MAX_ATTEMPTS", "3"))
 # default time limits of a job kind (job_handler(..., soft_time_limit=, time_limit=) sets its own)
 JOB_SOFT_TIME_LIMIT = 25 * 60
 JOB_TIME_LIMIT = 30 * 60
+# 导出 Excel of a list (portal/list_export.py): more filtered rows than LIST_EXPORT_JOB_ROWS run as a
+# job with progress; more than LIST_EXPORT_MAX_ROWS are refused (narrow the filter)
+LIST_EXPORT_JOB_ROWS = int(env("LIST_EXPORT_JOB_ROWS", "2000"))
+LIST_EXPORT_MAX_ROWS = int(env("LIST_EXPORT_MAX_ROWS", "200000"))
 CELERY_BEAT_SCHEDULE = {
     "jobs-watchdog": {
         "task": "portal.tasks.jobs_watchdog",

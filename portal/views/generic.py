@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
-from django.utils import timezone
+from django.urls import reverse
 from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
@@ -68,7 +68,6 @@ def badge_status_columns(table):
                 and not hasattr(table, f"render_{bound.name}"):
             bound.render = _render_status_badge
 EXPORT_PARAM = "export"
-EXPORT_MAX_ROWS = 20000  # more than this: the user is asked to narrow the filter
 
 
 class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
@@ -106,31 +105,55 @@ class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
     def get_title(self):
         return str(self.title or self.model._meta.verbose_name_plural)
 
-    def export_xlsx(self):
-        from portal.excel import XLSX_CONTENT_TYPE, write_table_xlsx
+    def export_table(self):
+        """The filterset and an unpaginated table of exactly the filtered rows in the list's sort: what
+        导出 Excel writes, here and in the ``list_export`` job (``portal/list_export.py``)."""
+        from portal.list_export import ExportRefused
 
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
-            messages.error(self.request, "筛选条件有误，请改正后再导出。")
-            return HttpResponseRedirect(self.request.path)
+            raise ExportRefused("筛选条件有误，请改正后再导出。")
         self.object_list = filterset.qs
         table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)
-        count = len(table.rows)
-        if count > EXPORT_MAX_ROWS:
-            messages.error(self.request, f"符合条件的记录有 {count} 条，超过一次导出的上限 {EXPORT_MAX_ROWS} 条，"
+        return filterset, table
+
+    def export_xlsx(self):
+        """At most ``LIST_EXPORT_JOB_ROWS`` rows: the workbook at once; more: a job with progress, and
+        the user is sent to its page; more than ``LIST_EXPORT_MAX_ROWS``: narrow the filter."""
+        from portal.excel import XLSX_CONTENT_TYPE, write_table_xlsx
+        from portal.list_export import (
+            ExportRefused,
+            export_filename,
+            export_note,
+            export_values,
+            job_threshold,
+            list_export_start,
+            max_rows,
+            query_without_export,
+        )
+
+        try:
+            filterset, table = self.export_table()
+        except ExportRefused as exc:
+            messages.error(self.request, str(exc))
+            return HttpResponseRedirect(self.request.path)
+        count = len(table.data)  # one COUNT: the rows are read only when written
+        limit = max_rows()
+        if count > limit:
+            messages.error(self.request, f"符合条件的记录有 {count} 条，超过一次导出的上限 {limit} 条，"
                                          "请缩小筛选范围后分批导出。")
-            query = self.request.GET.copy()
-            query.pop(EXPORT_PARAM, None)
-            return HttpResponseRedirect(f"{self.request.path}?{query.urlencode()}")
+            return HttpResponseRedirect(f"{self.request.path}?{query_without_export(self.request.GET)}")
         title = self.get_title()
-        buffer = write_table_xlsx(title, table.as_values())
-        filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
-        conditions = "，".join(f"{filterset.form.fields[k].label}={v}" for k, v in filterset.form.cleaned_data.items()
-                              if k in filterset.form.fields and v not in (None, "", [])) or "无"
-        record_change(actor=self.request.user, action=AuditAction.EXPORT,
-                      note=f"导出“{title}” {count} 条（筛选条件：{conditions}）"[:2000])
-        return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        if count > job_threshold():
+            job = list_export_start(actor=self.request.user, path=self.request.path,
+                                    query=self.request.GET, title=title, count=count, filterset=filterset)
+            messages.info(self.request, f"符合条件的记录有 {count} 条，已转入后台导出；完成后可在本页下载。")
+            return HttpResponseRedirect(reverse("job-detail", args=[job.pk]))
+        buffer = write_table_xlsx(title, export_values(table))
+        record_change(actor=self.request.user, action=AuditAction.EXPORT, note=export_note(title, count, filterset))
+        return FileResponse(buffer, as_attachment=True, filename=export_filename(title),
+                            content_type=XLSX_CONTENT_TYPE)
 
     def paginate_queryset(self, queryset, page_size):
         # the table paginates (paginate_by rows a page); ListView's own paginator would COUNT the rows again

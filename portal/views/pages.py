@@ -19,7 +19,7 @@ from portal.audit import record_change, snapshot, stored_snapshot
 from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
 from portal.forms import LoginForm, RoleAssignmentForm, UserAuthorityForm, UserForm
 from portal.home import panels_for, remember_waiting
-from portal.jobs import REGISTRY, job_start
+from portal.jobs import REGISTRY, job_start, owned_q
 from portal.models import AuditAction, AuditEntry, Job, User
 from portal.scoping import object_in_scope
 from portal.tables import AuditEntryTable, JobTable, UserTable
@@ -99,7 +99,18 @@ class JobListView(ScopedListView):
     title = "后台任务"
 
 
-class JobDetailView(ScopedDetailView):
+class OwnJobMixin:
+    """A job of an owner-only kind (a list export) is read by the user who started it, whose role may
+    hold no 后台任务 permission (the 审计管理员 exporting the audit log); nobody else reads it."""
+
+    def has_permission(self):
+        return super().has_permission() or Job.objects.filter(owned_q(self.request.user), pk=self.kwargs["pk"]).exists()
+
+    def get_queryset(self):
+        return super().get_queryset() | Job.objects.filter(owned_q(self.request.user))
+
+
+class JobDetailView(OwnJobMixin, ScopedDetailView):
     model = Job
     template_name = "portal/job_detail.html"
 
@@ -109,7 +120,7 @@ class JobDetailView(ScopedDetailView):
         return [self.template_name]
 
 
-class JobDownloadView(ScopedFileDownloadView):
+class JobDownloadView(OwnJobMixin, ScopedFileDownloadView):
     model = Job
     file_field = "result_file"
     missing_message = "该任务没有可下载的结果。"
