@@ -1,7 +1,8 @@
 """The crackdown API: the same scoping as the pages, the same filtersets, writes through services.
 
 Workflow steps are POST actions on the object (``…/<pk>/transition/``, ``…/publish/``); they need
-the object visible (``view_``), the service checks the step's own permission.
+the object visible (``view_``), the service checks the step's own permission.  Each looks the object
+up (scoped) before it reads the body: another province's row answers 404, never a 400 about the body.
 """
 
 from __future__ import annotations
@@ -60,29 +61,32 @@ class LeadViewSet(ActionPermissionsMixin, ScopedModelViewSet):
     @extend_schema(request=s.LeadStatusSerializer, responses=s.LeadSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
+        lead = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.LeadStatusSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        lead = services.lead_set_status(lead=self.get_object(), actor=request.user, **payload.validated_data)
+        lead = services.lead_set_status(lead=lead, actor=request.user, **payload.validated_data)
         return Response(s.LeadSerializer(lead).data)
 
     @extend_schema(request=s.LeadTransferSerializer, responses=s.LeadSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
+        lead = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.LeadTransferSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         target = data.pop("to_authority", None)
         authority = get_object_or_404(Authority, pk=target) if target else None
-        lead = services.lead_transfer(lead=self.get_object(), actor=request.user, to_authority=authority, **data)
+        lead = services.lead_transfer(lead=lead, actor=request.user, to_authority=authority, **data)
         return Response(s.LeadSerializer(lead).data)
 
     @extend_schema(request=s.CaseOpenSerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"], url_path="to-case")
     def to_case(self, request, pk=None):
+        lead = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.CaseOpenSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = _case_open_data(payload.validated_data)
-        case = services.lead_to_case(lead=self.get_object(), actor=request.user, **data)
+        case = services.lead_to_case(lead=lead, actor=request.user, **data)
         return Response(s.CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: dict})
@@ -155,19 +159,21 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
     @extend_schema(request=s.CaseTransitionSerializer, responses=s.CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
+        case = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.CaseTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.service_kwargs()
-        case = services.case_transition(case=self.get_object(), actor=request.user, **data)  # stale: 409
+        case = services.case_transition(case=case, actor=request.user, **data)  # stale: 409
         return Response(s.CaseDetailSerializer(case).data)
 
     @extend_schema(request=s.ReferralSerializer, responses=s.ReferralSerializer)
     @action(detail=True, methods=["post"])
     def referrals(self, request, pk=None):
         """移送: a referral beside the decision, on any case."""
+        case = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.ReferralSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        referral = services.referral_add(case=self.get_object(), actor=request.user, **payload.validated_data)
+        referral = services.referral_add(case=case, actor=request.user, **payload.validated_data)
         return Response(s.ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReferralResultSerializer, responses=s.ReferralSerializer)
@@ -186,19 +192,20 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
     @action(detail=True, methods=["post"])
     def confiscations(self, request, pk=None):
         """没收非法财产 of a case with a 取缔 decision."""
+        case = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.ConfiscationSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        row = services.confiscation_add(case=self.get_object(), actor=request.user, **payload.validated_data)
+        row = services.confiscation_add(case=case, actor=request.user, **payload.validated_data)
         return Response(s.ConfiscationSerializer(row).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ClockSerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def clock(self, request, pk=None):
         """The case clock: ask for an extension, approve it (another person), suspend, resume."""
+        case = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.ClockSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        case = self.get_object()
         services.case_clock(case=case, actor=request.user, action=data["action"], reason=data["reason"],
                             new_deadline=data["new_deadline"], on=data["on"])
         return Response(s.CaseSerializer(Case.objects.get(pk=case.pk)).data)
@@ -249,9 +256,10 @@ class ListBatchViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, ScopedRe
     @extend_schema(request=s.PublishSerializer, responses=s.ListBatchSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
+        batch = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.PublishSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        batch = services.list_publish(batch=self.get_object(), actor=request.user,
+        batch = services.list_publish(batch=batch, actor=request.user,
                                       published_on=payload.validated_data["published_on"])
         return Response(s.ListBatchSerializer(batch).data)
 
@@ -280,9 +288,10 @@ class ListEntryViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=s.WithdrawSerializer, responses=s.ListEntrySerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        entry = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = s.WithdrawSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        entry = services.list_entry_withdraw(entry=self.get_object(), actor=request.user,
+        entry = services.list_entry_withdraw(entry=entry, actor=request.user,
                                              reason=payload.validated_data["reason"])
         return Response(s.ListEntrySerializer(entry).data)
 

@@ -262,3 +262,26 @@ def test_the_api_takes_every_step_the_page_offers(client, make_case, hebei_staff
     assert set(moved.documents.values_list("kind", flat=True)) >= set(step.documents)
     if "confiscation_amount" in step.inputs:
         assert str(moved.confiscations.get().amount) == "1200.50"
+
+
+# every POST step on an object with a body: (path, object key, step); "clock", "referrals" and
+# "confiscations" take a body too
+BODY_STEPS = [(path, key, step) for path, key, step, data, _who, _ok in ACTIONS if data != {}] + [
+    ("cases", "case", "referrals"), ("cases", "case", "confiscations"), ("cases", "case", "clock"),
+    ("cases", "case", "referral-result"),
+]
+
+
+@pytest.mark.parametrize(("path", "key", "step"), BODY_STEPS)
+def test_another_provinces_object_is_404_before_the_body_is_read(client, objs, path, key, step, hebei_chief,
+                                                                 zhejiang_chief):
+    """The object is looked up (scoped) first: an invalid body on 浙江's view of 河北's row is 404, not a
+    400 that would confirm the row exists; 河北's own user gets the 400 about the body."""
+    url = f"{API}/{path}/{objs[key].pk}/{step}/"
+    bad = {"version": "不是数字", "numbers": "x", "to_stage": "nope", "status": "nope", "confirm": "x"}
+    client.force_login(zhejiang_chief)
+    response = client.post(url, bad, content_type="application/json")
+    assert response.status_code == 404, (step, response.content[:200])
+    assert "未找到" in response.json()["detail"] or "不存在" in response.json()["detail"]
+    client.force_login(hebei_chief)
+    assert client.post(url, bad, content_type="application/json").status_code == 400, step
