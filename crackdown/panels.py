@@ -2,8 +2,15 @@
 
 from django.urls import reverse
 
-from crackdown.selectors import cases_awaiting, cases_in_progress, leads_to_check
-from portal.home import HomeItem, HomePanel, home_panel
+from crackdown.selectors import (
+    cases_awaiting,
+    cases_awaiting_count,
+    cases_in_progress,
+    cases_in_progress_count,
+    leads_to_check,
+    leads_to_check_count,
+)
+from portal.home import PANEL_ITEMS_SHOWN, HomeItem, HomePanel, home_panel
 
 
 def _due(obj, field):
@@ -11,17 +18,23 @@ def _due(obj, field):
     return f"{value:%Y-%m-%d} 到期" if value else ""
 
 
+def _count(shown, count, user, **kwargs) -> int | None:
+    """The true count when the panel shows a full first page (one COUNT), else the items are all."""
+    return count(user, **kwargs) if len(shown) >= PANEL_ITEMS_SHOWN else None
+
+
 @home_panel(order=20)
 def leads_panel(user):
     if not user.has_perm("crackdown.change_lead"):
         return None
-    leads = leads_to_check(user)
+    leads = list(leads_to_check(user))
     return HomePanel(
         title="待核查的线索",
         items=[HomeItem(text=f"{lead.org_name}（{lead.get_status_display()}）",
                         url=reverse("crackdown:lead-detail", args=[lead.pk]),
                         badge=("已超期" if lead.is_overdue else _due(lead, "check_due")), overdue=lead.is_overdue)
                for lead in leads],
+        count=_count(leads, leads_to_check_count, user),
         more_url=reverse("crackdown:lead-list") + "?status=pending",
         empty_text="没有待核查的线索。",
     )
@@ -39,7 +52,8 @@ def _case_items(cases):
 def approvals_panel(user):
     if not user.has_perm("crackdown.approve_case"):
         return None
-    return HomePanel(title="待我审批的案件", items=_case_items(cases_awaiting(user)),
+    cases = cases_awaiting(user)
+    return HomePanel(title="待我审批的案件", items=_case_items(cases), count=_count(cases, cases_awaiting_count, user),
                      more_url=reverse("crackdown:case-list") + "?stage=filing", empty_text="没有待审批的案件。")
 
 
@@ -47,7 +61,9 @@ def approvals_panel(user):
 def reviews_panel(user):
     if not user.has_perm("crackdown.review_case"):
         return None
-    return HomePanel(title="待我法制审核的案件", items=_case_items(cases_awaiting(user, review=True)),
+    cases = cases_awaiting(user, review=True)
+    return HomePanel(title="待我法制审核的案件", items=_case_items(cases),
+                     count=_count(cases, cases_awaiting_count, user, review=True),
                      more_url=reverse("crackdown:case-list") + "?stage=legal_review",
                      empty_text="没有待法制审核的案件。")
 
@@ -56,5 +72,6 @@ def reviews_panel(user):
 def cases_panel(user):
     if not user.has_perm("crackdown.change_case"):
         return None
-    return HomePanel(title="在办案件期限", items=_case_items(cases_in_progress(user)),
+    cases = list(cases_in_progress(user))
+    return HomePanel(title="在办案件期限", items=_case_items(cases), count=_count(cases, cases_in_progress_count, user),
                      more_url=reverse("crackdown:case-list"), empty_text="没有在办案件。")

@@ -199,20 +199,31 @@ def own_queue(queryset, user):
     return queryset
 
 
+def _leads_to_check(user):
+    return own_queue(Lead.objects.restrict(user, "change"), user).filter(
+        status__in=[LeadStatus.PENDING, LeadStatus.CHECKING])
+
+
 def leads_to_check(user, limit: int = 10):
-    return (own_queue(Lead.objects.restrict(user, "change"), user)
-            .filter(status__in=[LeadStatus.PENDING, LeadStatus.CHECKING])
-            .select_related("authority").order_by("check_due", "id")[:limit])
+    return _leads_to_check(user).select_related("authority").order_by("check_due", "id")[:limit]
+
+
+def leads_to_check_count(user) -> int:
+    """How many leads wait in all (the home panel shows the first ``limit``): one COUNT."""
+    return _leads_to_check(user).count()
+
+
+def _cases_awaiting(user, review: bool):
+    perm = "crackdown.review_case" if review else APPROVE
+    if not user.has_perm(perm):
+        return Case.objects.none()
+    stages = AWAITING_REVIEW if review else AWAITING_APPROVAL
+    return own_queue(Case.objects.restrict(user, "view"), user).filter(stage__in=stages)
 
 
 def cases_awaiting(user, *, review: bool = False, limit: int = 10) -> list[Case]:
     """Cases waiting for this user's approval (or legal review), minus those the user asked for."""
-    perm = "crackdown.review_case" if review else APPROVE
-    if not user.has_perm(perm):
-        return []
-    stages = AWAITING_REVIEW if review else AWAITING_APPROVAL
-    cases = list(own_queue(Case.objects.restrict(user, "view"), user).filter(stage__in=stages)
-                 .select_related("authority").order_by("step_due", "id")[: limit * 3])
+    cases = list(_cases_awaiting(user, review).select_related("authority").order_by("step_due", "id")[: limit * 3])
     if not cases:
         return []
     requesters = step_requesters(cases)
@@ -229,6 +240,22 @@ def step_requesters(cases) -> dict[int, int | None]:
     found = dict(CaseEvent.objects.filter(case__in=[c.pk for c in cases]).order_by("case_id", "-time", "-id")
                  .distinct("case_id").values_list("case_id", "actor_id"))
     return {case.pk: found.get(case.pk, case.created_by_id) for case in cases}
+
+
+def cases_awaiting_count(user, *, review: bool = False) -> int:
+    """How many cases wait for this user's approval (or review) in all, minus those the user asked
+    for: one COUNT, the requester as ``step_requesters`` finds it (the latest event's actor, the
+    立案申请人 before there is one) computed in the query."""
+    from django.db.models import BigIntegerField, Exists, OuterRef, Subquery, When
+    from django.db.models import Case as Choose
+
+    from crackdown.models import CaseEvent
+
+    events = CaseEvent.objects.filter(case=OuterRef("pk"))
+    requester = Choose(When(Exists(events), then=Subquery(events.order_by("-time", "-id").values("actor_id")[:1])),
+                      default=F("created_by_id"), output_field=BigIntegerField())
+    return (_cases_awaiting(user, review).annotate(requester=requester)
+            .filter(Q(requester__isnull=True) | ~Q(requester=user.pk)).count())
 
 
 def step_requester(case) -> int | None:
@@ -266,11 +293,18 @@ def inquiry_officer_names(case) -> set[str]:
     return names
 
 
+def _cases_in_progress(user):
+    return (own_queue(Case.objects.restrict(user, "change"), user).exclude(stage__in=TERMINAL_STAGES)
+            .exclude(stage__in=AWAITING_APPROVAL | AWAITING_REVIEW))
+
+
 def cases_in_progress(user, limit: int = 10):
     """Open cases whose next step is the handling staff's (not an approval or review)."""
-    return (own_queue(Case.objects.restrict(user, "change"), user).exclude(stage__in=TERMINAL_STAGES)
-            .exclude(stage__in=AWAITING_APPROVAL | AWAITING_REVIEW)
-            .select_related("authority").order_by("step_due", "id")[:limit])
+    return _cases_in_progress(user).select_related("authority").order_by("step_due", "id")[:limit]
+
+
+def cases_in_progress_count(user) -> int:
+    return _cases_in_progress(user).count()
 
 
 def public_entries(name: str = ""):

@@ -322,3 +322,32 @@ def test_ministry_queue_is_the_ministrys_own_work(client, hb, ministry_staff):
     page = client.get(reverse("home")).content.decode()
     assert "部里收到的线索组织" in page and "中华国学传承总会" not in page
     assert "中华国学传承总会" in client.get(reverse("crackdown:lead-list")).content.decode()
+
+
+def test_home_counts_are_the_true_counts_not_10_plus(client, make_lead, make_case, hebei_staff, hebei_approver):
+    """The panels list the first ten; the badge counts them all (one COUNT per panel)."""
+    import re
+
+    from crackdown.selectors import cases_awaiting_count, cases_in_progress_count, leads_to_check_count
+
+    for i in range(13):
+        make_lead(hebei_staff, f"待核查组织{i}")
+    for i in range(12):
+        make_case(hebei_staff, name=f"待审批案件{i}")  # asked for by the clerk: the approver's queue
+    make_case(hebei_approver, name="审批人自己申请的案件")  # not in the approver's own queue
+    for i in range(11):
+        make_case(hebei_staff, CaseStage.INVESTIGATION, name=f"在办案件{i}")
+
+    def badge(page, title):
+        match = re.search(re.escape(title) + r' <span class="badge[^"]*panel-count">([^<（]+)', page)
+        return match.group(1)
+
+    client.force_login(hebei_staff)
+    page = client.get(reverse("home")).content.decode()
+    assert badge(page, "待核查的线索") == "13" and "10+" not in page
+    assert badge(page, "在办案件期限") == str(cases_in_progress_count(hebei_staff)) == "11"
+    assert leads_to_check_count(hebei_staff) == 13
+    client.force_login(hebei_approver)
+    page = client.get(reverse("home")).content.decode()
+    assert badge(page, "待我审批的案件") == "12" == str(cases_awaiting_count(hebei_approver))
+    assert page.count("待审批案件") == 10  # the panel still lists the first ten
