@@ -336,9 +336,13 @@ class AidItem(ScopedModel):
         verbose_name_plural = _("项目")
         ordering = ["aid_list", "seq", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="aiditem_amount_positive"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="aiditem_amount_positive",
+                                   violation_error_message="项目拟投入资金应大于0万元。"),
+            # 通知：资金需求量一般不超过200万元 — a larger amount stands only once the submitter confirmed it
             models.CheckConstraint(condition=models.Q(amount__lte=200) | models.Q(amount_confirmed=True),
-                                   name="aiditem_large_amount_confirmed"),
+                                   name="aiditem_large_amount_confirmed",
+                                   violation_error_message="项目拟投入资金超过200万元（通知要求一般不超过200万元），"
+                                                           "请勾选“已核实超过200万元”后再保存。"),
         ]
         indexes = [models.Index(fields=["aid_list", "seq"], name="aiditem_list_seq")]
 

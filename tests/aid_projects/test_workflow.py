@@ -84,7 +84,7 @@ def test_amount_over_200_must_be_confirmed_down_to_the_database(need_list, xizan
     values = {"name": "大额项目", "category": "教育帮扶", "place": need_list.items.first().place,
               "place_text": "城关区", "amount": Decimal("250"), "amount_confirmed": False, "summary": "简介",
               "contact_name": "联系人", "contact_mobile": "13912345678"}
-    with pytest.raises(ValidationError, match="aiditem_large_amount_confirmed"):
+    with pytest.raises(ValidationError, match="请勾选“已核实超过200万元”"):  # in Chinese, not the constraint's name
         services.items_save(aid_list=need_list, deleted=[], user=xizang_liaison,
                             forms_data=[{"instance": None, "values": values}])
     with pytest.raises(IntegrityError, match="aiditem_large_amount_confirmed"), transaction.atomic():
@@ -95,6 +95,30 @@ def test_amount_over_200_must_be_confirmed_down_to_the_database(need_list, xizan
         need_list.items.filter(pk=confirmed.pk).update(amount_confirmed=False)
     version = services.list_submit(aid_list=need_list, user=xizang_liaison)
     assert Decimal(str(version.rows[-1]["amount"])) == Decimal("250")
+
+
+def test_item_constraints_say_what_is_wrong_in_chinese(need_list):
+    """full_clean of an item breaking a named constraint gives the constraint's Chinese message, never
+    Django's 「Constraint “…” is violated.」."""
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    from aid_projects.models import AidItem
+
+    template = need_list.items.first()
+    item = AidItem(aid_list=need_list, seq=99, name="大额项目", category=template.category, place=template.place,
+                   place_text="城关区", amount=Decimal("250"), amount_confirmed=False, contact_name="联系人",
+                   contact_mobile="13912345678")
+    with pytest.raises(ValidationError) as refused:
+        item.full_clean()
+    assert refused.value.message_dict[NON_FIELD_ERRORS] == [
+        "项目拟投入资金超过200万元（通知要求一般不超过200万元），请勾选“已核实超过200万元”后再保存。"]
+    item.amount = Decimal("-1")
+    with pytest.raises(ValidationError) as refused:
+        item.full_clean()
+    messages = " ".join(refused.value.messages)
+    assert "项目拟投入资金应大于0万元。" in messages and "Constraint" not in messages and "violated" not in messages
+    item.amount, item.amount_confirmed = Decimal("250"), True
+    item.full_clean()  # confirmed: accepted
 
 
 def test_lateness_and_time_left(need_list, ministry_staff, xizang_staff):
