@@ -204,6 +204,10 @@ def test_excel_export_on_the_real_worker(celery_worker, figures, ministry_staff,
     ws = wb["打击整治统计"]
     assert ws["A1"].value == "打击整治非法社会组织工作统计表"
     assert "2025年1月1日至2025年12月31日" in ws["A2"].value
+    # the title and the period are merged across the table's columns and centred (issue 11 point 6)
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:R1", "A2:R2"} <= merged and ws.max_column == 18
+    assert ws["A1"].alignment.horizontal == "center" and ws["A1"].font.b
     header = [c.value for c in ws[3]]
     assert header[0] == "地区" and header[1] == "排查批次" and header[7] == "取缔" and len(header) == 18
     rows = {r[0]: r[1:] for r in ws.iter_rows(min_row=4, values_only=True)}
