@@ -130,12 +130,14 @@ def list_export_start(*, actor, path: str, query: QueryDict, title: str, count: 
     from django.db import transaction
 
     from portal.audit import record_change
+    from portal.crypto import encrypt
     from portal.jobs import job_start
     from portal.models import AuditAction
 
     with transaction.atomic():
         job = job_start(kind=EXPORT_JOB_KIND, user=actor, authority=actor.authority,
-                        params={"path": path, "query": query.urlencode(), "title": title, "count": count},
+                        # the filter may name a person (举报人电话): kept encrypted like the personal data it finds
+                        params={"path": path, "query": encrypt(query.urlencode()), "title": title, "count": count},
                         title=f"导出“{title}”")
         record_change(actor=actor, action=AuditAction.EXPORT, obj=job,
                       note=export_note(title, count, filterset, job=job))
@@ -144,6 +146,7 @@ def list_export_start(*, actor, path: str, query: QueryDict, title: str, count: 
 
 def list_export_run(run) -> None:
     """The ``list_export`` job: the list rebuilt as its owner sees it, written row by row with progress."""
+    from portal.crypto import DecryptionFailed, decrypt
     from portal.jobs import JobFailed
 
     job = run.job
@@ -151,7 +154,11 @@ def list_export_run(run) -> None:
     if user is None:
         raise JobFailed("发起人账号已不存在，未生成文件。")
     try:
-        view = rebuild_list_view(job.params.get("path", ""), job.params.get("query", ""), user)
+        query = decrypt(job.params.get("query", ""))
+    except DecryptionFailed:
+        raise JobFailed("筛选条件无法解密（密钥已更换），请重新导出。") from None
+    try:
+        view = rebuild_list_view(job.params.get("path", ""), query, user)
         _filterset, table = view.export_table()
     except ExportRefused as exc:
         raise JobFailed(str(exc)) from None

@@ -100,3 +100,16 @@ def test_small_export_stays_immediate_and_too_many_rows_are_refused(client, hebe
         refused = client.get("/crackdown/leads/", {"q": "华夏", "export": "xlsx"}, follow=True)
     assert "符合条件的记录有 8 条，超过一次导出的上限 5 条" in refused.content.decode()
     assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_jobs_filter_is_stored_encrypted(client, hebei_staff, leads):
+    """The filter can name a person (举报人电话): the job row keeps it encrypted, and the worker reads it back."""
+    from portal.crypto import decrypt
+
+    client.force_login(hebei_staff)
+    with override_settings(LIST_EXPORT_JOB_ROWS=2):
+        client.get("/crackdown/leads/", {"q": "华夏", "export": "xlsx"})
+    job = Job.objects.get(kind="list_export")
+    assert "华夏" not in str(job.params) and job.params["path"] == "/crackdown/leads/"
+    assert "q=%E5%8D%8E%E5%A4%8F" in decrypt(job.params["query"])
