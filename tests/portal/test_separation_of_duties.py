@@ -215,4 +215,21 @@ def test_every_job_kind_names_its_permissions():
     from portal.jobs import REGISTRY
 
     for kind, spec in REGISTRY.items():
-        assert spec.permissions, f"任务类型 {kind} 未声明读取结果所需的权限"
+        # an owner-only kind (a list export) is read by the user who started it and nobody else
+        assert spec.permissions or spec.owner_only, f"任务类型 {kind} 未声明读取结果所需的权限"
+
+
+def test_an_owner_only_job_is_read_by_its_owner_alone(ministry_staff, system_admin, audit_admin, hebei_staff):
+    from portal.jobs import owner_only_kinds, readable_kinds
+    from portal.models import Job
+
+    assert "list_export" in owner_only_kinds()
+    job = Job.objects.create(kind="list_export", title="导出“审计日志”", authority=audit_admin.authority,
+                             created_by=audit_admin)
+    for user in (ministry_staff, system_admin, hebei_staff):
+        assert "list_export" not in readable_kinds(user)
+        assert not Job.objects.restrict(user, "view").filter(pk=job.pk).exists()
+    assert not Job.objects.restrict(audit_admin, "view").exists()  # no 后台任务 permission: the pages let it in
+    ministry_job = Job.objects.create(kind="list_export", title="导出“线索”", authority=ministry_staff.authority,
+                                      created_by=ministry_staff)
+    assert list(Job.objects.restrict(ministry_staff, "view").filter(kind="list_export")) == [ministry_job]
