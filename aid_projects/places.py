@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from aid_projects.sheets import normalise_text
+from aid_projects.text import normalise_text
 from portal.models import Authority, AuthorityLevel
 
 # Prefecture names that are placeholders in GB/T 2260, not places (北京市 → 市辖区 → 东城区).

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from aid_projects.choices import ListKind, MatchStatus
-from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
-from portal.models import Authority
+from aid_projects import jobs
+from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing, Upload
+from aid_projects.sheets import ITEM_FIELDS, LIAISON_SPEC
+from portal.models import Authority, Job, JobStatus
 
 OPEN_MATCH = [MatchStatus.PROPOSED, MatchStatus.MATCHED, MatchStatus.IN_PROGRESS, MatchStatus.COMPLETED]
 
@@ -126,3 +128,128 @@ def suggest_supplies(need: AidItem, user, limit: int = 10) -> list[Suggestion]:
     ranked.sort(key=lambda s: (-s.score, abs(s.supply.amount - need.amount), s.supply.pk))
     return ranked[:limit]
 
+
+# --- lists ------------------------------------------------------------------------------------------
+ITEM_SNAPSHOT_FIELDS = ("seq", *ITEM_FIELDS)
+LIAISON_SNAPSHOT_FIELDS = LIAISON_SPEC.record_fields
+
+
+def list_rows(aid_list: AidList) -> list[dict]:
+    """The list's rows as they are now, in the attachment's order (what a version freezes)."""
+    if aid_list.kind == ListKind.LIAISON:
+        liaisons = Liaison.objects.filter(campaign=aid_list.campaign,
+                                          authority__code__startswith=aid_list.authority.scope_prefix) \
+            .select_related("authority__parent").order_by("authority__code")
+        return [{"authority": lia.authority.full_name, **{f: getattr(lia, f) for f in LIAISON_SNAPSHOT_FIELDS}}
+                for lia in liaisons]
+    rows = []
+    for item in aid_list.items.order_by("seq", "id").values(*ITEM_SNAPSHOT_FIELDS):
+        item["amount"] = str(item["amount"])
+        rows.append(item)
+    return rows
+
+
+@dataclass(frozen=True)
+class ListActions:
+    """What ``user`` may do on a list's page (the buttons; each service checks again)."""
+
+    own: bool  # the list of the user's own province (or below it)
+    can_edit: bool
+    can_submit: bool
+    can_decide: bool
+    paired_view: bool  # an aiding province reading a paired recipient's list (its paired prefectures' rows)
+
+
+def list_actions(aid_list: AidList, user) -> ListActions:
+    own = not user.is_ministry and aid_list.authority.is_within(user.authority)
+    editable = own and aid_list.is_editable
+    return ListActions(
+        own=own,
+        can_edit=editable and user.has_perm("aid_projects.change_aidlist"),
+        can_submit=editable and user.has_perm("aid_projects.submit_aidlist"),
+        can_decide=(aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
+                    and user.has_perm("aid_projects.decide_aidlist")),
+        paired_view=not own and not user.is_ministry,
+    )
+
+
+def upload_can_commit(upload: Upload) -> bool:
+    """A preview without errors, on a list that can still change."""
+    return upload.status == UploadStatus.PREVIEW and upload.error_count == 0 and upload.aid_list.is_editable
+
+
+# --- matching (对接) --------------------------------------------------------------------------------
+# status → {next status: who may do it ("recipient": the need's province; "aiding": the supply's)}
+MATCH_TRANSITIONS = {
+    MatchStatus.PROPOSED: {MatchStatus.MATCHED: "recipient", MatchStatus.DECLINED: "recipient",
+                           MatchStatus.WITHDRAWN: "aiding"},
+    MatchStatus.MATCHED: {MatchStatus.IN_PROGRESS: "either"},
+    MatchStatus.IN_PROGRESS: {MatchStatus.COMPLETED: "either"},
+}
+
+
+def may_take(user, match: Match, who: str) -> bool:
+    """Is ``user`` on the side of the match that takes a step reserved for ``who``?"""
+    if user.is_ministry:
+        return False
+    sides = {side for side, item in (("recipient", match.need), ("aiding", match.supply))
+             if item.aid_list.authority.is_within(user.authority)}
+    return who in sides or (who == "either" and bool(sides))
+
+
+def match_steps(match: Match, user) -> list[str]:
+    """The statuses ``user`` may move the match to now (the page's buttons; the service's check)."""
+    return [to_status for to_status, who in MATCH_TRANSITIONS.get(match.status, {}).items()
+            if may_take(user, match, who)
+            and (who != "recipient" or user.has_perm("aid_projects.decide_match"))]
+
+
+def may_propose(need: AidItem, user) -> bool:
+    """May ``user`` put a supply of its own forward against ``need`` (an accepted list of another province)?"""
+    return (user.has_perm("aid_projects.add_match") and not user.is_ministry
+            and need.aid_list.status == ListStatus.ACCEPTED
+            and not need.aid_list.authority.is_within(user.authority))
+
+
+def own_supplies(user, need: AidItem):
+    """The user's own supply items of the need's campaign: what it may propose."""
+    return AidItem.objects.restrict(user, "change").filter(
+        aid_list__kind=ListKind.SUPPLY, aid_list__campaign=need.aid_list.campaign).select_related("aid_list")
+
+
+# --- summaries (汇总下载) ---------------------------------------------------------------------------
+# national job kind → the permission (besides being ministry staff) its data needs
+NATIONAL_PERMISSIONS = {
+    jobs.NATIONAL_NEED: "aid_projects.view_aidlist",
+    jobs.NATIONAL_SUPPLY: "aid_projects.view_aidlist",
+    jobs.NATIONAL_LIAISON: "aid_projects.view_liaison",
+}
+
+
+def may_run_national(user, kind: str) -> bool:
+    return user.is_ministry and user.has_perm(NATIONAL_PERMISSIONS[kind])
+
+
+def may_run_paired(user) -> bool:
+    authority = user.authority
+    return (authority is not None and not authority.is_ministry and authority.is_province
+            and not authority.is_aid_recipient and user.has_perm("aid_projects.view_aidlist"))
+
+
+def own_lists(user, campaign: Campaign):
+    """The user's own province's lists of the campaign (not the paired recipients' lists it may also see)."""
+    return (AidList.objects.restrict(user, "view").filter(campaign=campaign, authority=user.authority)
+            .select_related("authority").order_by("kind"))
+
+
+def summary_params(field: str, value: int) -> dict:
+    """A summary job's parameters from the page's field naming its object ("campaign" or "list")."""
+    return {"campaign_id": value} if field == "campaign" else {"list_id": value}
+
+
+def running_summary(kind: str, authority, params: dict) -> Job | None:
+    """The run of this summary queued or in progress for ``authority``, if any."""
+    qs = Job.objects.filter(kind=kind, authority=authority, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    for key, value in params.items():
+        qs = qs.filter(**{f"params__{key}": value})
+    return qs.order_by("-created", "-id").first()
