@@ -101,18 +101,17 @@ class AidListViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=DecisionSerializer, responses=AidListSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        payload = DecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        aid_list = services.list_decide(aid_list=self.get_object(), user=request.user, accept=True,
-                                        comment=payload.validated_data.get("comment", ""))
-        return Response(AidListSerializer(aid_list).data)
+        return self._decide(request, accept=True)
 
     @extend_schema(request=DecisionSerializer, responses=AidListSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_list(self, request, pk=None):
+        return self._decide(request, accept=False)
+
+    def _decide(self, request, *, accept: bool):
         payload = DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        aid_list = services.list_decide(aid_list=self.get_object(), user=request.user, accept=False,
+        aid_list = services.list_decide(aid_list=self.get_object(), user=request.user, accept=accept,
                                         comment=payload.validated_data.get("comment", ""))
         return Response(AidListSerializer(aid_list).data)
 
