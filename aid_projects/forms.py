@@ -174,7 +174,7 @@ class UploadForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    # the label shown is services.upload_confirmations(upload): what this file's warnings ask to confirm
+    # the label shown is selectors.upload_confirmations(upload): what this file's warnings ask to confirm
     confirm_warnings = forms.BooleanField(label="已核实", required=False)
 
 

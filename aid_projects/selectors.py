@@ -1,7 +1,10 @@
-"""Scoped reads of the aid_projects app."""
+"""Reads of the aid_projects app (HackSoft selectors): scoped lists, what the pages show (the can_* flags,
+a match's next steps, why a list is locked) and the rows a version freezes.  No writes here; the services
+check the same rules before they write."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -12,6 +15,7 @@ from aid_projects import jobs
 from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing, Upload
 from aid_projects.sheets import ITEM_FIELDS, LIAISON_SPEC
+from aid_projects.validation import AMOUNT_CONFIRM_LABEL
 from portal.models import Authority, Job, JobStatus
 
 OPEN_MATCH = [MatchStatus.PROPOSED, MatchStatus.MATCHED, MatchStatus.IN_PROGRESS, MatchStatus.COMPLETED]
@@ -253,3 +257,65 @@ def running_summary(kind: str, authority, params: dict) -> Job | None:
     for key, value in params.items():
         qs = qs.filter(**{f"params__{key}": value})
     return qs.order_by("-created", "-id").first()
+
+
+# --- what a list's pages show (the services check the same) -----------------------------------------
+def kind_allowed(authority: Authority, kind: str) -> str:
+    """'' when ``authority``'s province files ``kind``, else why not (a recipient files 1 and 2, others 3)."""
+    province = authority.province
+    if province is None or province.is_ministry:
+        return "部级机关不填报清单"
+    if kind in (ListKind.LIAISON, ListKind.NEED) and not province.is_aid_recipient:
+        return f"{province.name}不是受援地区，不填报附件1、附件2（需求清单），请填报附件3供给清单"
+    if kind == ListKind.SUPPLY and province.is_aid_recipient:
+        return f"{province.name}是受援地区，无需填报附件3（供给清单）"
+    return ""
+
+
+def lock_reason(aid_list: AidList) -> str:
+    """Why the list cannot be changed now and who can unlock it ('' when it can be changed)."""
+    if not aid_list.campaign.is_open:
+        return (f"{aid_list.campaign.name}已停止收集，清单不能再修改。"
+                "如需重新开放，请联系民政部社会组织管理局（部级工作人员可在对接年度中恢复“正在收集”）。")
+    if aid_list.status == ListStatus.SUBMITTED:
+        when = timezone.localtime(aid_list.submitted_at) if aid_list.submitted_at else None
+        return ((f"清单已于{when:%Y-%m-%d %H:%M}报送" if when else "清单已报送")
+                + "，正在等待民政部社会组织管理局审核，审核期间不能修改。"
+                "如需修改，请联系部里审核人员“退回修改”后再改。")
+    if aid_list.status == ListStatus.ACCEPTED:
+        when = timezone.localtime(aid_list.decided_at) if aid_list.decided_at else None
+        return ((f"清单已于{when:%Y-%m-%d %H:%M}被民政部社会组织管理局接收" if when else "清单已被部里接收")
+                + "，不能再修改，也不能上传。如需更正，请联系部里审核人员将清单“退回修改”。")
+    return ""
+
+
+DUPLICATE_WARNING = "duplicate"  # the warning key of a row that repeats another (services.mark_duplicates)
+
+
+def upload_confirmations(upload: Upload) -> list[str]:
+    """What the submitter must confirm before the rows go in (the preview's check box says the same)."""
+    kinds = {key for row in upload.rows for key in row["warnings"]}
+    needed = []
+    if "amount" in kinds:
+        needed.append(f"{AMOUNT_CONFIRM_LABEL}的项目")
+    if DUPLICATE_WARNING in kinds:
+        rows = "、".join(str(r["row"]) for r in upload.rows if DUPLICATE_WARNING in r["warnings"])
+        needed.append(f"已核实重复的项目（第{rows}行），确认仍要导入")
+    return needed
+
+
+PENDING_UPLOAD_HOURS = 24
+
+
+def pending_uploads(aid_list: AidList, user):
+    """The user's own previews of this list still worth finishing: not older than a day, on a list that
+    can still change.  Another user's preview is theirs to finish, not a pending item for anyone else."""
+    if not aid_list.is_editable or not user.is_authenticated:
+        return Upload.objects.none()
+    since = timezone.now() - datetime.timedelta(hours=PENDING_UPLOAD_HOURS)
+    return aid_list.uploads.filter(status=UploadStatus.PREVIEW, uploaded_by=user, created__gte=since)
+
+
+def previous_campaign(campaign: Campaign) -> Campaign | None:
+    """The campaign before ``campaign`` (上年度): the latest of an earlier year."""
+    return Campaign.objects.filter(year__lt=campaign.year).order_by("-year", "-id").first()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import os
 from decimal import Decimal
@@ -28,19 +27,23 @@ from aid_projects.models import (
 )
 from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
 from aid_projects.selectors import (
+    DUPLICATE_WARNING,
     LIAISON_SNAPSHOT_FIELDS,
     MATCH_TRANSITIONS,
     NATIONAL_PERMISSIONS,
+    kind_allowed,
     list_rows,
     match_steps,
     may_run_national,
     may_run_paired,
     may_take,
+    previous_campaign,
     running_summary,
+    upload_confirmations,
 )
 from aid_projects.sheets import SPECS
 from aid_projects.text import normalise_text
-from aid_projects.validation import AMOUNT_CONFIRM_LABEL, amount_needs_confirmation, scan_refusal
+from aid_projects.validation import amount_needs_confirmation, scan_refusal
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.jobs import REGISTRY, job_start
 from portal.models import AuditAction, Authority, Job
@@ -48,18 +51,6 @@ from portal.services import ApplicationError
 
 
 # --- lists ----------------------------------------------------------------------------------------
-def kind_allowed(authority: Authority, kind: str) -> str:
-    """'' when ``authority``'s province files ``kind``, else why not (a recipient files 1 and 2, others 3)."""
-    province = authority.province
-    if province is None or province.is_ministry:
-        return "部级机关不填报清单"
-    if kind in (ListKind.LIAISON, ListKind.NEED) and not province.is_aid_recipient:
-        return f"{province.name}不是受援地区，不填报附件1、附件2（需求清单），请填报附件3供给清单"
-    if kind == ListKind.SUPPLY and province.is_aid_recipient:
-        return f"{province.name}是受援地区，无需填报附件3（供给清单）"
-    return ""
-
-
 def aid_list_open(*, campaign: Campaign, authority: Authority, kind: str, user) -> AidList:
     """The province's list of this kind for the campaign, created as a draft on first use."""
     refusal = kind_allowed(authority, kind)
@@ -202,7 +193,6 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
     return upload
 
 
-DUPLICATE_WARNING = "duplicate"
 CENT = Decimal("0.01")
 
 
@@ -239,18 +229,6 @@ def mark_duplicates(rows, existing: dict[tuple, str]) -> None:
             row.warnings[DUPLICATE_WARNING] = f"与本文件第{first_seen[key]}行重复（名称、实施地、资金均相同），请确认"
         else:
             first_seen[key] = row.row
-
-
-def upload_confirmations(upload: Upload) -> list[str]:
-    """What the submitter must confirm before the rows go in (the preview's check box says the same)."""
-    kinds = {key for row in upload.rows for key in row["warnings"]}
-    needed = []
-    if "amount" in kinds:
-        needed.append(f"{AMOUNT_CONFIRM_LABEL}的项目")
-    if DUPLICATE_WARNING in kinds:
-        rows = "、".join(str(r["row"]) for r in upload.rows if DUPLICATE_WARNING in r["warnings"])
-        needed.append(f"已核实重复的项目（第{rows}行），确认仍要导入")
-    return needed
 
 
 def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> int:
@@ -308,18 +286,6 @@ def _item_from_row(values: dict, *, aid_list: AidList, seq: int, upload: Upload)
                    amount_confirmed=amount_needs_confirmation(fields["amount"]))
 
 
-PENDING_UPLOAD_HOURS = 24
-
-
-def pending_uploads(aid_list: AidList, user):
-    """The user's own previews of this list still worth finishing: not older than a day, on a list that
-    can still change.  Another user's preview is theirs to finish, not a pending item for anyone else."""
-    if not aid_list.is_editable or not user.is_authenticated:
-        return Upload.objects.none()
-    since = timezone.now() - datetime.timedelta(hours=PENDING_UPLOAD_HOURS)
-    return aid_list.uploads.filter(status=UploadStatus.PREVIEW, uploaded_by=user, created__gte=since)
-
-
 def upload_discard(*, upload: Upload, user) -> None:
     with transaction.atomic():
         upload = Upload.objects.select_for_update().get(pk=upload.pk)
@@ -373,23 +339,6 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
                       + (f"；未确认的上传 {abandoned} 个已作废" if abandoned else ""))
         schedule_rebuild(aid_list)
     return version
-
-
-def lock_reason(aid_list: AidList) -> str:
-    """Why the list cannot be changed now and who can unlock it ('' when it can be changed)."""
-    if not aid_list.campaign.is_open:
-        return (f"{aid_list.campaign.name}已停止收集，清单不能再修改。"
-                "如需重新开放，请联系民政部社会组织管理局（部级工作人员可在对接年度中恢复“正在收集”）。")
-    if aid_list.status == ListStatus.SUBMITTED:
-        when = timezone.localtime(aid_list.submitted_at) if aid_list.submitted_at else None
-        return ((f"清单已于{when:%Y-%m-%d %H:%M}报送" if when else "清单已报送")
-                + "，正在等待民政部社会组织管理局审核，审核期间不能修改。"
-                "如需修改，请联系部里审核人员“退回修改”后再改。")
-    if aid_list.status == ListStatus.ACCEPTED:
-        when = timezone.localtime(aid_list.decided_at) if aid_list.decided_at else None
-        return ((f"清单已于{when:%Y-%m-%d %H:%M}被民政部社会组织管理局接收" if when else "清单已被部里接收")
-                + "，不能再修改，也不能上传。如需更正，请联系部里审核人员将清单“退回修改”。")
-    return ""
 
 
 def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> AidList:
@@ -464,11 +413,6 @@ def liaison_refusals(campaign: Campaign | None, authority: Authority | None) -> 
         except ApplicationError as exc:
             refusals[""] = exc.message
     return refusals
-
-
-def previous_campaign(campaign: Campaign) -> Campaign | None:
-    """The campaign before ``campaign`` (上年度): the latest of an earlier year."""
-    return Campaign.objects.filter(year__lt=campaign.year).order_by("-year", "-id").first()
 
 
 def liaisons_copy_previous(*, aid_list: AidList, user) -> int:

@@ -39,12 +39,17 @@ from aid_projects.forms import (
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
 from aid_projects.selectors import (
     campaign_progress,
+    kind_allowed,
     list_actions,
+    lock_reason,
     match_steps,
     may_propose,
     own_supplies,
+    pending_uploads,
+    previous_campaign,
     suggest_supplies,
     upload_can_commit,
+    upload_confirmations,
     with_match_status,
 )
 from aid_projects.sheets import SPECS
@@ -161,7 +166,7 @@ class CampaignDetailView(ScopedDetailView):
         own = []
         if user.province is not None and not user.is_ministry and user.has_perm("aid_projects.add_aidlist"):
             for kind in (ListKind.LIAISON, ListKind.NEED, ListKind.SUPPLY):
-                if not services.kind_allowed(user.authority, kind):
+                if not kind_allowed(user.authority, kind):
                     own.append(SPECS[kind])
         context["own_kinds"] = own
         return context
@@ -207,15 +212,15 @@ class AidListDetailView(ScopedDetailView):
         context["spec"] = SPECS[aid_list.kind]
         context["can_edit"], context["can_submit"] = actions.can_edit, actions.can_submit
         context["can_decide"] = actions.can_decide
-        context["lock_reason"] = services.lock_reason(aid_list)
+        context["lock_reason"] = lock_reason(aid_list)
         context["versions"] = aid_list.versions.restrict(user, "view").select_related("submitted_by", "decided_by")
-        context["pending_uploads"] = services.pending_uploads(aid_list, user)
+        context["pending_uploads"] = pending_uploads(aid_list, user)
         if aid_list.kind == ListKind.LIAISON:
             context["liaisons"] = Liaison.objects.restrict(user, "view").filter(
                 campaign=aid_list.campaign, authority__code__startswith=aid_list.authority.scope_prefix,
             ).select_related("authority__parent__parent")
             context["scan_form"] = StampedScanForm()
-            context["previous_campaign"] = services.previous_campaign(aid_list.campaign)
+            context["previous_campaign"] = previous_campaign(aid_list.campaign)
         else:
             # an aiding province reads a paired recipient's rows in its paired prefectures only
             items = AidItem.objects.restrict(user, "view").filter(aid_list=aid_list)
@@ -402,7 +407,7 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not self.object.is_editable:
-            messages.error(request, services.lock_reason(self.object) or
+            messages.error(request, lock_reason(self.object) or
                            f"清单当前为“{self.object.get_status_display()}”，不能上传")
             return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().get(request, *args, **kwargs)
@@ -450,7 +455,7 @@ class UploadDetailView(ScopedDetailView):
         context["rows"] = rows
         context["rows_limited"] = len(rows) < upload.row_count
         context["commit_form"] = CommitForm()
-        context["confirmations"] = services.upload_confirmations(upload)
+        context["confirmations"] = upload_confirmations(upload)
         context["can_commit"] = upload_can_commit(upload)
         return context
 
