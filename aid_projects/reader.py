@@ -181,7 +181,7 @@ class SheetHead:
 def _find_header(rows, spec) -> SheetHead:
     """The header row among the first rows, with the texts above it."""
     wanted = {m: col.field for col in spec.columns for m in col.match}
-    required = {col.field for col in spec.data_columns if col.required} | {"place_text"}
+    required = {col.field for col in spec.data_columns if col.required}
     head = SheetHead()
     for number, cells in enumerate(rows, start=1):
         mapping = {}
