@@ -13,6 +13,7 @@ from aid_projects.choices import (
     PairingLevel,
     UploadStatus,
 )
+from aid_projects.validation import AMOUNT_WARNING_ABOVE
 from portal.crypto import EncryptedCharField, KeyedHashField
 from portal.models import Authority
 from portal.scoping import RestrictedQuerySet, ScopedModel, user_scope_prefix
@@ -322,7 +323,7 @@ class AidItem(ScopedModel):
                               related_name="aid_items")
     summary = models.TextField(_("项目简介"), blank=True)
     amount = models.DecimalField(_("项目拟投入资金（万元）"), max_digits=12, decimal_places=2)
-    amount_confirmed = models.BooleanField(_("已确认超过200万元"), default=False)
+    amount_confirmed = models.BooleanField(_(f"已确认超过{AMOUNT_WARNING_ABOVE}万元"), default=False)
     contact_name = models.CharField(_("项目联系人"), max_length=64)
     contact_mobile = models.CharField(_("联系方式（手机）"), max_length=20)
     upload = models.ForeignKey(Upload, verbose_name=_("来自上传"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -337,8 +338,10 @@ class AidItem(ScopedModel):
         ordering = ["aid_list", "seq", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="aiditem_amount_positive"),
-            models.CheckConstraint(condition=models.Q(amount__lte=200) | models.Q(amount_confirmed=True),
-                                   name="aiditem_large_amount_confirmed"),
+            # 通知: 资金需求量一般不超过200万元 — more is kept only once confirmed
+            models.CheckConstraint(
+                condition=models.Q(amount__lte=AMOUNT_WARNING_ABOVE) | models.Q(amount_confirmed=True),
+                name="aiditem_large_amount_confirmed"),
         ]
         indexes = [models.Index(fields=["aid_list", "seq"], name="aiditem_list_seq")]
 
