@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import openpyxl
 import python_calamine
 
-from aid_projects.places import place_full_name
 from aid_projects.sheets import SPECS, header_key, normalise_text
+from portal.gazetteer import place_full_name
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a 10 MB sheet of text expands to well under this
