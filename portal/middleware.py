@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from portal.audit import RequestInfo, current_request
+from portal.request_memo import close_memo, open_memo
 
 
 def _trusted_networks() -> list:
@@ -158,9 +159,11 @@ class RequestContextMiddleware:
         request.request_id = uuid.uuid4().hex
         token = current_request.set(RequestInfo(ip=getattr(request, "client_ip", None) or client_ip(request),
                                                 request_id=request.request_id))
+        memo = open_memo()  # values computed once per request (portal.request_memo)
         try:
             response = self.get_response(request)
         finally:
+            close_memo(memo)
             current_request.reset(token)
         response["X-Request-ID"] = request.request_id
         return response

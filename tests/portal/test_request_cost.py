@@ -183,3 +183,13 @@ def test_the_user_list_runs_no_query_per_row(client, security_admin, django_asse
     with django_assert_max_num_queries(8):
         response = client.get("/users/")
     assert response.status_code == 200 and "省级工作人员" in response.content.decode()
+
+
+def test_an_aiding_provinces_paired_areas_are_read_once_a_request(client, zhejiang_staff):
+    """The scope filter and the filter form of the needs page both want the paired areas: one query."""
+    client.force_login(zhejiang_staff)
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/aid/needs/").status_code == 200
+    pairing_queries = [q for q in ctx.captured_queries if 'FROM "aid_projects_pairing"' in q["sql"]]
+    assert len(pairing_queries) == 1
