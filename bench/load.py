@@ -191,6 +191,43 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
+# --- server CPU --------------------------------------------------------------------------------------
+# Latency on a shared machine says as much about the neighbours as about the portal; the CPU time the
+# server spends (gunicorn's workers and the PostgreSQL backends, read from /proc) per request does not.
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> tuple[int, list[str]] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return int(fields[1]), fields  # (ppid, fields from "state" on)
+
+
+def tree_cpu_ms(root: int) -> float:
+    """CPU of ``root`` and its live children, plus what its reaped children used (cutime/cstime)."""
+    own = _stat(root)
+    if own is None:
+        return 0.0
+    # fields from "state": utime, stime, cutime, cstime are the 12th–15th
+    total = sum(int(own[1][i]) for i in (11, 12, 13, 14))
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            child = _stat(int(entry.name))
+            if child and child[0] == root:
+                total += int(child[1][11]) + int(child[1][12])
+    return total * TICK_MS
+
+
+def postmaster_pid() -> int | None:
+    try:
+        return int((ROOT / ".local" / "pgdata" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 # --- clients -------------------------------------------------------------------------------------
 def get(port: int, path: str, session_key: str | None) -> tuple[int, float]:
     headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept": "text/html,application/json"}
@@ -233,8 +270,10 @@ def _client_process(args):
     return results
 
 
-def run_phase(port: int, users: list, duration: float) -> dict:
+def run_phase(port: int, users: list, duration: float, server_pid: int | None = None) -> dict:
     """users: [(plan, session_key)] — one closed-loop user each; returns figures per page and in all."""
+    pg = postmaster_pid()
+    cpu_before = (tree_cpu_ms(server_pid) if server_pid else 0.0, tree_cpu_ms(pg) if pg else 0.0)
     procs = min(4, len(users))
     context = multiprocessing.get_context("fork")  # forked: the target need not be importable (runpy)
     queue = context.Queue()
@@ -248,7 +287,12 @@ def run_phase(port: int, users: list, duration: float) -> dict:
     results = [row for _ in workers for row in queue.get()]
     for worker in workers:
         worker.join()
-    return summarize(results, duration)
+    cpu_after = (tree_cpu_ms(server_pid) if server_pid else 0.0, tree_cpu_ms(pg) if pg else 0.0)
+    result = summarize(results, duration)
+    count = max(1, result["all"]["requests"])
+    result["cpu_ms_per_request"] = {"gunicorn": (cpu_after[0] - cpu_before[0]) / count,
+                                    "postgres": (cpu_after[1] - cpu_before[1]) / count}
+    return result
 
 
 def pct(sorted_ms: list[float], q: float) -> float:
@@ -276,6 +320,9 @@ def print_phase(title: str, result: dict) -> None:
     print(f"\n  {title}: {a['rps']:.1f} req/s, p50 {a['p50']:.1f} ms, p95 {a['p95']:.1f} ms, "
           f"p99 {a['p99']:.1f} ms, errors {a['errors']}/{a['requests']}"
           + (f" (statuses {result['statuses']})" if result["statuses"] else ""))
+    cpu = result.get("cpu_ms_per_request")
+    if cpu:
+        print(f"    server CPU per request: gunicorn {cpu['gunicorn']:.1f} ms + PostgreSQL {cpu['postgres']:.1f} ms")
     if len(result["pages"]) > 1:
         print(f"    {'page':<20}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
         for name, f in result["pages"].items():
@@ -355,7 +402,7 @@ def main() -> int:
                     users = [(random.Random(i).sample(PUBLIC_PAGES, len(PUBLIC_PAGES)), None) for i in range(n)]
                 else:
                     users = user_plans[:n]
-                result = run_phase(port, users, args.duration)
+                result = run_phase(port, users, args.duration, server.pid)
                 report["phases"][f"{phase}@{n}"] = result
                 print_phase(f"{phase}, {n} users", result)
             mix, floor = report["phases"].get(f"mix@{n}"), report["phases"].get(f"healthz@{n}")

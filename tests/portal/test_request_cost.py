@@ -193,3 +193,29 @@ def test_an_aiding_provinces_paired_areas_are_read_once_a_request(client, zhejia
         assert client.get("/aid/needs/").status_code == 200
     pairing_queries = [q for q in ctx.captured_queries if 'FROM "aid_projects_pairing"' in q["sql"]]
     assert len(pairing_queries) == 1
+
+
+# --- the navigation menus, rendered once per set of permissions ------------------------------------------
+def test_the_menus_follow_the_permissions(client, no_role_user, xizang_staff):
+    client.force_login(no_role_user)
+    assert 'href="/jobs/"' not in client.get("/").content.decode()
+    no_role_user.user_permissions.add(Permission.objects.get(content_type__app_label="portal", codename="view_job"))
+    assert 'href="/jobs/"' in client.get("/").content.decode()  # a new set of permissions: a new menu
+    other = Client()
+    other.force_login(xizang_staff)
+    page = other.get("/").content.decode()
+    assert 'href="/crackdown/leads/"' in page
+    assert 'href="/crackdown/leads/"' not in client.get("/").content.decode()  # not the other user's menu
+
+
+def test_a_menu_is_rendered_once_per_set_of_permissions(client, xizang_staff, zhejiang_staff, monkeypatch):
+    from portal.templatetags import portal_nav
+
+    rendered = []
+    original = portal_nav._RENDERED.__class__.__setitem__
+    monkeypatch.setattr(portal_nav, "_RENDERED", type("Spy", (dict,), {
+        "__setitem__": lambda self, key, value: (rendered.append(key), original(self, key, value))})())
+    for user in (xizang_staff, zhejiang_staff, xizang_staff):
+        client.force_login(user)
+        assert client.get("/crackdown/leads/").status_code == 200
+    assert len(rendered) == 1  # the same roles: the same menu
