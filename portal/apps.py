@@ -24,6 +24,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import checks, jobs_builtin, panels, signals  # noqa: F401  (receivers, job kinds, panels, checks)
+        from portal.table_cells import install
+
+        install()  # a column's cell attributes computed once per table, not once per cell (issue 17)
 
         # post_migrate fires once per app; the last app's signal comes after every app's
         # permissions were created (auth's receiver runs for each app before ours).

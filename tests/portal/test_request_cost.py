@@ -219,3 +219,43 @@ def test_a_menu_is_rendered_once_per_set_of_permissions(client, xizang_staff, zh
         client.force_login(user)
         assert client.get("/crackdown/leads/").status_code == 200
     assert len(rendered) == 1  # the same roles: the same menu
+
+
+# --- django-tables2: a column's cell attributes once per table (portal.table_cells) -----------------------
+def _render(table_class, data):
+    import django_tables2 as tables_lib
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", {"sort": "-name"})
+    table = table_class(data)
+    tables_lib.RequestConfig(request).configure(table)
+    return table.as_html(request)
+
+
+def test_cell_attributes_are_what_django_tables2_computes():
+    import django_tables2 as tables_lib
+    from django_tables2.columns.base import BoundColumn
+
+    from portal import table_cells
+
+    class Plain(tables_lib.Table):
+        name = tables_lib.Column(attrs={"td": {"class": "text-nowrap"}, "th": {"scope": "col"}})
+        code = tables_lib.Column()
+
+        class Meta:
+            attrs = {"class": "table"}
+
+    class PerRecord(tables_lib.Table):
+        name = tables_lib.Column(attrs={"td": {"data-code": lambda record: record["code"]}})
+
+    data = [{"name": f"机关{n}", "code": f"54{n:04d}"} for n in range(5)]
+    assert BoundColumn.attrs.fget is table_cells._attrs  # installed by portal.apps
+    ours = (_render(Plain, data), _render(PerRecord, data))
+    BoundColumn.attrs = property(table_cells._original_attrs)
+    try:
+        theirs = (_render(Plain, data), _render(PerRecord, data))
+    finally:
+        table_cells.install()
+    assert ours == theirs
+    assert all(f'data-code="54{n:04d}"' in ours[1] for n in range(5))  # callable attrs: still per cell
+    assert "desc orderable" in ours[0]  # the header follows the ordering (?sort=-name)
