@@ -103,12 +103,19 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
     the past) counts no more: 福建 sees 昌都's needs since 2016-07-01, no longer 林芝's."""
     if authority is None or authority.is_ministry:
         return {}
-    areas: dict[int, set[str]] = {}
-    for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
-            .select_related("recipient_area"):
-        prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
-        areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
-    return areas
+    from portal.request_memo import memoized
+
+    def compute():
+        areas: dict[int, set[str]] = {}
+        for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
+                .select_related("recipient_area"):
+            prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
+            areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
+        return areas
+
+    # once per request: the scope filter and the filter form both ask (issue 17)
+    return memoized(("paired_areas", authority.code[:2]), compute,
+                    lambda areas: {key: set(value) for key, value in areas.items()})
 
 
 def paired_places_q(areas: dict[int, set[str]]) -> models.Q:

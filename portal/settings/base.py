@@ -70,7 +70,14 @@ else:
 
 
 def database(url):
-    config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))
+    # Persistent connections in every mode, the embedded default included (issue 17): a new
+    # PostgreSQL connection per request cost more than most pages' own queries.  Each process (a
+    # gunicorn sync worker, a Celery child, a test run) keeps its one connection up to
+    # DB_CONN_MAX_AGE seconds; CONN_HEALTH_CHECKS tests it before the first query of a request, so
+    # a restarted server costs one reconnect, not an error.  (psycopg's pool would add nothing to
+    # sync workers, which serve one request at a time; DB_CONN_MAX_AGE=0 brings back one per request.)
+    config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "600")),
+                                   conn_health_checks=True)
     if env("DATABASE_NAME_OVERRIDE"):
         # used by the test suite's Celery worker, which must see the test database
         config["NAME"] = env("DATABASE_NAME_OVERRIDE")
@@ -176,7 +183,7 @@ TEMPLATES = [
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.access.CachedModelBackend",  # ModelBackend, its permissions cached (portal.access)
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -222,9 +229,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # sessions end after 30 idle minutes for staff, 15 for the administrator roles, and 10 hours after
-# login for anyone (portal.middleware.SessionLimitMiddleware; the cookie is refreshed on each request)
+# login for anyone (portal.middleware.SessionLimitMiddleware).  The idle clock, the row's expiry and
+# the cookie are refreshed at most once a minute (SESSION_REFRESH_SECONDS), not written on every
+# request (issue 17); logout deletes the row and a deactivation changes the session hash at once.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
