@@ -166,7 +166,7 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
             raise
         return Response(s.CaseDetailSerializer(case).data)
 
-    @extend_schema(request=s.ReferralSerializer, responses=s.ReferralSerializer)
+    @extend_schema(request=s.ReferralSerializer, responses={201: s.ReferralSerializer})
     @action(detail=True, methods=["post"])
     def referrals(self, request, pk=None):
         """移送: a referral beside the decision, on any case."""
