@@ -322,6 +322,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+    # per account when logged in, per client address otherwise: 429 with Retry-After and a Chinese body
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.UserThrottle", "portal.api.throttling.ClientThrottle"],
+}
+API_THROTTLE_RATES = {
+    "user": env("API_USER_RATE", "600/min"),
+    "anon": env("API_ANON_RATE", "60/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社会组织登记管理门户 API",
