@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from crackdown import services
@@ -24,7 +25,13 @@ from portal.middleware import client_ip
 
 
 def report_rate(group, request):
-    return getattr(settings, "CRACKDOWN_REPORT_RATE", "5/h")
+    """Per client address: high enough for the citizens behind one proxy or NAT."""
+    return getattr(settings, "CRACKDOWN_REPORT_RATE", "20/h")
+
+
+def report_session_rate(group, request):
+    """Per browser session: one sender is stopped long before the address's budget is spent."""
+    return getattr(settings, "CRACKDOWN_REPORT_SESSION_RATE", "5/h")
 
 
 def status_rate(group, request):
@@ -32,8 +39,40 @@ def status_rate(group, request):
 
 
 RATE_LIMITED_MESSAGE = "您提交得过于频繁，请一小时后再试。如情况紧急，请拨打举报电话。"
-# The report page and the report API spend one budget per client address (portal.middleware.client_ip).
+# The report page and the report API spend one budget per client address (portal.middleware.client_ip)
+# and one per session.
 REPORT_RATE_GROUP = "crackdown.public_report"
+REPORT_SESSION_GROUP = "crackdown.public_report.session"
+
+
+def _session_key(group, request):
+    if not request.session.session_key:
+        request.session.save()  # a sender without a session gets one (its cookie comes with the answer)
+    return request.session.session_key
+
+
+def report_refused(request) -> bool:
+    """Count one report (page or API) against both budgets; True, and an audit row, when over either.
+
+    Audited (action 频率限制拒绝) with the limit that refused it; at most one row per budget and
+    minute, so a flood cannot flood the audit log.
+    """
+    from django.core.cache import cache
+
+    from portal.audit import record_change
+    from portal.models import AuditAction
+
+    request = getattr(request, "_request", request)  # the API's DRF request wraps Django's
+    budgets = [("同一来源地址", REPORT_RATE_GROUP, "ip", report_rate),
+               ("同一会话", REPORT_SESSION_GROUP, _session_key, report_session_rate)]
+    refused = [(label, group, key, rate) for label, group, key, rate in budgets
+               if is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)]
+    for label, group, key, rate in refused:
+        ident = key(group, request) if callable(key) else client_ip(request)
+        if cache.add(f"report-refusal-audited:{group}:{ident}", 1, timeout=60):
+            record_change(actor=None, action=AuditAction.RATE_LIMITED, username="公众举报",
+                          note=f"举报提交过于频繁被拒绝：{label}限 {rate(group, request)}（次/时间）")
+    return bool(refused)
 
 
 
@@ -46,8 +85,6 @@ class PublicListView(View):
         })
 
 
-@method_decorator(ratelimit(group=REPORT_RATE_GROUP, key="ip", rate=report_rate, method="POST", block=False),
-                  name="post")
 class PublicReportView(View):
     template_name = "crackdown/public/report.html"
 
@@ -55,7 +92,7 @@ class PublicReportView(View):
         return render(request, self.template_name, {"title": "举报非法社会组织", "form": PublicReportForm()})
 
     def post(self, request):
-        if getattr(request, "limited", False):
+        if report_refused(request):
             # refused, but what the citizen typed stays in the form (a new captcha to answer later)
             form = PublicReportForm(initial={k: v for k, v in request.POST.items()
                                              if k in PublicReportForm.base_fields and k != "captcha"})

@@ -29,7 +29,7 @@ from crackdown.filtersets import (
     PublicEntryFilterSet,
 )
 from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry
-from crackdown.public_views import RATE_LIMITED_MESSAGE, REPORT_RATE_GROUP, client_ip, report_rate, status_rate
+from crackdown.public_views import RATE_LIMITED_MESSAGE, client_ip, report_refused, status_rate
 from crackdown.selectors import crackdown_statistics, public_entries
 from portal.api.permissions import ActionPermissionsMixin, has_perms
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
@@ -330,8 +330,6 @@ class PublicEntryViewSet(viewsets.ReadOnlyModelViewSet):
     authentication_classes = []
 
 
-@method_decorator(ratelimit(group=REPORT_RATE_GROUP, key="ip", rate=report_rate, method="POST", block=False),
-                  name="post")
 class PublicReportView(APIView):
     """举报: creates a lead in the province resolved from the place; answers the receipt number."""
 
@@ -340,7 +338,7 @@ class PublicReportView(APIView):
 
     @extend_schema(request=s.PublicReportSerializer, responses={201: dict})
     def post(self, request):
-        if getattr(request, "limited", False):
+        if report_refused(request):  # one budget with the page, per address and per session (audited)
             return Response({"detail": RATE_LIMITED_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         payload = s.PublicReportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
