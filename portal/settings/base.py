@@ -129,10 +129,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.csp.ContentSecurityPolicyMiddleware",  # strict CSP on every response, the 400s below included
     "portal.middleware.TrustedProxyMiddleware",  # forwarding headers only from TRUSTED_PROXIES
     "portal.middleware.RequestSanityMiddleware",  # NUL bytes, unencodable text, too many fields → 400
     "django.middleware.security.SecurityMiddleware",
-    "portal.csp.ContentSecurityPolicyMiddleware",  # strict CSP: no inline script or style
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
