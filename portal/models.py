@@ -358,6 +358,7 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", _("解除锁定")
     CHAIN_VERIFY = "chain_verify", _("校验审计日志")
     PURGE = "purge", _("清理过期审计日志")
+    RATE_LIMITED = "rate_limited", _("频率限制拒绝")
 
 
 class AuditEntryQuerySet(RestrictedQuerySet):

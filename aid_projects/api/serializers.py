@@ -10,7 +10,8 @@ from aid_projects.validation import AMOUNT_CONFIRM_LABEL, amount_needs_confirmat
 class PairingSerializer(serializers.ModelSerializer):
     aiding_authority_name = serializers.CharField(source="aiding_authority.name", read_only=True)
     recipient_province_name = serializers.CharField(source="recipient_province.name", read_only=True)
-    recipient_area_name = serializers.CharField(source="recipient_area.name", read_only=True, default=None)
+    recipient_area_name = serializers.CharField(source="recipient_area.name", read_only=True, default=None,
+                                                allow_null=True)
 
     class Meta:
         model = Pairing
@@ -26,6 +27,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         model = Campaign
         fields = ["id", "name", "year", "liaison_due", "need_due", "supply_due", "is_open", "created"]
         read_only_fields = ["created"]
+        # the database's check campaign_year_sane, said in the schema and answered 400, not 500
+        extra_kwargs = {"year": {"min_value": 2000, "max_value": 2100}}
 
 
 class AidListSerializer(serializers.ModelSerializer):

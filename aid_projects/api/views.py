@@ -92,7 +92,7 @@ class AidListViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
                                           user=request.user)
         return Response(AidListSerializer(aid_list).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ListVersionSerializer)
+    @extend_schema(request=None, responses={201: ListVersionSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         version = services.list_submit(aid_list=self.get_object(), user=request.user)
@@ -185,12 +185,13 @@ class AidItemViewSet(ScopedModelViewSet):
         services.item_delete(item=instance, user=self.request.user)
 
     @extend_schema(responses=SuggestionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def suggestions(self, request, pk=None):
         """Supply items that could meet this need, best first (for staff to confirm; nothing is automatic)."""
         need = self.get_object()
         if need.aid_list.kind != ListKind.NEED:
-            return Response({"detail": "只有需求项目有对接建议"}, status=status.HTTP_400_BAD_REQUEST)
+            # a supply item has no suggestions resource: 404, as for any address that names nothing
+            return Response({"detail": "只有需求项目有对接建议"}, status=status.HTTP_404_NOT_FOUND)
         return Response(SuggestionSerializer(suggest_supplies(need, request.user), many=True).data)
 
 

@@ -136,6 +136,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.csp.ContentSecurityPolicyMiddleware",  # strict CSP on every response, the 400s below included
     "portal.middleware.TrustedProxyMiddleware",  # forwarding headers only from TRUSTED_PROXIES
     "portal.middleware.RequestSanityMiddleware",  # NUL bytes, unencodable text, too many fields → 400
     "django.middleware.security.SecurityMiddleware",
@@ -327,11 +328,17 @@ PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=()
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedModelPermissions"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.api.filters.PortalFilterBackend"],  # unknown ids find nothing
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+    # per account when logged in, per client address otherwise: 429 with Retry-After and a Chinese body
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.UserThrottle", "portal.api.throttling.ClientThrottle"],
+}
+API_THROTTLE_RATES = {
+    "user": env("API_USER_RATE", "600/min"),
+    "anon": env("API_ANON_RATE", "60/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社会组织登记管理门户 API",
@@ -341,6 +348,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # every operation lists its error statuses (400/403/404/409/429) with the one Chinese error body
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",
+    ],
     # one OpenAPI enum per choice class (models and serializers share them)
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "portal.models.JobStatus",
