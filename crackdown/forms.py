@@ -380,9 +380,31 @@ class ListBatchForm(forms.Form):
 
 
 class ListEntryForm(forms.Form):
-    number = forms.CharField(label="线索或案件编号", max_length=32)
+    """An entry: a case picked from those eligible for the list (``candidates``), or a lead or case by number.
+
+    The page renders the picked case as a table of radio buttons (the search's results); validation takes
+    any case of ``candidates``, so a pick made before a new search still counts.
+    """
+
+    case = forms.ModelChoiceField(label="可收录的案件", queryset=None, required=False, error_messages={
+        "invalid_choice": "所选案件不能收录到本批名单（已收录、已在已发布名单中或尚未作出相应决定）。"})
+    number = forms.CharField(label="线索或案件编号", max_length=32, required=False,
+                             help_text="不在上表中的线索或案件，填写其编号")
     name = forms.CharField(label="公布名称", max_length=200, required=False,
                            help_text="留空时使用线索或案件中的组织名称")
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crackdown.models import Case
+
+        self.fields["case"].queryset = candidates if candidates is not None else Case.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        data["number"] = (data.get("number") or "").strip()
+        if not data.get("case") and not data["number"] and "case" not in self.errors:
+            self.add_error("case", "请从上表中选择一个案件，或在下面填写线索或案件编号。")
+        return data
 
 
 class PublishForm(forms.Form):
@@ -392,6 +414,10 @@ class PublishForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label="撤回原因", widget=TEXT3)
+
+
+class ReturnListForm(forms.Form):
+    reason = forms.CharField(label="退回原因", widget=TEXT3, help_text="编制人将看到此原因，修改后可再次提请发布")
 
 
 class StatisticsForm(forms.Form):

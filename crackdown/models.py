@@ -723,6 +723,11 @@ class ListBatch(models.Model):
     created_by = models.ForeignKey(USER, verbose_name=_("创建人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # 提请发布: who sent the draft to the publisher, and when (cleared when the publisher returns it)
+    submitted_by = models.ForeignKey(USER, verbose_name=_("提请人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("提请时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     scope_field = "authority"
@@ -738,6 +743,8 @@ class ListBatch(models.Model):
                 condition=~Q(status=ListStatus.PUBLISHED) | (Q(published_on__isnull=False) & Q(approver__isnull=False)),
                 name="crackdown_listbatch_published_has_date_and_approver",
             ),
+            models.CheckConstraint(condition=~Q(status=ListStatus.SUBMITTED) | Q(submitted_at__isnull=False),
+                                   name="crackdown_listbatch_submitted_has_time"),
         ]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crackdown import public_views, views
+from crackdown import public_views, publish_views, views
 
 app_name = "crackdown"
 urlpatterns = [
@@ -38,8 +38,10 @@ urlpatterns = [
     path("cases/evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="case-evidence-file"),
     path("lists/", views.ListBatchListView.as_view(), name="listbatch-list"),
     path("lists/new/", views.ListBatchCreateView.as_view(), name="listbatch-create"),
-    path("lists/<int:pk>/", views.ListBatchDetailView.as_view(), name="listbatch-detail"),
-    path("lists/<int:pk>/entries/", views.ListEntryAddView.as_view(), name="listentry-add"),
+    path("lists/<int:pk>/", publish_views.ListBatchDetailView.as_view(), name="listbatch-detail"),
+    path("lists/<int:pk>/entries/", publish_views.ListEntryAddView.as_view(), name="listentry-add"),
+    path("lists/<int:pk>/submit/", publish_views.ListSubmitView.as_view(), name="listbatch-submit"),
+    path("lists/<int:pk>/return/", publish_views.ListReturnView.as_view(), name="listbatch-return"),
     path("lists/<int:pk>/publish/", views.ListPublishView.as_view(), name="listbatch-publish"),
     path("lists/entries/<int:pk>/withdraw/", views.ListEntryWithdrawView.as_view(), name="listentry-withdraw"),
     path("lists/entries/<int:pk>/remove/", views.ListEntryRemoveView.as_view(), name="listentry-remove"),

@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from crackdown import services
-from crackdown.choices import CaseStage, ListStatus
+from crackdown.choices import CaseStage
 from crackdown.filtersets import (
     CaseFilterSet,
     CheckBatchFilterSet,
@@ -35,7 +35,6 @@ from crackdown.forms import (
     LeadTransferForm,
     LinkedPartyForm,
     ListBatchForm,
-    ListEntryForm,
     NameRuleForm,
     NumbersForm,
     PublishForm,
@@ -721,47 +720,7 @@ class ListBatchCreateView(ScopedMixin, FormView):
         return HttpResponseRedirect(reverse("crackdown:listbatch-detail", args=[batch.pk]))
 
 
-class ListBatchDetailView(ObjectMixin, TemplateView):
-    model = ListBatch
-    queryset = ListBatch.objects.select_related("authority", "approver", "created_by")
-    template_name = "crackdown/listbatch_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        batch = context["object"]
-        user = self.request.user
-        context.update(
-            title=str(batch),
-            entries=batch.entries.select_related("province", "lead", "case", "withdrawn_by"),
-            entry_form=ListEntryForm() if batch.status == ListStatus.DRAFT else None,
-            can_change=user.has_perm("crackdown.change_listbatch"),
-            can_publish=user.has_perm("crackdown.publish_list"),
-        )
-        return context
-
-
-class ListEntryAddView(ObjectMixin, View):
-    model = ListBatch
-    action = "change"
-
-    def post(self, request, pk):
-        batch = self.get_object()
-        form = ListEntryForm(request.POST)
-        if form.is_valid():
-            number = form.cleaned_data["number"].strip()
-            case = Case.objects.restrict(request.user, "view").filter(number=number).first()
-            lead = None if case else Lead.objects.restrict(request.user, "view").filter(number=number).first()
-            if case is None and lead is None:
-                messages.error(request, f"未找到编号为 {number} 的线索或案件。")
-            else:
-                try:
-                    services.list_entry_add(batch=batch, actor=request.user, case=case,
-                                            lead=lead or (case.lead if case else None),
-                                            name=form.cleaned_data["name"])
-                    messages.success(request, "已添加。")
-                except ApplicationError as exc:
-                    _fail(request, exc)
-        return HttpResponseRedirect(reverse("crackdown:listbatch-detail", args=[batch.pk]))
+# the batch page, adding entries, 提请发布 and 退回: crackdown.publish_views
 
 
 class ListPublishView(ObjectMixin, FormView):

@@ -81,7 +81,12 @@ ROUTES = {
     'crackdown:listbatch-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:listbatch-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:listbatch-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
-    'crackdown:listentry-add': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    # an empty POST: the batch page again, the error beside the field
+    'crackdown:listentry-add': ('POST', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # 提请发布 (an empty draft is refused with a message, back to the batch page)
+    'crackdown:listbatch-submit': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    # 退回: needs the publish_list duty (案件审批人), like 发布
+    'crackdown:listbatch-return': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
     # needs the publish_list duty (案件审批人)
     'crackdown:listbatch-publish': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
     'crackdown:listentry-withdraw': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
