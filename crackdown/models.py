@@ -263,6 +263,8 @@ class Case(models.Model):
                                                on_delete=models.PROTECT, related_name="+")
     jurisdiction_date = models.DateField(_("管辖决定日期"), null=True, blank=True)
     summary = models.TextField(_("案情摘要"), blank=True)
+    # 当事人 (persons in charge, main members): copied from the lead's 涉及人员 at 立案, encrypted like them
+    parties = EncryptedTextField(_("当事人"), blank=True, help_text=_("每行一人：姓名、身份、联系方式"))
     stage = models.CharField(_("办理环节"), max_length=16, choices=CaseStage.choices, default=CaseStage.FILING)
     step_due = models.DateField(_("本环节期限"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)

@@ -286,7 +286,7 @@ def _check_jurisdiction(case: Case) -> None:
 def case_create(*, actor, org_name: str, target_type: str, lead: Lead | None = None,
                 authority: Authority | None = None, jurisdiction: str = Jurisdiction.TERRITORIAL,
                 jurisdiction_authority: Authority | None = None, jurisdiction_date: date | None = None,
-                summary: str = "", note: str = "", documents=()) -> Case:
+                summary: str = "", parties: str = "", note: str = "", documents=()) -> Case:
     """立案申请: a case in 立案审批, waiting for a second person's approval."""
     if not actor.has_perm("crackdown.add_case"):
         raise ApplicationError("您没有立案的权限。")
@@ -299,7 +299,7 @@ def case_create(*, actor, org_name: str, target_type: str, lead: Lead | None = N
     case = Case(
         number=_placeholder(), org_name=org_name, lead=lead, target_type=target_type, authority=authority,
         jurisdiction=jurisdiction, jurisdiction_authority=jurisdiction_authority,
-        jurisdiction_date=jurisdiction_date, summary=summary, stage=CaseStage.FILING,
+        jurisdiction_date=jurisdiction_date, summary=summary, parties=parties, stage=CaseStage.FILING,
         step_due=conf.step_due(CaseStage.FILING, today), created_by=actor,
     )
     _full_clean(case)
@@ -314,6 +314,14 @@ def case_create(*, actor, org_name: str, target_type: str, lead: Lead | None = N
     return case
 
 
+def lead_case_summary(lead: Lead) -> str:
+    """The 案情摘要 a case opened from ``lead`` starts with: what was reported and what the check found."""
+    parts = [lead.description.strip()]
+    if lead.check_result.strip():
+        parts.append(f"核查情况：{lead.check_result.strip()}")
+    return "\n".join(p for p in parts if p)
+
+
 @transaction.atomic
 def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
     """转立案: a confirmed (属实) lead becomes a case awaiting filing approval."""
@@ -323,6 +331,9 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
     if Case.objects.filter(lead=lead).exists():
         raise ApplicationError("该线索已立案。")
     before = stored_snapshot(lead)
+    # the case starts from what the lead established: its summary and the persons involved (当事人)
+    kwargs["summary"] = kwargs.get("summary") or lead_case_summary(lead)
+    kwargs["parties"] = kwargs.get("parties") or lead.persons
     case = case_create(actor=actor, org_name=kwargs.pop("org_name", None) or lead.org_name,
                        target_type=target_type, lead=lead, **kwargs)
     lead.status = LeadStatus.FILED
@@ -591,7 +602,7 @@ def case_clock(*, case: Case, actor, action: str, reason: str = "", new_deadline
     raise ApplicationError(f"未知的操作：{action}")
 
 
-CASE_EDITABLE = ("org_name", "target_type", "summary", "jurisdiction", "jurisdiction_authority",
+CASE_EDITABLE = ("org_name", "target_type", "summary", "parties", "jurisdiction", "jurisdiction_authority",
                  "jurisdiction_date", "registered_organization")
 
 

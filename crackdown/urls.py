@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crackdown import public_views, publish_views, views
+from crackdown import print_views, public_views, publish_views, views
 
 app_name = "crackdown"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<int:pk>/referrals/new/", views.ReferralCreateView.as_view(), name="case-referral-add"),
     path("cases/referrals/<int:pk>/result/", views.ReferralResultView.as_view(), name="case-referral-result"),
     path("cases/<int:pk>/confiscations/new/", views.ConfiscationCreateView.as_view(), name="case-confiscation-add"),
+    path("cases/<int:pk>/print/<slug:document>/", print_views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/clock/<slug:clock_action>/", views.CaseClockView.as_view(), name="case-clock"),
     path("name-rules/", views.NameRuleListView.as_view(), name="namerule-list"),
     path("name-rules/new/", views.NameRuleCreateView.as_view(), name="namerule-create"),

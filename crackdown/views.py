@@ -244,7 +244,8 @@ class LeadToCaseView(ObjectMixin, FormView):
     template_name = "crackdown/simple_form.html"
 
     def get_initial(self):
-        return {"org_name": self.get_object().org_name}
+        lead = self.get_object()
+        return {"org_name": lead.org_name, "summary": services.lead_case_summary(lead), "parties": lead.persons}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

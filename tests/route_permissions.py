@@ -70,6 +70,8 @@ ROUTES = {
     'crackdown:case-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:case-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:case-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # the printable 立案审批表 (取缔决定书 only once a ban is decided)
+    'crackdown:case-print': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
     'crackdown:case-update': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
     'crackdown:case-transition': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
     'crackdown:case-evidence-add': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
