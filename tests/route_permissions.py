@@ -107,6 +107,10 @@ ROUTES = {
     'aid_projects:campaign-create': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
     'aid_projects:campaign-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
     'aid_projects:campaign-update': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    # the ministry's progress page, 催报 and 批量接收 (an empty POST: back to the page with a message)
+    'aid_projects:campaign-progress': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:campaign-remind': ('POST', 302, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:campaign-accept': ('POST', 302, 403, 403, 403, 403, 403, LOGIN, 403),
     'aid_projects:list-open': ('POST', 403, 302, 302, 403, 403, 403, LOGIN, 302),
     'aid_projects:list-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
     'aid_projects:list-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),
