@@ -24,6 +24,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import checks, jobs_builtin, panels, signals  # noqa: F401  (receivers, job kinds, panels, checks)
+        from portal.dates import install_date_messages
+
+        install_date_messages()  # a typed date that is not one says why (issue 12 point 3)
 
         # post_migrate fires once per app; the last app's signal comes after every app's
         # permissions were created (auth's receiver runs for each app before ours).
