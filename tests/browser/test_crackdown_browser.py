@@ -110,7 +110,7 @@ def test_public_report_to_ban_list(page):
     page.fill("input[name=number]", case_number)
     page.get_by_role("button", name="添加").click()
     batch_url = page.url
-    assert ORG in page.locator("table").inner_text()
+    assert ORG in page.locator("#entries").inner_text()
     login(page, "hb_b_leader")
     page.goto(batch_url)
     page.get_by_role("link", name="发布…").click()
