@@ -57,6 +57,7 @@ def test_case_steps_and_print(page):
     assert "btn-danger" in ban.get_attribute("class")
     assert "btn-secondary" in page.get_by_role("link", name="退回，重新告知").get_attribute("class")
     assert page.locator("#case-parties").inner_text() == "赵某，会长"
+    page.screenshot(path=str(ARTIFACTS / "crackdown-case-steps.png"), full_page=True)
     # the filing form prints from the case's data
     link = page.get_by_role("link", name="打印立案审批表")
     assert link.get_attribute("href").endswith("/print/filing-form/")  # opens in a new tab: read it here
@@ -117,6 +118,8 @@ def test_list_from_eligible_cases_submitted_and_published(page):
     assert "未找到编号为 XS-不存在" in page.locator("#id_number_error").inner_text()
     assert page.input_value("input[name=number]") == "XS-不存在"
     assert page.input_value("input[name=name]") == "公布用名称"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "crackdown-list-entry-error.png"), full_page=True)
     assert "id_number_error" in page.get_attribute("input[name=number]", "aria-describedby").split()
     # search, pick, add
     page.goto(batch_url)
