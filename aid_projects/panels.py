@@ -57,13 +57,17 @@ def aid_lists_to_review(user):
         return None
     waiting = AidList.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED).select_related(
         "authority", "campaign").order_by("submitted_at")
+    # 「更多」 leads to the open campaign's progress page, where several lists are accepted at once
+    campaign = Campaign.objects.filter(is_open=True).order_by("-year", "-id").first()
+    more = (reverse("aid_projects:campaign-progress", args=[campaign.pk]) + "?state=submitted" if campaign
+            else reverse("aid_projects:list-list") + "?status=submitted")
     return HomePanel(
         title="待审核的援藏援疆清单",
         items=[HomeItem(text=f"{al.authority.name} {al.get_kind_display()}",
                         url=reverse("aid_projects:list-detail", args=[al.pk]),
                         badge=f"{timezone.localtime(al.submitted_at):%Y-%m-%d %H:%M} 报送", overdue=False)
                for al in waiting[:10]],
-        more_url=reverse("aid_projects:list-list") + "?status=submitted",
+        more_url=more,
         empty_text="没有待审核的清单。",
         count=waiting.count(),
     )
