@@ -443,3 +443,30 @@ class Match(ScopedModel):
 
     def __str__(self):
         return f"{self.supply} → {self.need}"
+
+
+class Reminder(models.Model):
+    """催报: the ministry reminds a province of the lists it has not yet submitted in a campaign.
+
+    The province sees it on its home page (aid_projects.panels); each one sent is an audit row.
+    """
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("对接年度"), on_delete=models.CASCADE,
+                                 related_name="reminders")
+    authority = models.ForeignKey(Authority, verbose_name=_("被催报省份"), on_delete=models.PROTECT,
+                                  related_name="aid_reminders")
+    message = models.TextField(_("催报内容"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("催报人"), null=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("催报时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        verbose_name = _("催报通知")
+        verbose_name_plural = _("催报通知")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign} 催报 {self.authority}"

@@ -551,3 +551,45 @@ def summary_start(*, user, kind: str, campaign_id=None, list_id=None) -> tuple[J
     with transaction.atomic():
         job = job_start(kind=kind, user=user, authority=user.authority, params=params, title=title)
     return job, True
+
+
+# --- 催报 and accepting several lists at once (issue 12 points 9 and 2) ------------------------------
+def campaign_remind(*, campaign: Campaign, actor) -> list:
+    """催报: each province with lists not yet submitted gets a reminder on its home page; each is audited."""
+    from aid_projects.models import Reminder
+    from aid_projects.progress import provinces_to_remind
+
+    if not actor.has_perm("aid_projects.add_reminder"):
+        raise ApplicationError("您没有催报的权限。")
+    if not campaign.is_open:
+        raise ApplicationError("本年度已停止收集，不能催报。")
+    waiting = provinces_to_remind(campaign, actor)
+    if not waiting:
+        raise ApplicationError("各省（区、市）的清单均已报送，无须催报。")
+    today = timezone.localdate()
+    sent = []
+    with transaction.atomic():
+        for province, lists in waiting.items():
+            parts = []
+            for p in lists:
+                days = (p.due - today).days
+                when = f"已逾期 {-days} 天" if days < 0 else ("今天截止" if days == 0 else f"{p.due:%Y-%m-%d} 截止")
+                parts.append(f"{SPECS[p.kind].attachment} {SPECS[p.kind].title}（{when}）")
+            reminder = Reminder.objects.create(campaign=campaign, authority=province, sent_by=actor,
+                                               message=f"请尽快报送{campaign.name}的" + "、".join(parts) + "。")
+            record_change(actor=actor, action=AuditAction.CREATE, obj=reminder, after=snapshot(reminder),
+                          note=f"催报{province.name}")
+            sent.append(reminder)
+    return sent
+
+
+def lists_accept(*, aid_lists, user) -> tuple[list[AidList], list[tuple[AidList, str]]]:
+    """批量接收: each list accepted on its own (its own transaction and audit row, as ``list_decide``);
+    a list that cannot be accepted is reported with the reason, the others go on."""
+    accepted, refused = [], []
+    for aid_list in aid_lists:
+        try:
+            accepted.append(list_decide(aid_list=aid_list, user=user, accept=True))
+        except ApplicationError as exc:
+            refused.append((aid_list, exc.message))
+    return accepted, refused

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aid_projects import summary_views, views
+from aid_projects import progress_views, summary_views, views
 
 app_name = "aid_projects"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-create"),
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<int:pk>/progress/", progress_views.CampaignProgressView.as_view(), name="campaign-progress"),
+    path("campaigns/<int:pk>/remind/", progress_views.CampaignRemindView.as_view(), name="campaign-remind"),
+    path("campaigns/<int:pk>/accept/", progress_views.ListsAcceptView.as_view(), name="campaign-accept"),
     path("campaigns/<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign-update"),
     path("campaigns/<int:pk>/open/<slug:kind>/", views.ListOpenView.as_view(), name="list-open"),
     path("lists/", views.AidListListView.as_view(), name="list-list"),

@@ -1,8 +1,9 @@
 """Home panels: what waits for this user in the crackdown work (overdue items highlighted)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
-from crackdown.selectors import cases_awaiting, cases_in_progress, leads_to_check
+from crackdown.selectors import cases_awaiting, cases_in_progress, leads_to_check, lists_to_publish
 from portal.home import HomeItem, HomePanel, home_panel
 
 
@@ -58,3 +59,18 @@ def cases_panel(user):
         return None
     return HomePanel(title="在办案件期限", items=_case_items(cases_in_progress(user)),
                      more_url=reverse("crackdown:case-list"), empty_text="没有在办案件。")
+
+
+@home_panel(order=24)
+def lists_to_publish_panel(user):
+    if not user.has_perm("crackdown.publish_list"):
+        return None
+    return HomePanel(
+        title="待发布名单",
+        items=[HomeItem(text=f"{batch}，{batch.submitted_by.display_name if batch.submitted_by else '—'}提请",
+                        url=reverse("crackdown:listbatch-detail", args=[batch.pk]),
+                        badge=f"{timezone.localtime(batch.submitted_at):%Y-%m-%d} 提请")
+               for batch in lists_to_publish(user)],
+        more_url=reverse("crackdown:listbatch-list") + "?status=submitted",
+        empty_text="没有待发布的名单。",
+    )

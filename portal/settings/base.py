@@ -249,6 +249,8 @@ LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# typed dates: 2026-01-05, 2026/1/5, 2026年1月5日, 20260105 (portal/formats/zh_Hans, portal/dates.py)
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- Files -------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
