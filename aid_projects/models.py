@@ -13,6 +13,7 @@ from aid_projects.choices import (
     PairingLevel,
     UploadStatus,
 )
+from aid_projects.validation import AMOUNT_WARNING_ABOVE
 from portal.crypto import EncryptedCharField, KeyedHashField
 from portal.models import Authority
 from portal.scoping import RestrictedQuerySet, ScopedModel, user_scope_prefix
@@ -102,12 +103,19 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
     the past) counts no more: 福建 sees 昌都's needs since 2016-07-01, no longer 林芝's."""
     if authority is None or authority.is_ministry:
         return {}
-    areas: dict[int, set[str]] = {}
-    for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
-            .select_related("recipient_area"):
-        prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
-        areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
-    return areas
+    from portal.request_memo import memoized
+
+    def compute():
+        areas: dict[int, set[str]] = {}
+        for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
+                .select_related("recipient_area"):
+            prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
+            areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
+        return areas
+
+    # once per request: the scope filter and the filter form both ask (issue 17)
+    return memoized(("paired_areas", authority.code[:2]), compute,
+                    lambda areas: {key: set(value) for key, value in areas.items()})
 
 
 def paired_places_q(areas: dict[int, set[str]]) -> models.Q:
@@ -322,7 +330,7 @@ class AidItem(ScopedModel):
                               related_name="aid_items")
     summary = models.TextField(_("项目简介"), blank=True)
     amount = models.DecimalField(_("项目拟投入资金（万元）"), max_digits=12, decimal_places=2)
-    amount_confirmed = models.BooleanField(_("已确认超过200万元"), default=False)
+    amount_confirmed = models.BooleanField(_(f"已确认超过{AMOUNT_WARNING_ABOVE}万元"), default=False)
     contact_name = models.CharField(_("项目联系人"), max_length=64)
     contact_mobile = models.CharField(_("联系方式（手机）"), max_length=20)
     upload = models.ForeignKey(Upload, verbose_name=_("来自上传"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -338,11 +346,12 @@ class AidItem(ScopedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="aiditem_amount_positive",
                                    violation_error_message="项目拟投入资金应大于0万元。"),
-            # 通知：资金需求量一般不超过200万元 — a larger amount stands only once the submitter confirmed it
-            models.CheckConstraint(condition=models.Q(amount__lte=200) | models.Q(amount_confirmed=True),
-                                   name="aiditem_large_amount_confirmed",
-                                   violation_error_message="项目拟投入资金超过200万元（通知要求一般不超过200万元），"
-                                                           "请勾选“已核实超过200万元”后再保存。"),
+            # 通知: 资金需求量一般不超过200万元 — more is kept only once confirmed
+            models.CheckConstraint(
+                condition=models.Q(amount__lte=AMOUNT_WARNING_ABOVE) | models.Q(amount_confirmed=True),
+                name="aiditem_large_amount_confirmed",
+                violation_error_message="项目拟投入资金超过200万元（通知要求一般不超过200万元），"
+                                        "请勾选“已核实超过200万元”后再保存。"),
         ]
         indexes = [models.Index(fields=["aid_list", "seq"], name="aiditem_list_seq")]
 
@@ -437,3 +446,30 @@ class Match(ScopedModel):
 
     def __str__(self):
         return f"{self.supply} → {self.need}"
+
+
+class Reminder(models.Model):
+    """催报: the ministry reminds a province of the lists it has not yet submitted in a campaign.
+
+    The province sees it on its home page (aid_projects.panels); each one sent is an audit row.
+    """
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("对接年度"), on_delete=models.CASCADE,
+                                 related_name="reminders")
+    authority = models.ForeignKey(Authority, verbose_name=_("被催报省份"), on_delete=models.PROTECT,
+                                  related_name="aid_reminders")
+    message = models.TextField(_("催报内容"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("催报人"), null=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("催报时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        verbose_name = _("催报通知")
+        verbose_name_plural = _("催报通知")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.campaign} 催报 {self.authority}"

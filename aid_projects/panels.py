@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aid_projects.choices import ListKind, ListStatus, MatchStatus
-from aid_projects.models import AidList, Campaign, Match
+from aid_projects.models import AidList, Campaign, Match, Reminder
 from aid_projects.services import kind_allowed
 from aid_projects.sheets import SPECS
 from portal.home import HomeItem, HomePanel, home_panel
@@ -58,13 +58,17 @@ def aid_lists_to_review(user):
         return None
     waiting = AidList.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED).select_related(
         "authority", "campaign").order_by("submitted_at")
+    # 「更多」 leads to the open campaign's progress page, where several lists are accepted at once
+    campaign = Campaign.objects.filter(is_open=True).order_by("-year", "-id").first()
+    more = (reverse("aid_projects:campaign-progress", args=[campaign.pk]) + "?state=submitted" if campaign
+            else reverse("aid_projects:list-list") + "?status=submitted")
     return HomePanel(
         title="待审核的援藏援疆清单",
         items=[HomeItem(text=f"{al.authority.name} {al.get_kind_display()}",
                         url=reverse("aid_projects:list-detail", args=[al.pk]),
                         badge=f"{timezone.localtime(al.submitted_at):%Y-%m-%d %H:%M} 报送", overdue=False)
                for al in waiting[:10]],
-        more_url=reverse("aid_projects:list-list") + "?status=submitted",
+        more_url=more,
         empty_text="没有待审核的清单。",
         count=waiting.count(),
     )
@@ -88,4 +92,28 @@ def aid_matches_to_answer(user):
         more_url=reverse("aid_projects:match-list") + "?status=proposed",
         empty_text="没有待答复的对接意向。",
         count=proposed.count(),
+    )
+
+
+REMINDERS_SHOWN = 5
+
+
+@home_panel(order=29)
+def aid_reminders(user):
+    """Provincial users: the ministry's 催报 for the open campaign (the lists themselves are in the panel below)."""
+    if user.is_ministry or user.province is None or not user.has_perm("aid_projects.view_reminder"):
+        return None
+    campaign = Campaign.objects.filter(is_open=True).order_by("-year", "-id").first()
+    if campaign is None:
+        return None
+    reminders = list(Reminder.objects.restrict(user, "view").filter(campaign=campaign)
+                     .select_related("sent_by")[:REMINDERS_SHOWN])
+    if not reminders:
+        return None
+    return HomePanel(
+        title="部里催报",
+        items=[HomeItem(text=r.message, url=reverse("aid_projects:campaign-detail", args=[campaign.pk]),
+                        badge=f"{timezone.localtime(r.sent_at):%Y-%m-%d} 催报", overdue=True) for r in reminders],
+        more_url=reverse("aid_projects:campaign-detail", args=[campaign.pk]),
+        is_work=False,
     )

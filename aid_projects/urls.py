@@ -1,7 +1,6 @@
 from django.urls import path
 
-from aid_projects import views
-from aid_projects.summary_views import summary_urlpatterns
+from aid_projects import progress_views, summary_views, views
 
 app_name = "aid_projects"
 urlpatterns = [
@@ -11,6 +10,9 @@ urlpatterns = [
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-create"),
     path("campaigns/<int:pk>/", views.CampaignDetailView.as_view(), name="campaign-detail"),
+    path("campaigns/<int:pk>/progress/", progress_views.CampaignProgressView.as_view(), name="campaign-progress"),
+    path("campaigns/<int:pk>/remind/", progress_views.CampaignRemindView.as_view(), name="campaign-remind"),
+    path("campaigns/<int:pk>/accept/", progress_views.ListsAcceptView.as_view(), name="campaign-accept"),
     path("campaigns/<int:pk>/edit/", views.CampaignUpdateView.as_view(), name="campaign-update"),
     path("campaigns/<int:pk>/open/<slug:kind>/", views.ListOpenView.as_view(), name="list-open"),
     path("lists/", views.AidListListView.as_view(), name="list-list"),
@@ -36,5 +38,7 @@ urlpatterns = [
     path("matches/", views.MatchListView.as_view(), name="match-list"),
     path("matches/<int:pk>/", views.MatchDetailView.as_view(), name="match-detail"),
     path("matches/<int:pk>/to/<slug:to_status>/", views.MatchTransitionView.as_view(), name="match-transition"),
-    *summary_urlpatterns,
+    path("summaries/", summary_views.SummaryPageView.as_view(), name="summary-page"),
+    path("summaries/start/<slug:kind>/", summary_views.SummaryStartView.as_view(), name="summary-start"),
+    path("summaries/template/<slug:kind>/", summary_views.BlankTemplateView.as_view(), name="summary-template"),
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect
@@ -16,7 +15,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_tables2 import RequestConfig
 
 from aid_projects import services
-from aid_projects.choices import Confidence, ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.choices import Confidence, ListKind, ListStatus, MatchStatus
 from aid_projects.filtersets import (
     AidListFilterSet,
     CampaignFilterSet,
@@ -38,7 +37,21 @@ from aid_projects.forms import (
     UploadForm,
 )
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
-from aid_projects.selectors import campaign_progress, suggest_supplies, with_match_status
+from aid_projects.selectors import (
+    campaign_progress,
+    kind_allowed,
+    list_actions,
+    lock_reason,
+    match_steps,
+    may_propose,
+    own_supplies,
+    pending_uploads,
+    previous_campaign,
+    suggest_supplies,
+    upload_can_commit,
+    upload_confirmations,
+    with_match_status,
+)
 from aid_projects.sheets import SPECS
 from aid_projects.tables import (
     AidListTable,
@@ -49,10 +62,8 @@ from aid_projects.tables import (
     NeedTable,
     PairingTable,
 )
-from portal.audit import record_change, snapshot, stored_snapshot
-from portal.models import AuditAction
+from aid_projects.validation import AMOUNT_WARNING_ABOVE, CATEGORIES
 from portal.scoping import within_q
-from portal.services import ApplicationError
 from portal.views.downloads import ScopedFileDownloadView
 from portal.views.generic import (
     ScopedCreateView,
@@ -155,7 +166,7 @@ class CampaignDetailView(ScopedDetailView):
         own = []
         if user.province is not None and not user.is_ministry and user.has_perm("aid_projects.add_aidlist"):
             for kind in (ListKind.LIAISON, ListKind.NEED, ListKind.SUPPLY):
-                if not services.kind_allowed(user.authority, kind):
+                if not kind_allowed(user.authority, kind):
                     own.append(SPECS[kind])
         context["own_kinds"] = own
         return context
@@ -196,21 +207,19 @@ class AidListDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         aid_list, user = self.object, self.request.user
-        own = aid_list.authority.is_within(user.authority) if not user.is_ministry else False
+        actions = list_actions(aid_list, user)
         context["spec"] = SPECS[aid_list.kind]
-        context["can_edit"] = own and aid_list.is_editable and user.has_perm("aid_projects.change_aidlist")
-        context["can_submit"] = own and aid_list.is_editable and user.has_perm("aid_projects.submit_aidlist")
-        context["can_decide"] = (aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
-                                 and user.has_perm("aid_projects.decide_aidlist"))
-        context["lock_reason"] = services.lock_reason(aid_list)
+        context["can_edit"], context["can_submit"] = actions.can_edit, actions.can_submit
+        context["can_decide"] = actions.can_decide
+        context["lock_reason"] = lock_reason(aid_list)
         context["versions"] = aid_list.versions.restrict(user, "view").select_related("submitted_by", "decided_by")
-        context["pending_uploads"] = services.pending_uploads(aid_list, user)
+        context["pending_uploads"] = pending_uploads(aid_list, user)
         if aid_list.kind == ListKind.LIAISON:
             context["liaisons"] = Liaison.objects.restrict(user, "view").filter(
                 within_q("authority", aid_list.authority), campaign=aid_list.campaign,
             ).select_related("authority__parent__parent")
             context["scan_form"] = StampedScanForm()
-            context["previous_campaign"] = services.previous_campaign(aid_list.campaign)
+            context["previous_campaign"] = previous_campaign(aid_list.campaign)
         else:
             # an aiding province reads a paired recipient's rows in its paired prefectures only
             items = AidItem.objects.restrict(user, "view").filter(aid_list=aid_list)
@@ -219,7 +228,7 @@ class AidListDetailView(ScopedDetailView):
             context["table"] = table
             totals = items.aggregate(total=Sum("amount"), n=Count("id"))
             context["total_amount"], context["item_count"] = totals["total"] or 0, totals["n"]
-            context["paired_view"] = not own and not user.is_ministry
+            context["paired_view"] = actions.paired_view
         context["decision_form"] = DecisionForm()
         return context
 
@@ -277,18 +286,8 @@ class StampedScanView(ListActionView):
     permission_required = ("aid_projects.change_aidlist",)
 
     def act(self, request):
-        if self.object.kind != ListKind.LIAISON:
-            raise ApplicationError("只有附件1（联络员表）需要上传盖章扫描件")
-        if self.object.status == ListStatus.ACCEPTED:
-            raise ApplicationError("清单已被接收，不能再更换扫描件")
-        before = stored_snapshot(self.object)
-        form = StampedScanForm(request.POST, request.FILES, instance=self.object)
-        if not form.is_valid():
-            raise ApplicationError("；".join(form.errors.get("stamped_scan", ["扫描件无效"])))
-        with transaction.atomic():
-            form.save()
-            record_change(actor=request.user, action=AuditAction.UPDATE, obj=self.object, before=before,
-                          after=snapshot(self.object), note="上传盖章扫描件")
+        services.stamped_scan_attach(aid_list=self.object, scan=request.FILES.get("stamped_scan"),
+                                     user=request.user)
         messages.success(request, "盖章扫描件已上传。")
 
 
@@ -367,6 +366,7 @@ class ItemsEditView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, FormView):
         context["formset"] = context.pop("form")
         context["spec"] = SPECS[self.object.kind]
         context["aid_list"] = self.object
+        context["categories"], context["amount_limit"] = CATEGORIES, AMOUNT_WARNING_ABOVE
         return context
 
     def perform(self, formset):
@@ -399,7 +399,7 @@ class UploadView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, FormView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not self.object.is_editable:
-            messages.error(request, services.lock_reason(self.object) or
+            messages.error(request, lock_reason(self.object) or
                            f"清单当前为“{self.object.get_status_display()}”，不能上传")
             return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().get(request, *args, **kwargs)
@@ -445,9 +445,8 @@ class UploadDetailView(ScopedDetailView):
         context["rows"] = rows
         context["rows_limited"] = len(rows) < upload.row_count
         context["commit_form"] = CommitForm()
-        context["confirmations"] = services.upload_confirmations(upload)
-        context["can_commit"] = (upload.status == UploadStatus.PREVIEW and upload.error_count == 0
-                                 and upload.aid_list.is_editable)
+        context["confirmations"] = upload_confirmations(upload)
+        context["can_commit"] = upload_can_commit(upload)
         return context
 
 
@@ -583,20 +582,13 @@ class NeedDetailView(ScopedDetailView):
         need, user = self.object, self.request.user
         context["matches"] = Match.objects.restrict(user, "view").filter(need=need).select_related(
             "supply__aid_list__authority")
-        can_propose = (user.has_perm("aid_projects.add_match") and not user.is_ministry
-                       and need.aid_list.status == ListStatus.ACCEPTED
-                       and not need.aid_list.authority.is_within(user.authority))
+        can_propose = may_propose(need, user)
         context["can_propose"] = can_propose
         if can_propose or user.is_ministry:
             context["suggestions"] = suggest_supplies(need, user)
         if can_propose:
             context["propose_form"] = MatchProposeForm(supplies=own_supplies(user, need))
         return context
-
-
-def own_supplies(user, need):
-    return AidItem.objects.restrict(user, "change").filter(
-        aid_list__kind=ListKind.SUPPLY, aid_list__campaign=need.aid_list.campaign).select_related("aid_list")
 
 
 class MatchProposeView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
@@ -641,7 +633,7 @@ class MatchDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         match, user = self.object, self.request.user
-        steps = [MatchStatus(s) for s in services.match_steps(match, user)]
+        steps = [MatchStatus(s) for s in match_steps(match, user)]
         context["steps"] = steps if user.has_perm("aid_projects.change_match") else []
         context["transition_form"] = MatchTransitionForm(initial={"amount": match.amount, "spent": match.spent})
         return context

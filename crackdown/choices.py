@@ -192,4 +192,5 @@ class ListKind(models.TextChoices):
 
 class ListStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待发布")  # 提请发布: the clerk has sent it to whoever may publish
     PUBLISHED = "published", _("已发布")

@@ -169,16 +169,21 @@ ABOVE_COUNTY = [AuthorityLevel.MINISTRY, AuthorityLevel.PROVINCE, AuthorityLevel
 class CaseOpenForm(forms.Form):
     """立案申请 (from a lead, or directly, e.g. a case taken up by a higher level)."""
 
+    # required fields first (marked by the field template), then what may be left empty
     org_name = forms.CharField(label="组织名称", max_length=200)
     target_type = forms.ChoiceField(label="查处对象类型", choices=TargetType.choices)
     jurisdiction = forms.ChoiceField(label="管辖方式", choices=Jurisdiction.choices, initial=Jurisdiction.TERRITORIAL)
+    summary = forms.CharField(label="案情摘要", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="由线索转立案的，已带入线索内容和核查情况，可修改")
+    parties = forms.CharField(label="当事人", required=False, widget=TEXT3,
+                              help_text="每行一人：姓名、身份、联系方式；由线索转立案的，已带入线索的涉及人员")
     jurisdiction_authority = forms.ModelChoiceField(
         label="管辖决定机关", required=False, queryset=Authority.objects.filter(level__in=ABOVE_COUNTY),
         help_text="指定管辖、提级管辖由承办机关的上级机关（民政部、省级或地市级）决定")
     jurisdiction_date = forms.DateField(label="管辖决定日期", required=False, widget=DATE)
-    summary = forms.CharField(label="案情摘要", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    documents = MultipleFileField(label="立案审批表等文书", help_text="批准立案时须已附立案审批表，可在此上传，"
+                                  "或打印系统生成的立案审批表签批后上传")
     note = forms.CharField(label="立案申请意见", required=False, widget=TEXT3)
-    documents = MultipleFileField(label="立案审批表等文书")
 
     def clean(self):
         data = super().clean()
@@ -195,7 +200,7 @@ class CaseEditForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["org_name", "target_type", "summary", "jurisdiction", "jurisdiction_authority",
+        fields = ["org_name", "target_type", "summary", "parties", "jurisdiction", "jurisdiction_authority",
                   "jurisdiction_date", "registered_organization"]
         widgets = {"jurisdiction_date": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
 
@@ -250,6 +255,10 @@ class TransitionForm(forms.Form):
                     label=DocumentKind(kind).label, required=kind not in on_case,
                     help_text="本环节已附，可不再上传" if kind in on_case else "办理本环节须附此文书")
         self.fields["documents"] = MultipleFileField(label="其他文书")
+        # what must be given comes first (marked 必填 by the field template), then the rest
+        names = [n for n in self.fields if n != "version"]
+        self.order_fields(["version", *[n for n in names if self.fields[n].required],
+                           *[n for n in names if not self.fields[n].required]])
 
     def service_kwargs(self) -> dict:
         """What ``services.case_transition`` takes: the inputs, the note and the typed documents."""
@@ -379,9 +388,31 @@ class ListBatchForm(forms.Form):
 
 
 class ListEntryForm(forms.Form):
-    number = forms.CharField(label="线索或案件编号", max_length=32)
+    """An entry: a case picked from those eligible for the list (``candidates``), or a lead or case by number.
+
+    The page renders the picked case as a table of radio buttons (the search's results); validation takes
+    any case of ``candidates``, so a pick made before a new search still counts.
+    """
+
+    case = forms.ModelChoiceField(label="可收录的案件", queryset=None, required=False, error_messages={
+        "invalid_choice": "所选案件不能收录到本批名单（已收录、已在已发布名单中或尚未作出相应决定）。"})
+    number = forms.CharField(label="线索或案件编号", max_length=32, required=False,
+                             help_text="不在上表中的线索或案件，填写其编号")
     name = forms.CharField(label="公布名称", max_length=200, required=False,
                            help_text="留空时使用线索或案件中的组织名称")
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crackdown.models import Case
+
+        self.fields["case"].queryset = candidates if candidates is not None else Case.objects.none()
+
+    def clean(self):
+        data = super().clean()
+        data["number"] = (data.get("number") or "").strip()
+        if not data.get("case") and not data["number"] and "case" not in self.errors:
+            self.add_error("case", "请从上表中选择一个案件，或在下面填写线索或案件编号。")
+        return data
 
 
 class PublishForm(forms.Form):
@@ -391,6 +422,10 @@ class PublishForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label="撤回原因", widget=TEXT3)
+
+
+class ReturnListForm(forms.Form):
+    reason = forms.CharField(label="退回原因", widget=TEXT3, help_text="编制人将看到此原因，修改后可再次提请发布")
 
 
 class StatisticsForm(forms.Form):

@@ -253,6 +253,8 @@ class Case(StampedModel):
                                                on_delete=models.PROTECT, related_name="+")
     jurisdiction_date = models.DateField(_("管辖决定日期"), null=True, blank=True)
     summary = models.TextField(_("案情摘要"), blank=True)
+    # 当事人 (persons in charge, main members): copied from the lead's 涉及人员 at 立案, encrypted like them
+    parties = EncryptedTextField(_("当事人"), blank=True, help_text=_("每行一人：姓名、身份、联系方式"))
     stage = models.CharField(_("办理环节"), max_length=16, choices=CaseStage.choices, default=CaseStage.FILING)
     step_due = models.DateField(_("本环节期限"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -693,6 +695,11 @@ class ListBatch(StampedModel):
     approver = models.ForeignKey(USER, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     note = models.TextField(_("说明"), blank=True)
+    # 提请发布: who sent the draft to the publisher, and when (cleared when the publisher returns it)
+    submitted_by = models.ForeignKey(USER, verbose_name=_("提请人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("提请时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
 
     updated = None  # no 更新时间 column
 
@@ -707,6 +714,8 @@ class ListBatch(StampedModel):
                 condition=~Q(status=ListStatus.PUBLISHED) | (Q(published_on__isnull=False) & Q(approver__isnull=False)),
                 name="crackdown_listbatch_published_has_date_and_approver",
             ),
+            models.CheckConstraint(condition=~Q(status=ListStatus.SUBMITTED) | Q(submitted_at__isnull=False),
+                                   name="crackdown_listbatch_submitted_has_time"),
         ]
 
     def __str__(self):

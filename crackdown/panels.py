@@ -1,6 +1,7 @@
 """Home panels: what waits for this user in the crackdown work (overdue items highlighted)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from crackdown.selectors import (
     cases_awaiting,
@@ -9,6 +10,8 @@ from crackdown.selectors import (
     cases_in_progress_count,
     leads_to_check,
     leads_to_check_count,
+    lists_to_publish,
+    lists_to_publish_count,
 )
 from portal.home import PANEL_ITEMS_SHOWN, HomeItem, HomePanel, home_panel
 
@@ -75,3 +78,20 @@ def cases_panel(user):
     cases = list(cases_in_progress(user))
     return HomePanel(title="在办案件期限", items=_case_items(cases), count=_count(cases, cases_in_progress_count, user),
                      more_url=reverse("crackdown:case-list"), empty_text="没有在办案件。")
+
+
+@home_panel(order=24)
+def lists_to_publish_panel(user):
+    if not user.has_perm("crackdown.publish_list"):
+        return None
+    batches = list(lists_to_publish(user))
+    return HomePanel(
+        title="待发布名单",
+        count=_count(batches, lists_to_publish_count, user),
+        items=[HomeItem(text=f"{batch}，{batch.submitted_by.display_name if batch.submitted_by else '—'}提请",
+                        url=reverse("crackdown:listbatch-detail", args=[batch.pk]),
+                        badge=f"{timezone.localtime(batch.submitted_at):%Y-%m-%d} 提请")
+               for batch in batches],
+        more_url=reverse("crackdown:listbatch-list") + "?status=submitted",
+        empty_text="没有待发布的名单。",
+    )

@@ -13,10 +13,11 @@ from django.views import View
 
 from crackdown import services
 from crackdown.choices import PublicStatus
-from crackdown.conf import RATE_LIMITED_MESSAGE, REPORT_RATE_GROUP, report_rate, status_rate
+from crackdown.conf import RATE_LIMITED_MESSAGE, status_rate
 from crackdown.filtersets import PublicEntryFilterSet
 from crackdown.forms import PublicListSearchForm, PublicReportForm, PublicStatusForm
 from crackdown.models import Lead
+from crackdown.public_limits import report_refused
 from crackdown.selectors import public_entries
 from portal.middleware import client_ip
 from portal.ratelimit import limited, per_client
@@ -31,7 +32,6 @@ class PublicListView(View):
         })
 
 
-@per_client(group=REPORT_RATE_GROUP, rate=report_rate, method="POST")
 class PublicReportView(View):
     template_name = "crackdown/public/report.html"
 
@@ -39,7 +39,7 @@ class PublicReportView(View):
         return render(request, self.template_name, {"title": "举报非法社会组织", "form": PublicReportForm()})
 
     def post(self, request):
-        if limited(request):
+        if report_refused(request):
             # refused, but what the citizen typed stays in the form (a new captcha to answer later)
             form = PublicReportForm(initial={k: v for k, v in request.POST.items()
                                              if k in PublicReportForm.base_fields and k != "captcha"})

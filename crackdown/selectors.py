@@ -447,3 +447,44 @@ def list_batch_actions(batch: ListBatch, user) -> dict[str, bool]:
         "can_change": user.has_perm("crackdown.change_listbatch"),
         "can_publish": user.has_perm("crackdown.publish_list"),
     }
+
+
+ELIGIBLE_SHOWN = 20
+
+
+def eligible_cases(user, batch, q: str = "", limit: int = ELIGIBLE_SHOWN):
+    """The cases this user may put on ``batch``: decided for it and not yet on a published list of its kind.
+
+    取缔名单: cases with a ban decision (取缔决定书文号, 《行政处罚法》第五十九条); 涉嫌非法社会组织名单:
+    cases filed (立案) and not closed as 撤案、不予立案 or 引导登记.  Cases already in this batch, or on a
+    published list of the same kind (not withdrawn), are left out.  ``q`` searches name and case number.
+    """
+    qs = Case.objects.restrict(user, "view").select_related("authority")
+    if batch.kind == ListKind.BANNED:
+        qs = qs.filter(outcome=CaseOutcome.BANNED).exclude(decision_number="")
+    else:
+        qs = qs.filter(filed_on__isnull=False).exclude(
+            outcome__in=[CaseOutcome.WITHDRAWN, CaseOutcome.NOT_FILED, CaseOutcome.REGISTERED])
+    on_list = ListEntry.objects.filter(batch__kind=batch.kind, batch__status=ListStatus.PUBLISHED, withdrawn=False,
+                                       case__isnull=False).values("case_id")
+    qs = qs.exclude(pk__in=on_list).exclude(pk__in=batch.entries.filter(case__isnull=False).values("case_id"))
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(org_name__icontains=q) | Q(number__icontains=q))
+    qs = qs.order_by("-outcome_date", "-filed_on", "-id")
+    return qs if limit is None else qs[:limit]
+
+
+def _lists_to_publish(user):
+    # the batch's own authority publishes it (发布机关): the ministry is not sent the provinces' lists
+    return (ListBatch.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED, authority=user.authority)
+            .exclude(created_by=user))
+
+
+def lists_to_publish(user, limit: int = 10):
+    """「待发布名单」: batches sent by 提请发布 to a user who may publish them (not the user's own)."""
+    return _lists_to_publish(user).select_related("authority", "submitted_by").order_by("submitted_at", "id")[:limit]
+
+
+def lists_to_publish_count(user) -> int:
+    return _lists_to_publish(user).count()

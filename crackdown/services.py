@@ -211,7 +211,7 @@ def _check_jurisdiction(case: Case) -> None:
 def case_create(*, actor, org_name: str, target_type: str, lead: Lead | None = None,
                 authority: Authority | None = None, jurisdiction: str = Jurisdiction.TERRITORIAL,
                 jurisdiction_authority: Authority | None = None, jurisdiction_date: date | None = None,
-                summary: str = "", note: str = "", documents=()) -> Case:
+                summary: str = "", parties: str = "", note: str = "", documents=()) -> Case:
     """立案申请: a case in 立案审批, waiting for a second person's approval."""
     if not actor.has_perm("crackdown.add_case"):
         raise ApplicationError("您没有立案的权限。")
@@ -224,7 +224,7 @@ def case_create(*, actor, org_name: str, target_type: str, lead: Lead | None = N
     case = Case(
         number=_placeholder(), org_name=org_name, lead=lead, target_type=target_type, authority=authority,
         jurisdiction=jurisdiction, jurisdiction_authority=jurisdiction_authority,
-        jurisdiction_date=jurisdiction_date, summary=summary, stage=CaseStage.FILING,
+        jurisdiction_date=jurisdiction_date, summary=summary, parties=parties, stage=CaseStage.FILING,
         step_due=conf.step_due(CaseStage.FILING, today), created_by=actor,
     )
     _full_clean(case)
@@ -239,6 +239,14 @@ def case_create(*, actor, org_name: str, target_type: str, lead: Lead | None = N
     return case
 
 
+def lead_case_summary(lead: Lead) -> str:
+    """The 案情摘要 a case opened from ``lead`` starts with: what was reported and what the check found."""
+    parts = [lead.description.strip()]
+    if lead.check_result.strip():
+        parts.append(f"核查情况：{lead.check_result.strip()}")
+    return "\n".join(p for p in parts if p)
+
+
 @transaction.atomic
 def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
     """转立案: a confirmed (属实) lead becomes a case awaiting filing approval."""
@@ -248,6 +256,9 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
     if Case.objects.filter(lead=lead).exists():
         raise ApplicationError("该线索已立案。")
     before = stored_snapshot(lead)
+    # the case starts from what the lead established: its summary and the persons involved (当事人)
+    kwargs["summary"] = kwargs.get("summary") or lead_case_summary(lead)
+    kwargs["parties"] = kwargs.get("parties") or lead.persons
     case = case_create(actor=actor, org_name=kwargs.pop("org_name", None) or lead.org_name,
                        target_type=target_type, lead=lead, **kwargs)
     lead.status = LeadStatus.FILED
@@ -516,7 +527,7 @@ def case_clock(*, case: Case, actor, action: str, reason: str = "", new_deadline
     raise ApplicationError(f"未知的操作：{action}")
 
 
-CASE_EDITABLE = ("org_name", "target_type", "summary", "jurisdiction", "jurisdiction_authority",
+CASE_EDITABLE = ("org_name", "target_type", "summary", "parties", "jurisdiction", "jurisdiction_authority",
                  "jurisdiction_date", "registered_organization")
 
 
@@ -608,6 +619,8 @@ def list_entry_add(*, batch: ListBatch, actor, lead: Lead | None = None, case: C
                    name: str = "", province: Authority | None = None) -> ListEntry:
     """An entry comes from a lead or a case (the 取缔名单 only from a case with a ban decision)."""
     batch = ListBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == ListStatus.SUBMITTED:
+        raise ApplicationError("名单已提请发布，待发布人退回后才能修改条目。")
     if batch.status != ListStatus.DRAFT:
         raise ApplicationError("名单已发布，不能再添加条目。")
     if batch.kind == ListKind.BANNED and (case is None or not case.decision_number or case.outcome != "banned"):
@@ -617,10 +630,15 @@ def list_entry_add(*, batch: ListBatch, actor, lead: Lead | None = None, case: C
     source = case or lead
     if source is not None and not object_in_scope(source, actor):
         raise ApplicationError("所选线索或案件不在您的管辖范围内。")
+    if case is not None:
+        published = ListEntry.objects.filter(case=case, batch__kind=batch.kind, batch__status=ListStatus.PUBLISHED,
+                                             withdrawn=False).select_related("batch").first()
+        if published is not None:
+            raise ApplicationError(f"该案件已在已发布的{published.batch}中，不能重复收录。")
     name = (name or (source.org_name if source else "")).strip()
     province = province or province_of(source.authority)
     if batch.entries.filter(name=name).exists():
-        raise ApplicationError(f"“{name}”已在本批名单中。")
+        raise ApplicationError(f"“{name}”已在本批名单中。", extra={"field": "name"})
     entry = ListEntry(batch=batch, name=name, province=province, lead=lead, case=case)
     _full_clean(entry)
     entry.save()
@@ -634,7 +652,7 @@ def list_publish(*, batch: ListBatch, actor, published_on: date | None = None) -
     batch = ListBatch.objects.select_for_update().get(pk=batch.pk)
     if not actor.has_perm("crackdown.publish_list"):
         raise ApplicationError("您没有发布名单的权限。")
-    if batch.status != ListStatus.DRAFT:
+    if batch.status == ListStatus.PUBLISHED:
         raise ApplicationError("该批名单已发布。")
     if batch.created_by_id == actor.pk:
         raise ApplicationError("名单须由编制人以外的审批人发布。")
@@ -647,6 +665,50 @@ def list_publish(*, batch: ListBatch, actor, published_on: date | None = None) -
     batch.save()
     record_change(actor=actor, action=AuditAction.TRANSITION, obj=batch, before=before, after=snapshot(batch),
                   note=f"发布{batch}，共 {batch.entries.count()} 个组织")
+    return batch
+
+
+@transaction.atomic
+def list_submit(*, batch: ListBatch, actor) -> ListBatch:
+    """提请发布: the clerk sends a finished draft to whoever may publish it (their home shows 「待发布名单」).
+
+    The entries are frozen while it waits; the publisher publishes it or returns it with a reason.
+    """
+    batch = ListBatch.objects.select_for_update().get(pk=batch.pk)
+    if not actor.has_perm("crackdown.change_listbatch"):
+        raise ApplicationError("您没有编制名单的权限。")
+    if batch.status != ListStatus.DRAFT:
+        raise ApplicationError("只有草稿名单可以提请发布。")
+    if not batch.entries.exists():
+        raise ApplicationError("名单没有条目，不能提请发布。")
+    before = stored_snapshot(batch)
+    batch.status = ListStatus.SUBMITTED
+    batch.submitted_by = actor
+    batch.submitted_at = timezone.now()
+    batch.return_reason = ""
+    batch.save()
+    record_change(actor=actor, action=AuditAction.TRANSITION, obj=batch, before=before, after=snapshot(batch),
+                  note=f"提请发布{batch}，共 {batch.entries.count()} 个组织")
+    return batch
+
+
+@transaction.atomic
+def list_return(*, batch: ListBatch, actor, reason: str) -> ListBatch:
+    """退回: the publisher sends a submitted list back to draft, saying why."""
+    batch = ListBatch.objects.select_for_update().get(pk=batch.pk)
+    if not actor.has_perm("crackdown.publish_list"):
+        raise ApplicationError("您没有发布名单的权限。")
+    if batch.status != ListStatus.SUBMITTED:
+        raise ApplicationError("只有待发布的名单可以退回。")
+    if not (reason or "").strip():
+        raise ApplicationError("请填写退回原因。")
+    before = stored_snapshot(batch)
+    batch.status = ListStatus.DRAFT
+    batch.submitted_at = None
+    batch.return_reason = reason.strip()
+    batch.save()
+    record_change(actor=actor, action=AuditAction.TRANSITION, obj=batch, before=before, after=snapshot(batch),
+                  note=f"退回{batch}：{batch.return_reason}")
     return batch
 
 
@@ -676,6 +738,8 @@ def list_entry_withdraw(*, entry: ListEntry, actor, reason: str) -> ListEntry:
 @transaction.atomic
 def list_entry_remove(*, entry: ListEntry, actor) -> None:
     entry = ListEntry.objects.select_for_update().select_related("batch").get(pk=entry.pk)
+    if entry.batch.status == ListStatus.SUBMITTED:
+        raise ApplicationError("名单已提请发布，待发布人退回后才能修改条目。")
     if entry.batch.status != ListStatus.DRAFT:
         raise ApplicationError("已发布的名单条目不能删除，只能撤回。")
     before = stored_snapshot(entry)

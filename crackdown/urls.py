@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crackdown import public_views, views
+from crackdown import print_views, public_views, publish_views, views
 
 app_name = "crackdown"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<int:pk>/referrals/new/", views.ReferralCreateView.as_view(), name="case-referral-add"),
     path("cases/referrals/<int:pk>/result/", views.ReferralResultView.as_view(), name="case-referral-result"),
     path("cases/<int:pk>/confiscations/new/", views.ConfiscationCreateView.as_view(), name="case-confiscation-add"),
+    path("cases/<int:pk>/print/<slug:document>/", print_views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/clock/<slug:clock_action>/", views.CaseClockView.as_view(), name="case-clock"),
     path("name-rules/", views.NameRuleListView.as_view(), name="namerule-list"),
     path("name-rules/new/", views.NameRuleCreateView.as_view(), name="namerule-create"),
@@ -38,8 +39,10 @@ urlpatterns = [
     path("cases/evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="case-evidence-file"),
     path("lists/", views.ListBatchListView.as_view(), name="listbatch-list"),
     path("lists/new/", views.ListBatchCreateView.as_view(), name="listbatch-create"),
-    path("lists/<int:pk>/", views.ListBatchDetailView.as_view(), name="listbatch-detail"),
-    path("lists/<int:pk>/entries/", views.ListEntryAddView.as_view(), name="listentry-add"),
+    path("lists/<int:pk>/", publish_views.ListBatchDetailView.as_view(), name="listbatch-detail"),
+    path("lists/<int:pk>/entries/", publish_views.ListEntryAddView.as_view(), name="listentry-add"),
+    path("lists/<int:pk>/submit/", publish_views.ListSubmitView.as_view(), name="listbatch-submit"),
+    path("lists/<int:pk>/return/", publish_views.ListReturnView.as_view(), name="listbatch-return"),
     path("lists/<int:pk>/publish/", views.ListPublishView.as_view(), name="listbatch-publish"),
     path("lists/entries/<int:pk>/withdraw/", views.ListEntryWithdrawView.as_view(), name="listentry-withdraw"),
     path("lists/entries/<int:pk>/remove/", views.ListEntryRemoveView.as_view(), name="listentry-remove"),

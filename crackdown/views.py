@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from crackdown import services
-from crackdown.choices import CaseStage, ListStatus
+from crackdown.choices import CaseStage
 from crackdown.filtersets import (
     CaseFilterSet,
     CheckBatchFilterSet,
@@ -33,7 +33,6 @@ from crackdown.forms import (
     LeadTransferForm,
     LinkedPartyForm,
     ListBatchForm,
-    ListEntryForm,
     NameRuleForm,
     NumbersForm,
     PublishForm,
@@ -64,7 +63,6 @@ from crackdown.selectors import (
     crackdown_statistics,
     default_period,
     lead_actions,
-    list_batch_actions,
     name_warnings,
     step_requester,
 )
@@ -239,7 +237,8 @@ class LeadToCaseView(ServiceFormMixin, ObjectMixin, FormView):
     success_message = "已提请立案审批，案件编号 {result.number}。"
 
     def get_initial(self):
-        return {"org_name": self.get_object().org_name}
+        lead = self.get_object()
+        return {"org_name": lead.org_name, "summary": services.lead_case_summary(lead), "parties": lead.persons}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -646,46 +645,7 @@ class ListBatchCreateView(ServiceCreateView):
         return services.list_batch_create(actor=self.request.user, **form.cleaned_data)
 
 
-class ListBatchDetailView(ObjectMixin, TemplateView):
-    model = ListBatch
-    queryset = ListBatch.objects.select_related("authority", "approver", "created_by")
-    template_name = "crackdown/listbatch_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        batch = context["object"]
-        user = self.request.user
-        context.update(
-            title=str(batch),
-            entries=batch.entries.select_related("province", "lead", "case", "withdrawn_by"),
-            entry_form=ListEntryForm() if batch.status == ListStatus.DRAFT else None,
-            **list_batch_actions(batch, user),
-        )
-        return context
-
-
-class ListEntryAddView(ServiceActionMixin, ObjectMixin, View):
-    model = ListBatch
-    action = "change"
-
-    def perform(self):
-        form = ListEntryForm(self.request.POST)
-        if not form.is_valid():
-            return None
-        user = self.request.user
-        number = form.cleaned_data["number"].strip()
-        case = Case.objects.restrict(user, "view").filter(number=number).first()
-        lead = None if case else Lead.objects.restrict(user, "view").filter(number=number).first()
-        if case is None and lead is None:
-            raise ApplicationError(f"未找到编号为 {number} 的线索或案件。")
-        return services.list_entry_add(batch=self.get_object(), actor=user, case=case,
-                                       lead=lead or (case.lead if case else None), name=form.cleaned_data["name"])
-
-    def get_success_message(self):
-        return "已添加。" if self.result is not None else ""
-
-    def get_success_url(self):
-        return reverse("crackdown:listbatch-detail", args=[self.get_object().pk])
+# the batch page, adding entries, 提请发布 and 退回: crackdown.publish_views
 
 
 class ListPublishView(ServiceFormMixin, ObjectMixin, FormView):

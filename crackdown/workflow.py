@@ -146,6 +146,33 @@ AWAITING_REVIEW = frozenset(stage for stage, steps in TRANSITIONS.items()
                             if all(s.permission == REVIEW for s in steps.values()))
 
 
+# The stages in the order the procedure runs: a step to an earlier one sends the case back (退回、补充调查).
+STAGE_ORDER = (S.FILING, S.INVESTIGATION, S.REPORT, S.LEGAL_REVIEW, S.NOTICE, S.HEARING, S.DECISION, S.SERVICE,
+               S.ANNOUNCEMENT, S.CLOSED)
+
+
+def is_return(from_stage: str, to_stage: str) -> bool:
+    return (from_stage in STAGE_ORDER and to_stage in STAGE_ORDER
+            and STAGE_ORDER.index(to_stage) < STAGE_ORDER.index(from_stage))
+
+
+def is_irreversible(to_stage: str, step: Step) -> bool:
+    """A decision or a closing: nothing in the table leads out of it, so the page asks for confirmation."""
+    return bool(step.outcome) or to_stage in TERMINAL_STAGES
+
+
+def step_tone(from_stage: str, to_stage: str) -> str:
+    """The button's colour by the step's consequence (Bootstrap's names): a decision that sanctions or drops
+    the case (取缔、撤案、不予立案、劝散、解散) is red, a return grey, a step forward (批准、提请、结案…) green.
+    引导登记 ends the case as the organization registers: a good end, green."""
+    step = steps_from(from_stage)[to_stage]
+    if step.outcome and step.outcome != CaseOutcome.REGISTERED:
+        return "danger"
+    if is_return(from_stage, to_stage):
+        return "secondary"
+    return "success"
+
+
 def steps_from(stage: str) -> dict[str, Step]:
     return TRANSITIONS.get(stage, {})
 

@@ -29,6 +29,12 @@ class PortalConfig(AppConfig):
 
         # the place-name indexes hold Authority rows: a reload (new rows in a test) must not see stale ones
         reference_loaded.connect(clear_caches, dispatch_uid="portal.gazetteer.clear_caches")
+        from portal.table_cells import install
+
+        install()  # a column's cell attributes computed once per table, not once per cell (issue 17)
+        from portal.dates import install_date_messages
+
+        install_date_messages()  # a typed date that is not one says why (issue 12 point 3)
 
         # post_migrate fires once per app; the last app's signal comes after every app's
         # permissions were created (auth's receiver runs for each app before ours).

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 COLOURS = {
     # grey: not started, set aside, withdrawn
     "draft": "secondary", "preview": "secondary", "discarded": "secondary", "withdrawn": "secondary",
-    "unfounded": "secondary", "declined": "secondary", "queued": "secondary",
+    "unfounded": "secondary", "declined": "secondary", "queued": "secondary", "not_started": "light",
     # blue: with someone, in progress
     "submitted": "primary", "checking": "info", "running": "info", "received": "primary", "proposed": "primary",
     "in_progress": "info", "investigation": "info", "report": "info", "legal_review": "primary",

@@ -70,6 +70,8 @@ ROUTES = {
     'crackdown:case-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:case-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:case-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # the printable 立案审批表 (取缔决定书 only once a ban is decided)
+    'crackdown:case-print': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
     'crackdown:case-update': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
     'crackdown:case-transition': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
     'crackdown:case-evidence-add': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
@@ -81,7 +83,12 @@ ROUTES = {
     'crackdown:listbatch-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:listbatch-create': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'crackdown:listbatch-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
-    'crackdown:listentry-add': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    # an empty POST: the batch page again, the error beside the field
+    'crackdown:listentry-add': ('POST', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # 提请发布 (an empty draft is refused with a message, back to the batch page)
+    'crackdown:listbatch-submit': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    # 退回: needs the publish_list duty (案件审批人), like 发布
+    'crackdown:listbatch-return': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
     # needs the publish_list duty (案件审批人)
     'crackdown:listbatch-publish': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
     'crackdown:listentry-withdraw': ('GET', 403, 403, 403, 403, 403, 403, LOGIN, 403),
@@ -100,6 +107,10 @@ ROUTES = {
     'aid_projects:campaign-create': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
     'aid_projects:campaign-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
     'aid_projects:campaign-update': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    # the ministry's progress page, 催报 and 批量接收 (an empty POST: back to the page with a message)
+    'aid_projects:campaign-progress': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:campaign-remind': ('POST', 302, 403, 403, 403, 403, 403, LOGIN, 403),
+    'aid_projects:campaign-accept': ('POST', 302, 403, 403, 403, 403, 403, LOGIN, 403),
     'aid_projects:list-open': ('POST', 403, 302, 302, 403, 403, 403, LOGIN, 302),
     'aid_projects:list-list': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 200),
     'aid_projects:list-detail': ('GET', 200, 200, 200, 403, 403, 403, LOGIN, 404),

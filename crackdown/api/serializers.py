@@ -66,6 +66,7 @@ class CaseOpenSerializer(serializers.Serializer):
     jurisdiction_authority = serializers.IntegerField(required=False, allow_null=True)
     jurisdiction_date = serializers.DateField(required=False, allow_null=True)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
+    parties = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

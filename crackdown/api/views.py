@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from crackdown import services
 from crackdown.api import serializers as s
 from crackdown.choices import PublicStatus
-from crackdown.conf import RATE_LIMITED_MESSAGE, REPORT_RATE_GROUP, report_rate, status_rate
+from crackdown.conf import RATE_LIMITED_MESSAGE, status_rate
 from crackdown.filtersets import (
     CaseFilterSet,
     CheckBatchFilterSet,
@@ -29,6 +29,7 @@ from crackdown.filtersets import (
     PublicEntryFilterSet,
 )
 from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry
+from crackdown.public_limits import report_refused
 from crackdown.selectors import crackdown_statistics, public_entries
 from portal.api.permissions import ActionPermissionsMixin, has_perms
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
@@ -166,7 +167,7 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
         case = services.case_transition(case=case, actor=request.user, **data)  # stale: 409
         return Response(s.CaseDetailSerializer(case).data)
 
-    @extend_schema(request=s.ReferralSerializer, responses=s.ReferralSerializer)
+    @extend_schema(request=s.ReferralSerializer, responses={201: s.ReferralSerializer})
     @action(detail=True, methods=["post"])
     def referrals(self, request, pk=None):
         """移送: a referral beside the decision, on any case."""
@@ -334,7 +335,6 @@ class PublicEntryViewSet(viewsets.ReadOnlyModelViewSet):
     authentication_classes = []
 
 
-@per_client(group=REPORT_RATE_GROUP, rate=report_rate, method="POST")
 class PublicReportView(APIView):
     """举报: creates a lead in the province resolved from the place; answers the receipt number."""
 
@@ -343,7 +343,7 @@ class PublicReportView(APIView):
 
     @extend_schema(request=s.PublicReportSerializer, responses={201: dict})
     def post(self, request):
-        if limited(request):
+        if report_refused(request):  # one budget with the page, per address and per session (audited)
             return Response({"detail": RATE_LIMITED_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         payload = s.PublicReportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

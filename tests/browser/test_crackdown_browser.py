@@ -52,6 +52,7 @@ def test_public_report_to_ban_list(page):
     make_user("hb_b_leader", "130000", "省级工作人员", APPROVER)
     make_user("hb_b_legal", "130000", "省级工作人员", LEGAL_REVIEWER)
     ARTIFACTS.mkdir(exist_ok=True)
+    page.on("dialog", lambda dialog: dialog.accept())  # irreversible steps (取缔、结案) ask for confirmation
 
     # 1. the public reports (no login); the captcha answers "PASSED" in test mode
     page.goto("/crackdown/public/report/")
@@ -129,7 +130,7 @@ def test_public_report_to_ban_list(page):
     page.fill("input[name=number]", case_number)
     page.get_by_role("button", name="添加").click()
     batch_url = page.url
-    assert ORG in page.locator("table").inner_text()
+    assert ORG in page.locator("#entries").inner_text()
     axe.check()
     login(page, "hb_b_leader", axe)
     page.goto(batch_url)

@@ -177,7 +177,9 @@ def test_public_report_endpoint_and_status(hebei_staff):
     assert bad.status_code == 400 and "验证码" in str(bad.json())
 
 
-def test_public_report_endpoint_rate_limit():
+def test_public_report_endpoint_rate_limit(settings):
+    settings.CRACKDOWN_REPORT_RATE = "5/h"
+
     def sequence(ip):
         codes = [Client().post(f"{API}/public/report/", REPORT, content_type="application/json",
                                REMOTE_ADDR=ip).status_code for _ in range(6)]
@@ -186,10 +188,12 @@ def test_public_report_endpoint_rate_limit():
     assert any(sequence(f"10.7.7.{n}") for n in range(3))  # see test_public: parallel runs may flush Redis
 
 
-def test_report_page_and_api_share_one_budget():
+def test_report_page_and_api_share_one_budget(settings):
     from django.urls import reverse
 
     from tests.crackdown.test_public import REPORT as PAGE_REPORT
+
+    settings.CRACKDOWN_REPORT_RATE = "5/h"
 
     def sequence(ip):
         page = [Client().post(reverse("crackdown:public-report"), PAGE_REPORT, REMOTE_ADDR=ip).status_code

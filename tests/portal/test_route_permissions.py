@@ -51,6 +51,7 @@ ROUTE_ROWS = {
 ARGUMENTS = {
     "job-start": {"kind": "reference_integrity"},
     "crackdown:case-transition": {"to_stage": "investigation"},
+    "crackdown:case-print": {"document": "filing-form"},
     "aid_projects:list-open": {"kind": "supply"},
     "aid_projects:match-transition": {"to_status": "withdrawn"},
     "aid_projects:summary-start": {"kind": "aid_national_liaison"},

@@ -161,6 +161,8 @@ NOT_SCOPED_WRITES = {
     "aid_projects:pairing-update": "对口支援关系表由部里维护，对所有机关公开（scope_field = None）",
     "api-pairing-detail": "对口支援关系表由部里维护，对所有机关公开（scope_field = None）",
     "aid_projects:campaign-update": "对接年度由部里维护（scope_field = None）",
+    "aid_projects:campaign-remind": "部级操作（催报）：省级答 403；各省只看到本省的催报（test_progress）",
+    "aid_projects:campaign-accept": "部级操作（批量接收）：省级答 403（test_progress）",
     "api-campaign-detail": "对接年度由部里维护（scope_field = None）",
     "crackdown:namerule-update": "名称规则表由部里维护，对所有机关公开（scope_field = None）",
 }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aid_projects', '0005_encrypt_liaison_mobile'),
+        ('aid_projects', '0006_campaign_reminder'),
         ('portal', '0007_job_heartbeat'),
     ]
 
