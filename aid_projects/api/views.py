@@ -136,9 +136,9 @@ class UploadViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=CommitSerializer, responses=UploadSerializer)
     @action(detail=True, methods=["post"])
     def commit(self, request, pk=None):
+        upload = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = CommitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        upload = self.get_object()
         services.upload_commit(upload=upload, user=request.user,
                                confirm_warnings=payload.validated_data["confirm_warnings"])
         upload.refresh_from_db()
@@ -236,10 +236,11 @@ class MatchViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=MatchTransitionSerializer, responses=MatchSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
+        match = self.get_object()  # scoped first: another province's row is 404 whatever the body
         payload = MatchTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        match = services.match_transition(match=self.get_object(), to_status=data["to_status"], user=request.user,
+        match = services.match_transition(match=match, to_status=data["to_status"], user=request.user,
                                           note=data.get("note", ""), amount=data.get("amount"),
                                           spent=data.get("spent"))
         return Response(MatchSerializer(match).data)

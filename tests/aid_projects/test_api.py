@@ -162,3 +162,11 @@ def test_step_endpoints_matrix(client, world, xizang_liaison, xizang_staff, zhej
     assert_permission_matrix(client, f"{API}/matches/{w['match'].pk}/transition/", method="post",
                              data={"to_status": "matched"}, own=xizang_staff, no_perm=ministry_staff,
                              other=henan)
+    # the row is looked up (scoped) first: an invalid body on another province's row is 404, not 400
+    client.force_login(henan)
+    bad = {"to_status": "不存在的状态", "confirm_warnings": "不是布尔值"}
+    for url in (f"{API}/matches/{w['match'].pk}/transition/", f"{API}/uploads/{upload_id}/commit/"):
+        assert client.post(url, bad, content_type="application/json").status_code == 404, url
+    client.force_login(xizang_staff)
+    assert client.post(f"{API}/matches/{w['match'].pk}/transition/", bad,
+                       content_type="application/json").status_code == 400
