@@ -69,3 +69,9 @@ class CreditListKind(models.TextChoices):
     # 《社会组织信用信息管理办法》第九条（活动异常名录）、第十四条（严重违法失信名单）
     ABNORMAL = "abnormal", _("活动异常名录")
     DISHONEST = "dishonest", _("严重违法失信名单")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("待确认")
+    COMMITTED = "committed", _("已导入")
+    DISCARDED = "discarded", _("已放弃")

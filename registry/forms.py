@@ -105,3 +105,8 @@ class NameCheckForm(forms.Form):
         self.fields["authority"].queryset = Authority.objects.filter(level__in=["ministry", "province"])
         if user is not None and user.authority is not None:
             self.fields["authority"].initial = user.authority.province
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx，10 MB 以内）",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

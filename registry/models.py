@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
@@ -26,6 +27,7 @@ from registry.choices import (
     BranchKind,
     CreditListKind,
     Grade,
+    ImportStatus,
     InspectionKind,
     InspectionResult,
     OrgKind,
@@ -344,3 +346,43 @@ class CreditListEntry(OrganizationChild):
     @property
     def in_force(self) -> bool:
         return self.removed_on is None
+
+
+class OrganizationImport(models.Model):
+    """An uploaded organization workbook (a run, as find-that-charity keeps them): parsed into a preview,
+    then committed all-or-nothing or discarded.  Its authority is the importer's: a province's clerk sees
+    and commits only the imports of the province's area."""
+
+    authority = models.ForeignKey(Authority, verbose_name=_("导入机关"), on_delete=models.PROTECT,
+                                  related_name="+")
+    file = models.FileField(_("文件"), upload_to="registry/imports/%Y/%m/", max_length=300)
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    rows = models.JSONField(_("解析结果"), default=list)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    skipped_count = models.PositiveIntegerField(_("已登记（不再导入）行数"), default=0)
+    added_count = models.PositiveIntegerField(_("导入数"), default=0)
+    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        verbose_name = _("社会组织导入")
+        verbose_name_plural = _("社会组织导入")
+        ordering = ["-created", "-id"]
+        constraints = [
+            # the same file committed twice would be refused row by row anyway; this says so at once
+            models.UniqueConstraint(fields=["sha256"], condition=Q(status="committed"),
+                                    name="organizationimport_file_committed_once",
+                                    violation_error_message="同一文件已导入。"),
+        ]
+
+    def __str__(self):
+        return self.filename
