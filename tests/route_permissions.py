@@ -213,4 +213,10 @@ ROUTES = {
     'registry:public-organization': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
     'registry:public-search': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
     'registry:record-add': ('GET', 404, 404, 404, 404, 404, 404, 'login', 404),
+    # bulk import: an import is its authority's (the ministry sees all); the template carries no data
+    'registry:import-upload': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'registry:import-template': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'registry:import-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # the export job of a search (the register is read by every authority)
+    'registry:organization-export': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 302),
 }

@@ -92,6 +92,11 @@ def build(world):
     rows["listversion"]["hb"].file.save("version.xlsx", xlsx(), save=True)
     report = public_report_create(org_name="冀举报研究会", place="河北省石家庄市", description="",
                                   informant={"name": "张三", "phone": "13912341111"})
+    from portal.models import Authority
+    from registry.models import OrganizationImport
+
+    rows["organizationimport"] = {"hb": OrganizationImport.objects.create(
+        authority=Authority.objects.get(code=PROVINCE), filename="导入.xlsx", sha256="0" * 64, size=1)}
     rows.update(leadattachment={"hb": attachment}, casedocument={"hb": document}, evidence={"hb": evidence},
                 scanned_list={"hb": scanned}, paired_need={"hb": rows["aiditem"]["xz"]},
                 receipt={"hb": report.receipt_number})
