@@ -195,3 +195,24 @@ def test_the_ministry_exports_the_national_list_on_the_real_worker(celery_worker
     assert [(r[0], r[1], r[6], r[7]) for r in rows] == [
         ("河北省", "河北省先进协会", "助老", "2025-08-21至2025-08-27"),
         ("浙江省", "浙江省先进协会", "成效突出", "2025-08-21至2025-08-27")]
+
+
+def test_the_pages_list_candidates_with_reasons_nominate_and_move(client, round_, zhejiang_staff):
+    from django.urls import reverse
+
+    good, penalised = org(name="浙江省好协会"), org(name="浙江省受罚协会")
+    penalised.penaltys.create(decided_on=D(2022, 5, 1), penalty_type="warning", document_number="浙民罚〔2022〕3号")
+    client.force_login(zhejiang_staff)
+    page = client.get(reverse("registry:round-detail", args=[round_.pk])).content.decode()
+    assert "名额 <strong>2</strong> 个，已推荐 <strong>0</strong> 个" in page
+    assert "浙江省好协会" in page and "2021年以来受过行政处罚：2022-05-01（浙民罚〔2022〕3号）" in page
+    response = client.post(reverse("registry:organization-nominate", args=[good.pk]),
+                           {"round": round_.pk, "reason": "服务社区成效突出"})
+    assert response.status_code == 302
+    nominee = good.nominations.get()
+    client.post(reverse("registry:nomination-step", args=[nominee.pk]), {"to_stage": "first_reviewed",
+                                                                         "opinion": "同意"})
+    nominee.refresh_from_db()
+    assert nominee.stage == S.FIRST_REVIEWED
+    page = client.get(reverse("registry:round-detail", args=[round_.pk])).content.decode()
+    assert "已推荐 <strong>1</strong> 个" in page and "初审通过：同意" in page

@@ -48,7 +48,35 @@ def import_commit_by_another_province(client, world):
     assert Organization.objects.filter(credit_code=code).exists()
 
 
+def a_round(world):
+    from registry.models import CommendationRound
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    return {"round": round_.pk, "reason": "成效突出"}
+
+
+def nomination_step_by_another_province(client, world):
+    """河北 moving 浙江's nominee: 404, the nominee stays where it was, no step written."""
+    from registry.models import CommendationRound, Nomination
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    org = world.obj("organization", "zj")
+    nominee = Nomination.objects.create(round=round_, organization=org, authority=org.authority, reason="好")
+    client.force_login(world.users["hb"])
+    url = f"/registry/nominations/{nominee.pk}/step/"
+    assert client.post(url, {"to_stage": "withdrawn", "opinion": "撤回"}).status_code == 404
+    nominee.refresh_from_db()
+    assert nominee.stage == "nominated" and not nominee.steps.exists()
+    client.force_login(world.users["zj"])
+    assert client.post(url, {"to_stage": "withdrawn", "opinion": "撤回"}).status_code == 302
+    nominee.refresh_from_db()
+    assert nominee.stage == "withdrawn"
+
+
 WRITE_CHECKS = {
+    "registry:organization-nominate": WriteCheck(lambda o: f"/registry/organizations/{o.pk}/nominate/",
+                                                 "organization", data=a_round),
+    "registry:nomination-step": nomination_step_by_another_province,
     "registry:import-detail": import_commit_by_another_province,
     "registry:organization-update": WriteCheck(lambda o: f"/registry/organizations/{o.pk}/edit/", "organization",
                                                data=org_form),
