@@ -108,8 +108,15 @@ class NameCheckForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="导入内容", choices=[])
     file = forms.FileField(label="Excel 文件（.xlsx，10 MB 以内）",
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        from registry.sheets import SPECS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, spec.title) for kind, spec in SPECS.items()]
 
 
 class RoundForm(forms.Form):

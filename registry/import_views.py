@@ -23,7 +23,7 @@ from registry.choices import ImportStatus
 from registry.forms import ImportUploadForm
 from registry.jobs import EXPORT_KIND, export_params
 from registry.models import Organization, OrganizationImport
-from registry.sheets import ORGANIZATION_SPEC
+from registry.sheets import SPECS
 from registry.writer import template_workbook
 
 PREVIEW_ROWS = 500
@@ -37,15 +37,18 @@ class ImportUploadView(ScopedMixin, FormView):
     form_class = ImportUploadForm
     template_name = "registry/import_form.html"
 
+    def get_initial(self):
+        return {"kind": self.request.GET.get("kind", "organization")}
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "spec": ORGANIZATION_SPEC,
-                "title": "批量导入社会组织"}
+        return {**super().get_context_data(**kwargs), "specs": SPECS.values(),
+                "title": "批量导入社会组织及其信用记录"}
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
             run = services.import_preview(actor=self.request.user, fileobj=upload, filename=upload.name,
-                                          size=upload.size)
+                                          size=upload.size, kind=form.cleaned_data["kind"])
         except ApplicationError as exc:
             form.add_error("file", exc.message)
             return self.form_invalid(form)
@@ -70,7 +73,8 @@ class ImportDetailView(ScopedMixin, TemplateView):
         rows = run.rows if show_all or run.row_count <= PREVIEW_ROWS else [
             r for r in run.rows if r["errors"] or r["warnings"]][:PREVIEW_ROWS]
         return {**super().get_context_data(**kwargs), "object": run, "rows": rows,
-                "rows_limited": len(rows) < run.row_count, "columns": ORGANIZATION_SPEC.import_columns,
+                "rows_limited": len(rows) < run.row_count, "columns": SPECS[run.kind].import_columns,
+                "spec": SPECS[run.kind],
                 "can_commit": run.status == ImportStatus.PREVIEW and not run.error_count
                 and self.request.user.has_perm("registry.add_organizationimport")}
 
@@ -84,19 +88,21 @@ class ImportDetailView(ScopedMixin, TemplateView):
                 messages.info(request, "已放弃本次导入，登记库没有变化。")
             else:
                 added = services.import_commit(actor=request.user, run=run)
-                messages.success(request, f"已导入 {added} 个社会组织。")
+                unit = "个社会组织" if run.kind == "organization" else "条记录"
+                messages.success(request, f"已导入 {added} {unit}。")
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("registry:import-detail", pk=run.pk)
 
 
 class ImportTemplateView(ScopedMixin, View):
-    """The blank template, written from the column spec."""
+    """The blank template of a sheet (``?kind=``), written from its column spec."""
 
     model = Organization
 
     def get(self, request):
-        return FileResponse(template_workbook(), as_attachment=True, filename=f"{ORGANIZATION_SPEC.title}（模板）.xlsx",
+        spec = SPECS.get(request.GET.get("kind", "organization"), SPECS["organization"])
+        return FileResponse(template_workbook(spec), as_attachment=True, filename=f"{spec.title}（模板）.xlsx",
                             content_type=XLSX_CONTENT_TYPE)
 
 

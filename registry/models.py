@@ -356,6 +356,8 @@ class OrganizationImport(models.Model):
 
     authority = models.ForeignKey(Authority, verbose_name=_("导入机关"), on_delete=models.PROTECT,
                                   related_name="+")
+    # what the file holds: organizations, or one kind of credit record (registry.sheets.SPECS)
+    kind = models.CharField(_("导入内容"), max_length=16, default="organization")
     file = models.FileField(_("文件"), upload_to="registry/imports/%Y/%m/", max_length=300)
     filename = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)

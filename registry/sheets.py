@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from registry.choices import OrgKind, OrgStatus
+from registry.choices import CreditListKind, Grade, InspectionKind, InspectionResult, OrgKind, OrgStatus, PenaltyType
 
 
 class CellError(ValueError):
@@ -131,8 +131,19 @@ class Column:
     write: Callable | None = None
 
 
+def read_int(value) -> str:
+    text = half_width(value)
+    if text.endswith(".0"):
+        text = text[:-2]
+    text = text.removesuffix("年度").removesuffix("年")
+    if text and not text.isdigit():
+        raise CellError("应填写整数（如 2024）")
+    return text
+
+
 @dataclass(frozen=True)
 class SheetSpec:
+    kind: str  # "organization", or the record kind of registry.services.RECORD_MODELS
     title: str
     columns: tuple[Column, ...]
     notes: tuple[str, ...]
@@ -154,6 +165,7 @@ def _date(day) -> str:
 
 
 ORGANIZATION_SPEC = SheetSpec(
+    kind="organization",
     title="社会组织登记信息表",
     columns=(
         Column("统一社会信用代码", "credit_code", 22, read_code, required=True, match=("信用代码",)),
@@ -190,6 +202,63 @@ ORGANIZATION_SPEC = SheetSpec(
         "文件中有任何一行错误，整个文件都不导入；请按预览页的提示修改后重新上传。",
     ),
 )
+
+
+# --- credit and supervision records: one sheet per kind, the organization named by its credit code ------
+CODE = Column("统一社会信用代码", "credit_code", 22, read_code, required=True, match=("信用代码",))
+NAME_FOR_READER = Column("社会组织名称", "organization_name", 30, note="供核对，以信用代码为准",
+                         match=("名称", "组织名称"))
+RECORD_NOTES = (
+    "一行一条记录；以统一社会信用代码确定社会组织，只能导入本机关或下级机关登记的社会组织的记录。",
+    "与登记库中已有记录相同的行不再导入；文件中有任何一行错误，整个文件都不导入。",
+)
+
+INSPECTION_SPEC = SheetSpec(
+    kind="inspection", title="社会组织年检（年报）结论表",
+    columns=(CODE, NAME_FOR_READER,
+             Column("年度", "year", 8, read_int, required=True),
+             Column("方式", "kind", 10, read_choice(_labels(InspectionKind.choices), "年度检查、年度报告"),
+                    required=True, note="年度检查、年度报告"),
+             Column("结论", "result", 12,
+                    read_choice(_labels(InspectionResult.choices), "合格、基本合格、不合格、未参检/未报送"),
+                    required=True, note="合格、基本合格、不合格、未参检/未报送"),
+             Column("结论日期", "concluded_on", 13, read_date),
+             Column("说明", "note", 30)),
+    notes=RECORD_NOTES)
+
+EVALUATION_SPEC = SheetSpec(
+    kind="evaluation", title="社会组织评估等级表",
+    columns=(CODE, NAME_FOR_READER,
+             Column("评估等级", "grade", 9, read_choice({**{g.label: str(g.value) for g in Grade},
+                                                         **{g.label.lower(): str(g.value) for g in Grade}}, "1A–5A"),
+                    required=True, note="1A–5A"),
+             Column("评定日期", "rated_on", 13, read_date, required=True),
+             Column("文号", "document_number", 24)),
+    notes=(*RECORD_NOTES, "评估等级有效期五年（《社会组织评估管理办法》第三十条），由系统计算。"))
+
+PENALTY_SPEC = SheetSpec(
+    kind="penalty", title="社会组织行政处罚表",
+    columns=(CODE, NAME_FOR_READER,
+             Column("处罚日期", "decided_on", 13, read_date, required=True),
+             Column("处罚种类", "penalty_type", 14, read_choice(_labels(PenaltyType.choices), "警告、责令停止活动等"),
+                    required=True, note="、".join(str(label) for _, label in PenaltyType.choices)),
+             Column("罚没金额（万元）", "amount", 14, read_amount, match=("罚没金额",)),
+             Column("处罚决定书文号", "document_number", 24, required=True, match=("文号",)),
+             Column("违法事实", "reason", 36)),
+    notes=RECORD_NOTES)
+
+LISTENTRY_SPEC = SheetSpec(
+    kind="listentry", title="社会组织列入名录表",
+    columns=(CODE, NAME_FOR_READER,
+             Column("名录", "list_kind", 18,
+                    read_choice(_labels(CreditListKind.choices), "活动异常名录、严重违法失信名单"),
+                    required=True, note="活动异常名录、严重违法失信名单"),
+             Column("列入日期", "entered_on", 13, read_date, required=True),
+             Column("列入事由", "ground", 36, required=True)),
+    notes=RECORD_NOTES)
+
+SPECS = {spec.kind: spec for spec in (ORGANIZATION_SPEC, INSPECTION_SPEC, EVALUATION_SPEC, PENALTY_SPEC,
+                                      LISTENTRY_SPEC)}
 
 
 def header_key(value) -> str:

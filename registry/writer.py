@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from portal.excel import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, text_safe_cell
-from registry.sheets import ORGANIZATION_SPEC, Column
+from registry.sheets import ORGANIZATION_SPEC, Column, SheetSpec
 
 
 def _header(ws, columns: tuple[Column, ...]) -> None:
@@ -20,9 +20,8 @@ def _header(ws, columns: tuple[Column, ...]) -> None:
     ws.append([text_safe_cell(ws, c.header, font=HEADER_FONT, alignment=CENTER, border=BORDER) for c in columns])
 
 
-def template_workbook() -> io.BytesIO:
+def template_workbook(spec: SheetSpec = ORGANIZATION_SPEC) -> io.BytesIO:
     """The blank import template: the header row, and the notes (with each column's note) on a second sheet."""
-    spec = ORGANIZATION_SPEC
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.title[:31])
     _header(ws, spec.import_columns)

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
             name='OrganizationImport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(default='organization', max_length=16, verbose_name='导入内容')),
                 ('file', models.FileField(max_length=300, upload_to='registry/imports/%Y/%m/', verbose_name='文件')),
                 ('filename', models.CharField(max_length=200, verbose_name='文件名')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),

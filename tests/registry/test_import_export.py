@@ -182,18 +182,19 @@ def test_the_pages_upload_preview_and_commit(client, zhejiang_staff):
     template = client.get(reverse("registry:import-template"))
     sheet = load_workbook(io.BytesIO(b"".join(template.streaming_content))).worksheets[0]
     assert sheet["A1"].value == "统一社会信用代码"
-    bad = client.post(reverse("registry:import-upload"),
-                      {"file": SimpleUploadedFile("a.xlsx", workbook(row(BAD_CODE, "浙江省书法家协会")))})
+    upload = reverse("registry:import-upload")
+    bad = client.post(upload, {"kind": "organization",
+                               "file": SimpleUploadedFile("a.xlsx", workbook(row(BAD_CODE, "浙江省书法家协会")))})
     assert bad.status_code == 302
     page = client.get(bad["Location"]).content.decode()
     assert "第2行“统一社会信用代码”" in page and "一行也不会导入" in page and 'id="commit-import"' not in page
-    good = client.post(reverse("registry:import-upload"), {"file": SimpleUploadedFile("b.xlsx", workbook(*GOOD))})
+    good = client.post(upload, {"kind": "organization", "file": SimpleUploadedFile("b.xlsx", workbook(*GOOD))})
     page = client.get(good["Location"]).content.decode()
     assert 'id="commit-import"' in page
     client.post(good["Location"], {"action": "commit"})
     assert "已导入" in client.get(good["Location"]).content.decode()
     assert Organization.objects.filter(credit_code__in=[ZJ_GROUP, ZJ_FOUNDATION, ZJ_SERVICE]).count() == 3
-    nothing = client.post(reverse("registry:import-upload"), {"file": SimpleUploadedFile("c.xls", b"x")})
+    nothing = client.post(upload, {"kind": "organization", "file": SimpleUploadedFile("c.xls", b"x")})
     assert "请上传 .xlsx" in nothing.content.decode()
 
 
@@ -229,3 +230,79 @@ def test_export_of_a_search_on_the_real_worker(celery_worker, client, zhejiang_s
         again = preview(zhejiang_staff, fh.read())
     assert again.error_count == 1  # 河北's row is outside 浙江's area …
     assert again.skipped_count == 2  # … and the others are registered already
+
+
+# --- credit records: one spec per kind, the organization named by its code ------------------------------
+def record_book(spec_kind, *rows):
+    from registry.sheets import SPECS
+
+    return workbook(*rows, headers=[c.header for c in SPECS[spec_kind].import_columns])
+
+
+@pytest.fixture
+def zj_orgs(zhejiang_staff):
+    services.import_commit(actor=zhejiang_staff, run=preview(zhejiang_staff, workbook(*GOOD)))
+    return Organization.objects.filter(credit_code__in=[ZJ_GROUP, ZJ_FOUNDATION, ZJ_SERVICE])
+
+
+def preview_records(user, kind, content):
+    return services.import_preview(actor=user, fileobj=io.BytesIO(content), filename="记录.xlsx",
+                                   size=len(content), kind=kind)
+
+
+def test_records_import_previews_commits_and_keeps_the_stored_columns(zj_orgs, zhejiang_staff):
+    run = preview_records(zhejiang_staff, "evaluation", record_book(
+        "evaluation", [ZJ_GROUP, "浙江省书法家协会", "４Ａ", "2023年11月8日", "浙民评〔2023〕12号"]))
+    assert run.error_count == 0
+    assert services.import_commit(actor=zhejiang_staff, run=run) == 1
+    org = Organization.objects.get(credit_code=ZJ_GROUP)
+    assert org.grade == 4 and org.grade_expires_on.isoformat() == "2028-11-08"  # five years, kept by the service
+    run = preview_records(zhejiang_staff, "listentry", record_book(
+        "listentry", [ZJ_FOUNDATION, "", "活动异常名录", "2025-03-01", "未按时报送年度报告"]))
+    services.import_commit(actor=zhejiang_staff, run=run)
+    assert Organization.objects.get(credit_code=ZJ_FOUNDATION).on_abnormal_list
+    rows = [[ZJ_GROUP, "", 2023, "年度报告", "合格", "2024-05-20", ""],
+            [ZJ_SERVICE, "", "2024年度", "年度检查", "基本合格", "", ""]]
+    run = preview_records(zhejiang_staff, "inspection", record_book("inspection", *rows))
+    assert services.import_commit(actor=zhejiang_staff, run=run) == 2
+    # the same rows again (another file): marked, nothing added
+    again = preview_records(zhejiang_staff, "inspection", record_book("inspection", *rows, [""] * 7))
+    assert again.error_count == 0 and again.skipped_count == 2
+    assert services.import_commit(actor=zhejiang_staff, run=again) == 0
+
+
+@pytest.mark.parametrize(("kind", "bad", "message"), [
+    ("penalty", [ZJ_GROUP, "", "2025-01-01", "警告", "", "", ""], "“处罚决定书文号”"),
+    ("penalty", [ZJ_GROUP, "", "2025-01-01", "拘留", "", "浙民罚〔2025〕1号", ""], "应填写警告"),
+    ("inspection", [ZJ_GROUP, "", "二〇二三", "年度报告", "合格", "", ""], "应填写整数"),
+    ("evaluation", [BAD_CODE, "", "3A", "2024-01-01", ""], "统一社会信用代码无效"),
+    ("evaluation", [credit_code("social_group", "330000", "MJ3309999"), "", "3A", "2024-01-01", ""], "不在登记库中"),
+    ("listentry", [ZJ_GROUP, "", "活动异常名录", "2025-01-01", "=C2"], "没有计算结果的公式"),
+])
+def test_one_bad_record_and_nothing_is_imported(zj_orgs, zhejiang_staff, kind, bad, message):
+    from registry.sheets import SPECS
+
+    good = {"penalty": [ZJ_FOUNDATION, "", "2024-06-01", "警告", "0", "浙民罚〔2024〕7号", "未按规定开展活动"],
+            "inspection": [ZJ_FOUNDATION, "", 2024, "年度报告", "合格", "", ""],
+            "evaluation": [ZJ_FOUNDATION, "", "5A", "2022-01-01", ""],
+            "listentry": [ZJ_FOUNDATION, "", "严重违法失信名单", "2025-02-01", "弄虚作假"]}[kind]
+    run = preview_records(zhejiang_staff, kind, record_book(kind, good, bad))
+    errors = [m for r in run.rows for m in r["errors"].values()]
+    assert any(message in m and m.startswith("第3行") for m in errors), errors
+    with pytest.raises(ApplicationError, match="本次未导入任何数据"):
+        services.import_commit(actor=zhejiang_staff, run=run)
+    model = {"penalty": "penaltys", "inspection": "annualinspections", "evaluation": "evaluations",
+             "listentry": "creditlistentrys"}[kind]
+    assert not getattr(Organization.objects.get(credit_code=ZJ_FOUNDATION), model).exists()
+    assert SPECS[kind].title
+
+
+def test_records_of_another_provinces_organization_are_refused(zj_orgs, hebei_staff):
+    run = preview_records(hebei_staff, "penalty", record_book(
+        "penalty", [ZJ_GROUP, "", "2025-01-01", "警告", "", "冀民罚〔2025〕1号", ""]))
+    assert "由浙江省登记，不在本机关管辖范围内" in run.rows[0]["errors"]["credit_code"]
+
+
+def test_a_file_of_another_sheet_is_named(zhejiang_staff):
+    with pytest.raises(ApplicationError, match="此文件是《社会组织登记信息表》，不是《社会组织行政处罚表》"):
+        preview_records(zhejiang_staff, "penalty", workbook(*GOOD))
