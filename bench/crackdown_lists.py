@@ -205,6 +205,9 @@ def main():
     hb, bu = Client(), Client()
     hb.force_login(hebei)
     bu.force_login(ministry)
+    from tests.conftest import verify_second_factor
+
+    verify_second_factor(bu, ministry)  # ministry accounts pass the second factor (TOTP) after the password
     year = "date_from=2025-01-01&date_to=2025-12-31"
     cases = [
         ("省级线索列表（核查中，第1页）", hb, "/crackdown/leads/?status=checking"),
