@@ -224,19 +224,24 @@ def import_commit(*, actor, run: OrganizationImport) -> int:
         raise ApplicationError(f"预览之后，第{late}行的统一社会信用代码已被登记，请重新上传文件核对，"
                                "本次未导入任何数据")
     authorities = {a.code: a for a in Authority.objects.filter(code__in={r["values"]["authority"] for r in pending})}
+    by_pk = {str(a.pk): a for a in authorities.values()}
     organizations = []
     for row in pending:
         data = dict(row["values"])
         authority = authorities.get(data["authority"])
         data["authority"] = str(authority.pk) if authority else ""
         data.setdefault("status", "normal")
-        form = ImportRowForm(data=data, user=actor)
+        form = ImportRowForm(data=data, user=actor, authorities=by_pk)
         if not form.is_valid() or (authority and not authority.is_within(actor.authority)):
             raise ApplicationError(f"第{row['row']}行已不能通过检查，请重新上传文件，本次未导入任何数据")
         org = form.save(commit=False)
         org.province_code = org.authority.code[:2]  # what save() sets; bulk_create does not call it
         organizations.append(org)
-    Organization.objects.bulk_create(organizations, batch_size=2000)
+    try:
+        with transaction.atomic():
+            Organization.objects.bulk_create(organizations, batch_size=2000)
+    except IntegrityError:  # a database rule the rows broke after all: the whole file stays out
+        raise ApplicationError("文件中的数据与登记库的规则冲突，本次未导入任何数据；请重新上传文件核对") from None
     for org in organizations:
         record_change(actor=actor, action=AuditAction.CREATE, obj=org, after=snapshot(org),
                       note=f"批量导入（{run.filename}）")
