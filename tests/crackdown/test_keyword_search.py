@@ -55,3 +55,11 @@ def test_case_search_and_the_list_page(client, rf, hebei_staff, make_lead, make_
     page = client.get(reverse("crackdown:lead-list"), {"q": "国学"}).content.decode()
     assert "中华国学研究总会" in page
     assert Lead.objects.filter(search_bigrams__contains=["国学"]).count() == 1
+
+
+def test_the_lead_forms_similar_name_check_finds_a_two_character_name(make_lead, hebei_staff, zhejiang_staff):
+    from crackdown.services import name_warnings
+
+    make_lead(zhejiang_staff, "浙江国学研究总会")
+    kinds = {w.kind: w.message for w in name_warnings("国学", user=hebei_staff)}
+    assert "other_province" in kinds and "浙江" in kinds["other_province"]
