@@ -306,3 +306,13 @@ def test_records_of_another_provinces_organization_are_refused(zj_orgs, hebei_st
 def test_a_file_of_another_sheet_is_named(zhejiang_staff):
     with pytest.raises(ApplicationError, match="此文件是《社会组织登记信息表》，不是《社会组织行政处罚表》"):
         preview_records(zhejiang_staff, "penalty", workbook(*GOOD))
+
+
+def test_the_list_page_exports_its_own_filters(client, hebei_staff):
+    client.force_login(hebei_staff)
+    page = client.get(reverse("registry:organization-list"), {"q": "书法", "status": "normal", "cursor": "x"})
+    html = page.content.decode()
+    form = html[html.index('id="export-form"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="q" value="书法"' in form and 'name="status" value="normal"' in form and "cursor" not in form
+    assert reverse("registry:import-upload") in html
