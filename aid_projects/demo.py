@@ -15,6 +15,7 @@ from aid_projects import services
 from aid_projects.choices import ListKind, ListStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match
 from aid_projects.places import resolve_need_place, resolve_supply_place
+from aid_projects.validation import amount_needs_confirmation
 from portal.models import Authority
 
 NEEDS = {
@@ -95,7 +96,8 @@ def _fill(aid_list: AidList, rows) -> None:
             place = resolve_supply_place(place_text)
         AidItem.objects.create(aid_list=aid_list, seq=seq, name=name, category=category, place_text=place_text,
                                place=place, summary=summary, amount=Decimal(amount),
-                               amount_confirmed=Decimal(amount) > 200, contact_name=contact, contact_mobile=mobile)
+                               amount_confirmed=amount_needs_confirmation(Decimal(amount)), contact_name=contact,
+                               contact_mobile=mobile)
 
 
 def load_demo(accounts) -> str:
@@ -142,11 +144,11 @@ def load_demo(accounts) -> str:
 def queue_jobs(accounts) -> str:
     """The national summaries (and 浙江's paired needs), so that 汇总表下载 has them ready.
 
-    Started as a user would start them (``start_summary``), once the web server answers: the worker
+    Started as a user would start them (``services.summary_start``), once the web server answers: the worker
     builds them while the newcomer logs in.  Summaries already built or being built are not restarted.
     """
     from aid_projects import jobs
-    from aid_projects.summary_views import start_summary
+    from aid_projects.services import summary_start
     from portal.jobs import latest_result
     from portal.models import Job, JobStatus
 
@@ -161,7 +163,7 @@ def queue_jobs(accounts) -> str:
                               params__campaign_id=campaign.pk).exists():
             waiting += 1
         elif latest_result(kind, user.authority, {"campaign_id": campaign.pk}) is None:
-            start_summary(user, kind, campaign_id=campaign.pk)
+            summary_start(user=user, kind=kind, campaign_id=campaign.pk)
             waiting += 1
     if not waiting:
         return f"援藏援疆：演示汇总表 {len(kinds)} 份均已生成"

@@ -4,9 +4,10 @@ from django.db.models import Q
 from aid_projects.choices import AidCategory, AidProgram, Confidence, ListKind, ListStatus, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 from aid_projects.selectors import OPEN_MATCH
-from portal.crypto import normalise_phone, phone_digest
+from portal.crypto import phone_digest
 from portal.filtersets import AuthorityScopeFilter
 from portal.models import Authority
+from portal.phones import normalise_phone
 
 
 class PairingFilterSet(django_filters.FilterSet):

@@ -4,20 +4,10 @@ from django import forms
 
 from aid_projects.choices import AidCategory, ListKind
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Pairing
-from aid_projects.services import liaison_list_editable
-from aid_projects.validation import (
-    RowError,
-    amount_warning,
-    clean_amount,
-    clean_category,
-    clean_contact,
-    clean_landline,
-    clean_mobile,
-    clean_name,
-    clean_place,
-)
+from aid_projects.services import liaison_refusals
+from aid_projects.sheets import ITEM_FIELDS, LIAISON_SPEC, SPECS, FormSpec
+from aid_projects.validation import AMOUNT_CONFIRM_LABEL, amount_needs_confirmation, scan_refusal
 from portal.models import Authority, AuthorityLevel
-from portal.services import ApplicationError
 
 
 class PairingForm(forms.ModelForm):
@@ -77,12 +67,33 @@ def authority_groups(authorities) -> list:
     return choices + list(groups.items())
 
 
-class LiaisonForm(forms.ModelForm):
-    """One liaison officer; the authority is one the user answers for, in an aid-recipient province."""
+class SpecRulesMixin:
+    """A form whose row rules are its ``spec``'s columns (``FormSpec.clean_row``): each broken rule is
+    an error beside its field, and the clean values (实施地's ``place`` too) go into ``cleaned_data``."""
+
+    spec: FormSpec
+
+    def spec_province_code(self) -> str:
+        return ""
+
+    def apply_spec_rules(self, data: dict) -> dict:
+        present = {f: data[f] for f in self.spec.fields if f in data}
+        clean, errors = self.spec.clean_row(present, province_code=self.spec_province_code())
+        for field, message in errors.items():
+            self.add_error(field, message)
+        data.update(clean)
+        return clean
+
+
+class LiaisonForm(SpecRulesMixin, forms.ModelForm):
+    """One liaison officer (附件1's columns and rules); the authority is one the user answers for, in an
+    aid-recipient province."""
+
+    spec = LIAISON_SPEC
 
     class Meta:
         model = Liaison
-        fields = ["campaign", "authority", "name", "unit", "work_phone", "mobile", "email"]
+        fields = ["campaign", "authority", *LIAISON_SPEC.record_fields]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,48 +101,32 @@ class LiaisonForm(forms.ModelForm):
         authorities = Authority.objects.filter(code__regex=r"^(" + "|".join(prefixes) + ")").select_related(
             "parent__parent")
         if user is not None and not user.is_ministry and user.authority is not None:
-            authorities = authorities.filter(code__startswith=user.authority.scope_prefix)
+            authorities = authorities.within(user.authority)
         self.fields["authority"].queryset = authorities.order_by("code")
         self.fields["authority"].choices = authority_groups(self.fields["authority"].queryset)
         self.fields["authority"].widget.attrs["data-searchable"] = "1"
         self.fields["authority"].help_text = "按地市分组；可在上方输入名称或区划代码筛选"
         self.fields["campaign"].queryset = Campaign.objects.filter(is_open=True)
 
-    def clean_work_phone(self):
-        try:
-            return clean_landline(self.cleaned_data["work_phone"])
-        except RowError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-    def clean_mobile(self):
-        try:
-            return clean_mobile(self.cleaned_data["mobile"])
-        except RowError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
     def clean(self):
         data = super().clean()
-        authority, campaign = data.get("authority"), data.get("campaign")
-        if authority is not None and not authority.province.is_aid_recipient:
-            self.add_error("authority",
-                           "只有受援地区（西藏、新疆、青海、四川、甘肃、云南、兵团）的登记管理机关设联络员")
-        if authority is not None and campaign is not None:
-            try:
-                liaison_list_editable(campaign, authority)
-            except ApplicationError as exc:
-                self.add_error(None, exc.message)
+        self.apply_spec_rules(data)
+        for field, message in liaison_refusals(data.get("campaign"), data.get("authority")).items():
+            self.add_error(field or None, message)
         return data
 
 
-class AidItemForm(forms.ModelForm):
-    """One row of the browser's table form; the same rules as an uploaded row (aid_projects.validation)."""
+class AidItemForm(SpecRulesMixin, forms.ModelForm):
+    """One row of the browser's table form: 附件2/附件3's columns and rules (``aid_projects.sheets``), the
+    same as an uploaded row and the API's."""
 
+    # the rule reads the amount as typed (５０, 50万元, 1,200.5), not as a number field would
     amount = forms.CharField(label="项目拟投入资金（万元）", max_length=32)
-    confirm_large = forms.BooleanField(label="已核实超过200万元", required=False)
+    confirm_large = forms.BooleanField(label=AMOUNT_CONFIRM_LABEL, required=False)
 
     class Meta:
         model = AidItem
-        fields = ["name", "category", "place_text", "summary", "amount", "contact_name", "contact_mobile"]
+        fields = list(ITEM_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 1}),
         }
@@ -139,6 +134,7 @@ class AidItemForm(forms.ModelForm):
     def __init__(self, *args, aid_list=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.aid_list = aid_list
+        self.spec = SPECS[aid_list.kind] if aid_list is not None else SPECS[ListKind.NEED]
         self.fields["category"].choices = [("", "请选择"), *AidCategory.choices]
         if self.instance.pk:
             self.initial["confirm_large"] = self.instance.amount_confirmed
@@ -147,48 +143,25 @@ class AidItemForm(forms.ModelForm):
             "填报到县级，如“拉萨市城关区”" if aid_list and aid_list.kind == ListKind.NEED
             else "一般填到省级；填到州县乡村的，写出全部行政区域")
 
-    def _rule(self, rule, value):
-        try:
-            return rule(value)
-        except RowError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-    def clean_name(self):
-        return self._rule(clean_name, self.cleaned_data.get("name"))
-
-    def clean_category(self):
-        return self._rule(clean_category, self.cleaned_data.get("category"))
-
-    def clean_amount(self):
-        return self._rule(clean_amount, self.cleaned_data.get("amount"))
-
-    def clean_contact_name(self):
-        return self._rule(clean_contact, self.cleaned_data.get("contact_name"))
-
-    def clean_contact_mobile(self):
-        return self._rule(lambda v: clean_mobile(v, "联系方式（手机）"), self.cleaned_data.get("contact_mobile"))
-
-    def clean_place_text(self):
-        text, place = self._rule(
-            lambda v: clean_place(v, kind=self.aid_list.kind, province_code=self.aid_list.authority.code),
-            self.cleaned_data.get("place_text"))
-        self.place = place
-        return text
+    def spec_province_code(self) -> str:
+        return self.aid_list.authority.code
 
     def clean(self):
         data = super().clean()
-        amount = data.get("amount")
-        warning = amount_warning(amount)
-        if warning and not data.get("confirm_large"):
-            self.add_error("amount", warning + "（勾选“已核实超过200万元”）")
+        clean = self.apply_spec_rules(data)
+        for field, warning in self.spec.row_warnings(clean).items():
+            if not data.get("confirm_large"):
+                self.add_error(field, warning + f"（勾选“{AMOUNT_CONFIRM_LABEL}”）")
         return data
 
     def item_values(self) -> dict:
+        """What ``services.items_save`` sets on the row: the spec's fields, the objects their rules
+        resolved (实施地 → ``place``), and whether the amount was confirmed."""
         data = self.cleaned_data
-        return {"name": data["name"], "category": data["category"], "place_text": data["place_text"],
-                "place": self.place, "summary": data.get("summary", ""), "amount": data["amount"],
-                "amount_confirmed": bool(data["amount"] > 200), "contact_name": data["contact_name"],
-                "contact_mobile": data["contact_mobile"]}
+        values = {f: data.get(f, "") for f in self.spec.fields}
+        values.update({c.resolves: data[c.resolves] for c in self.spec.data_columns if c.resolves})
+        values["amount_confirmed"] = amount_needs_confirmation(data["amount"])
+        return values
 
 
 AidItemFormSet = forms.modelformset_factory(AidItem, form=AidItemForm, extra=0, can_delete=True)
@@ -201,7 +174,7 @@ class UploadForm(forms.Form):
 
 
 class CommitForm(forms.Form):
-    # the label shown is services.upload_confirmations(upload): what this file's warnings ask to confirm
+    # the label shown is selectors.upload_confirmations(upload): what this file's warnings ask to confirm
     confirm_warnings = forms.BooleanField(label="已核实", required=False)
 
 
@@ -217,14 +190,9 @@ class StampedScanForm(forms.ModelForm):
 
     def clean_stamped_scan(self):
         scan = self.cleaned_data.get("stamped_scan")
-        if not scan:
-            raise forms.ValidationError("请选择盖章扫描件")
-        if scan.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("扫描件不能超过 10 MB")
-        head = scan.read(8)
-        scan.seek(0)
-        if not (head.startswith(b"%PDF") or head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff")):
-            raise forms.ValidationError("扫描件应为 PDF、PNG 或 JPG 文件")
+        refusal = scan_refusal(scan)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return scan
 
 

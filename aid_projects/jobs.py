@@ -29,6 +29,7 @@ from aid_projects.writer import (
 )
 from portal.jobs import REGISTRY, JobFailed, JobRun, job_handler, job_start
 from portal.models import MINISTRY_CODE, Authority, Job, JobStatus
+from portal.scoping import within_q
 
 NATIONAL_STATUSES = (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
 
@@ -84,8 +85,7 @@ def aid_attachment(run: JobRun) -> None:
     authority = aid_list.authority
     if aid_list.kind == ListKind.LIAISON:
         # the provincial liaison first (its code sorts first), then the lower levels
-        liaisons = (Liaison.objects.filter(campaign=aid_list.campaign,
-                                           authority__code__startswith=authority.scope_prefix)
+        liaisons = (Liaison.objects.filter(within_q("authority", authority), campaign=aid_list.campaign)
                     .select_related("authority__parent__parent").order_by("authority__code", "id"))
         rows = [{"authority": lia.authority.full_name, "name": lia.name, "unit": lia.unit,
                  "work_phone": lia.work_phone, "mobile": lia.mobile, "email": lia.email} for lia in liaisons]
@@ -151,7 +151,7 @@ def aid_national_liaison(run: JobRun) -> None:
             continue
         arrived += 1
         status = aid_list.get_status_display()
-        for lia in (Liaison.objects.filter(campaign=campaign, authority__code__startswith=province.scope_prefix)
+        for lia in (Liaison.objects.filter(within_q("authority", province), campaign=campaign)
                     .select_related("authority__parent__parent").order_by("authority__code", "id")):
             rows.append((len(rows) + 1, province.name, lia.authority.full_name, lia.name, lia.unit, lia.work_phone,
                          lia.mobile, lia.email, status))

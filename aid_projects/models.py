@@ -13,9 +13,10 @@ from aid_projects.choices import (
     PairingLevel,
     UploadStatus,
 )
+from aid_projects.validation import AMOUNT_WARNING_ABOVE
 from portal.crypto import EncryptedCharField, KeyedHashField
 from portal.models import Authority
-from portal.scoping import RestrictedQuerySet, user_scope_prefix
+from portal.scoping import RestrictedQuerySet, ScopedModel, user_scope_prefix
 
 
 class PairingQuerySet(RestrictedQuerySet):
@@ -29,7 +30,7 @@ class PairingQuerySet(RestrictedQuerySet):
         )
 
 
-class Pairing(models.Model):
+class Pairing(ScopedModel):
     """One line of the central pairing (对口支援关系): an aiding unit supports a recipient area.
 
     The table is incomplete and changes; ministry staff maintain it in the browser.  The raw text
@@ -102,12 +103,19 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
     the past) counts no more: 福建 sees 昌都's needs since 2016-07-01, no longer 林芝's."""
     if authority is None or authority.is_ministry:
         return {}
-    areas: dict[int, set[str]] = {}
-    for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
-            .select_related("recipient_area"):
-        prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
-        areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
-    return areas
+    from portal.request_memo import memoized
+
+    def compute():
+        areas: dict[int, set[str]] = {}
+        for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
+                .select_related("recipient_area"):
+            prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
+            areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
+        return areas
+
+    # once per request: the scope filter and the filter form both ask (issue 17)
+    return memoized(("paired_areas", authority.code[:2]), compute,
+                    lambda areas: {key: set(value) for key, value in areas.items()})
 
 
 def paired_places_q(areas: dict[int, set[str]]) -> models.Q:
@@ -124,7 +132,7 @@ def paired_places_q(areas: dict[int, set[str]]) -> models.Q:
     return q
 
 
-class Campaign(models.Model):
+class Campaign(ScopedModel):
     """一个年度的援藏援疆项目对接工作, with the notice's deadlines."""
 
     name = models.CharField(_("名称"), max_length=100, unique=True, help_text=_("如：2025年度援藏援疆项目对接"))
@@ -135,7 +143,6 @@ class Campaign(models.Model):
     is_open = models.BooleanField(_("正在收集"), default=True, help_text=_("关闭后各省不能再修改和报送"))
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = None  # a campaign is the ministry's and everyone works in it
 
     class Meta:
@@ -158,7 +165,7 @@ class Campaign(models.Model):
         return cls.objects.filter(is_open=True).order_by("-year", "-id").first() or cls.objects.first()
 
 
-class Liaison(models.Model):
+class Liaison(ScopedModel):
     """One registration authority's liaison officer (附件1; the provincial one heads the table)."""
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("对接年度"), on_delete=models.CASCADE,
@@ -172,9 +179,6 @@ class Liaison(models.Model):
     mobile_hash = KeyedHashField(_("手机摘要"), source="mobile")  # the liaison list's search by mobile
     email = models.EmailField(_("电子信箱"), max_length=100)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    scope_field = "authority"
 
     class Meta:
         verbose_name = _("联络员")
@@ -203,23 +207,20 @@ class AidListQuerySet(RestrictedQuerySet):
     def _path(self, field):
         return f"{self.list_path}{field}"
 
-    def restrict(self, user, action: str = "view"):
-        own = super().restrict(user, action)
-        opts = self.model._meta
-        if action != "view" or not user or not user.is_authenticated or user.is_ministry:
-            return own
-        if not self.shared or not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+    def scope_q(self, user, action: str = "view"):
+        own = super().scope_q(user, action)
+        if own is None or action != "view" or user.is_ministry or not self.shared:
             return own
         areas = paired_areas(user.authority)
         if not areas:
             return own
-        shared = self.filter(**{
+        shared = models.Q(**{
             self._path("kind"): ListKind.NEED,
             self._path("status"): ListStatus.ACCEPTED,
             self._path("authority__in"): list(areas),
         })
         if self.by_place:
-            shared = shared.filter(paired_places_q(areas))
+            shared &= paired_places_q(areas)
         return own | shared
 
 
@@ -228,7 +229,7 @@ class AidItemQuerySet(AidListQuerySet):
     by_place = True
 
 
-class AidList(models.Model):
+class AidList(ScopedModel):
     """A province's attachment for a campaign: its rows, its submission status and its versions."""
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("对接年度"), on_delete=models.PROTECT,
@@ -249,7 +250,6 @@ class AidList(models.Model):
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = AidListQuerySet.as_manager()
-    scope_field = "authority"
 
     class Meta:
         verbose_name = _("填报清单")
@@ -283,7 +283,7 @@ class AidList(models.Model):
         return timezone.localdate() > self.due
 
 
-class Upload(models.Model):
+class Upload(ScopedModel):
     """An uploaded .xlsx: parsed into a preview, then committed all-or-nothing or discarded."""
 
     aid_list = models.ForeignKey(AidList, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="uploads")
@@ -302,7 +302,6 @@ class Upload(models.Model):
     created = models.DateTimeField(_("上传时间"), auto_now_add=True)
     committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "aid_list__authority"
 
     class Meta:
@@ -319,7 +318,7 @@ class Upload(models.Model):
         return self.filename
 
 
-class AidItem(models.Model):
+class AidItem(ScopedModel):
     """One project row of a need list (附件2) or a supply list (附件3)."""
 
     aid_list = models.ForeignKey(AidList, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="items")
@@ -331,7 +330,7 @@ class AidItem(models.Model):
                               related_name="aid_items")
     summary = models.TextField(_("项目简介"), blank=True)
     amount = models.DecimalField(_("项目拟投入资金（万元）"), max_digits=12, decimal_places=2)
-    amount_confirmed = models.BooleanField(_("已确认超过200万元"), default=False)
+    amount_confirmed = models.BooleanField(_(f"已确认超过{AMOUNT_WARNING_ABOVE}万元"), default=False)
     contact_name = models.CharField(_("项目联系人"), max_length=64)
     contact_mobile = models.CharField(_("联系方式（手机）"), max_length=20)
     upload = models.ForeignKey(Upload, verbose_name=_("来自上传"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -346,8 +345,10 @@ class AidItem(models.Model):
         ordering = ["aid_list", "seq", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="aiditem_amount_positive"),
-            models.CheckConstraint(condition=models.Q(amount__lte=200) | models.Q(amount_confirmed=True),
-                                   name="aiditem_large_amount_confirmed"),
+            # 通知: 资金需求量一般不超过200万元 — more is kept only once confirmed
+            models.CheckConstraint(
+                condition=models.Q(amount__lte=AMOUNT_WARNING_ABOVE) | models.Q(amount_confirmed=True),
+                name="aiditem_large_amount_confirmed"),
         ]
         indexes = [models.Index(fields=["aid_list", "seq"], name="aiditem_list_seq")]
 
@@ -360,7 +361,7 @@ class ListVersionQuerySet(AidListQuerySet):
     shared = False  # a version holds every row of the list, paired prefecture or not
 
 
-class ListVersion(models.Model):
+class ListVersion(ScopedModel):
     """A submitted version, frozen: its rows as they were and the workbook that was sent."""
 
     aid_list = models.ForeignKey(AidList, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="versions")
@@ -394,22 +395,17 @@ class ListVersion(models.Model):
 class MatchQuerySet(RestrictedQuerySet):
     """A match is seen by both sides: the recipient province of the need and the aiding province of the supply."""
 
-    def restrict(self, user, action: str = "view"):
-        opts = self.model._meta
-        if not user or not user.is_authenticated:
-            return self.none()
-        if action and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-            return self.none()
+    def scope_q(self, user, action: str = "view"):
         prefix = user_scope_prefix(user)
         if prefix is None:
-            return self.none()
+            return None
         if prefix == "":
-            return self.all()
-        return self.filter(models.Q(need__aid_list__authority__code__startswith=prefix)
-                           | models.Q(supply__aid_list__authority__code__startswith=prefix))
+            return models.Q()
+        return (models.Q(need__aid_list__authority__code__startswith=prefix)
+                | models.Q(supply__aid_list__authority__code__startswith=prefix))
 
 
-class Match(models.Model):
+class Match(ScopedModel):
     """对接: one supply item put forward against one need."""
 
     need = models.ForeignKey(AidItem, verbose_name=_("需求项目"), on_delete=models.PROTECT,
@@ -430,7 +426,7 @@ class Match(models.Model):
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = MatchQuerySet.as_manager()
-    scope_field = "need__aid_list__authority"
+    scope_field = "need__aid_list__authority"  # the recipient's side; MatchQuerySet.scope_q adds the aiding side
 
     class Meta:
         verbose_name = _("项目对接")

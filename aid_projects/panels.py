@@ -8,6 +8,7 @@ from aid_projects.models import AidList, Campaign, Match
 from aid_projects.services import kind_allowed
 from aid_projects.sheets import SPECS
 from portal.home import HomeItem, HomePanel, home_panel
+from portal.scoping import within_q
 
 
 def _due_badge(due) -> tuple[str, bool]:
@@ -75,7 +76,7 @@ def aid_matches_to_answer(user):
     if user.is_ministry or user.authority is None or not user.has_perm("aid_projects.decide_match"):
         return None
     proposed = Match.objects.restrict(user, "view").filter(
-        status=MatchStatus.PROPOSED, need__aid_list__authority__code__startswith=user.authority.scope_prefix,
+        within_q("need__aid_list__authority", user.authority), status=MatchStatus.PROPOSED,
     ).select_related("need", "supply__aid_list__authority")
     if not user.province.is_aid_recipient:
         return None

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import openpyxl
 import python_calamine
 
-from aid_projects.sheets import ITEM_FIELDS, SPECS, header_key, normalise_text
-from aid_projects.validation import validate_row
+from aid_projects.sheets import SPECS, header_key, normalise_text
+from portal.gazetteer import place_full_name
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # a 10 MB sheet of text expands to well under this
@@ -181,7 +181,7 @@ class SheetHead:
 def _find_header(rows, spec) -> SheetHead:
     """The header row among the first rows, with the texts above it."""
     wanted = {m: col.field for col in spec.columns for m in col.match}
-    required = {col.field for col in spec.data_columns if col.required} | {"place_text"}
+    required = {col.field for col in spec.data_columns if col.required}
     head = SheetHead()
     for number, cells in enumerate(rows, start=1):
         mapping = {}
@@ -234,7 +234,7 @@ def _unit_named(head: SheetHead) -> str:
 
 def check_identity(head: SheetHead, spec, province_code: str) -> None:
     """Refuse a file that is another attachment, or another province's, by its title, headers and unit."""
-    from aid_projects.places import province_index, province_of_text
+    from portal.gazetteer import province_index, province_of_text
 
     own_name = province_index(province_code).province.name
     kind = _kind_named(head)
@@ -371,16 +371,22 @@ def _parse_rows(rows, head: SheetHead, formulas, *, spec, province_code) -> list
             break
         if len(parsed) >= MAX_ROWS:
             raise UploadRefused(f"一次最多上传 {MAX_ROWS} 行，请拆分文件")
-        clean, errors, warnings = validate_row(raw, kind=spec.kind, province_code=province_code)
+        clean, errors = spec.clean_row({c.field: raw.get(c.field) for c in spec.data_columns},
+                                       province_code=province_code)
+        warnings = spec.row_warnings(clean)
         errors.update(formula_errors)
         values = {}
-        for key in ITEM_FIELDS:
+        for column in spec.data_columns:
+            key = column.field
             if key in clean and key not in formula_errors:
                 values[key] = str(clean[key])
             else:
                 values[key] = "" if raw.get(key) is None else str(raw.get(key))
-        if "place_id" in clean and "place_text" not in formula_errors:
-            values["place_id"] = clean["place_id"]
-            values["place_name"] = clean["place_name"]
+        for column in spec.data_columns:
+            if column.resolves and column.resolves in clean and column.field not in formula_errors:
+                # the preview is JSON: the object as its id and full name (the commit takes the id)
+                resolved = clean[column.resolves]
+                values[f"{column.resolves}_id"] = resolved.pk
+                values[f"{column.resolves}_name"] = place_full_name(resolved)
         parsed.append(ParsedRow(row=number, values=values, errors=errors, warnings=warnings))
     return parsed

@@ -226,3 +226,33 @@ def load_pairings(path: Path = PAIRINGS_CSV) -> dict:
 def load_reference() -> dict:
     """The hook ``portal.reference.load_reference`` calls for this app."""
     return {"pairings": load_pairings()}
+
+
+def integrity_report():
+    """The pairing table's part of the reference-data integrity report (``portal.jobs_builtin``):
+    pairings received and given per province, and the pairings whose prefecture did not resolve."""
+    from aid_projects.models import Pairing
+    from portal.reference import IntegrityPart, IntegritySheet
+
+    def province_row(province: Authority) -> tuple[list, list[str]]:
+        received = Pairing.objects.filter(recipient_province=province).count()
+        given = Pairing.objects.filter(aiding_authority__code__startswith=province.code[:2]).count()
+        problems = []
+        if province.is_aid_recipient and received == 0:
+            problems.append("受援地无对口支援关系")
+        if not province.is_aid_recipient and given == 0:
+            problems.append("无对口支援任务（表格待补充）")
+        return [received, given], problems
+
+    def unresolved():
+        for pairing in Pairing.objects.filter(recipient_area__isnull=True).select_related("aiding_authority",
+                                                                                           "recipient_province"):
+            yield [pairing.pk, pairing.aiding_unit_label, pairing.recipient_province.name,
+                   pairing.recipient_area_label, "受援地市未能对应到区划"]
+
+    return IntegrityPart(
+        columns=["结对（受援）", "结对（支援）"], province_row=province_row,
+        sheets=[IntegritySheet("未识别的结对", ["编号", "支援方", "受援省份", "受援地市/师（原文）", "说明"],
+                               unresolved)],
+    )
+

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 import os
 from decimal import Decimal
@@ -12,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from aid_projects import jobs
 from aid_projects.choices import ListKind, ListStatus, MatchStatus, UploadStatus
 from aid_projects.jobs import schedule_rebuild
 from aid_projects.models import (
@@ -26,28 +26,32 @@ from aid_projects.models import (
     paired_places_q,
 )
 from aid_projects.reader import UploadRefused, check_container, parse_workbook, sha256_of
-from aid_projects.sheets import ITEM_FIELDS, SPECS, normalise_text
+from aid_projects.selectors import (
+    DUPLICATE_WARNING,
+    LIAISON_SNAPSHOT_FIELDS,
+    MATCH_TRANSITIONS,
+    NATIONAL_PERMISSIONS,
+    kind_allowed,
+    list_rows,
+    match_steps,
+    may_run_national,
+    may_run_paired,
+    may_take,
+    previous_campaign,
+    running_summary,
+    upload_confirmations,
+)
+from aid_projects.sheets import SPECS
+from aid_projects.text import normalise_text
+from aid_projects.validation import amount_needs_confirmation, scan_refusal
 from portal.audit import record_change, snapshot, stored_snapshot
-from portal.models import AuditAction, Authority
-from portal.services import ApplicationError
-
-ITEM_SNAPSHOT_FIELDS = ("seq", *ITEM_FIELDS)
-LIAISON_SNAPSHOT_FIELDS = ("name", "unit", "work_phone", "mobile", "email")
+from portal.jobs import REGISTRY, job_start
+from portal.models import AuditAction, Authority, Job
+from portal.scoping import within_q
+from portal.services import ApplicationError, StaleVersion
 
 
 # --- lists ----------------------------------------------------------------------------------------
-def kind_allowed(authority: Authority, kind: str) -> str:
-    """'' when ``authority``'s province files ``kind``, else why not (a recipient files 1 and 2, others 3)."""
-    province = authority.province
-    if province is None or province.is_ministry:
-        return "部级机关不填报清单"
-    if kind in (ListKind.LIAISON, ListKind.NEED) and not province.is_aid_recipient:
-        return f"{province.name}不是受援地区，不填报附件1、附件2（需求清单），请填报附件3供给清单"
-    if kind == ListKind.SUPPLY and province.is_aid_recipient:
-        return f"{province.name}是受援地区，无需填报附件3（供给清单）"
-    return ""
-
-
 def aid_list_open(*, campaign: Campaign, authority: Authority, kind: str, user) -> AidList:
     """The province's list of this kind for the campaign, created as a draft on first use."""
     refusal = kind_allowed(authority, kind)
@@ -84,34 +88,69 @@ def _renumber(aid_list: AidList) -> None:
     AidItem.objects.bulk_update(changed, ["seq"], batch_size=2000)
 
 
+def _item_delete(item: AidItem, user) -> None:
+    if item.matches_as_need.exists() or item.matches_as_supply.exists():
+        raise ApplicationError(f"项目“{item.name}”已有对接记录，不能删除")
+    before = stored_snapshot(item)
+    item.delete()
+    record_change(actor=user, action=AuditAction.DELETE, obj=item, before=before)
+
+
+def _item_write(aid_list: AidList, item: AidItem | None, values: dict, user, seq: int) -> AidItem:
+    """Set ``values`` (the spec's fields, already through their rules) on the row, or on a new one
+    numbered ``seq``; checked, saved, audited when it changed."""
+    if item is None:
+        item = AidItem(aid_list=aid_list, seq=seq)
+        before = None
+    else:
+        if item.aid_list_id != aid_list.pk:
+            raise ApplicationError("项目不能移到另一份清单")
+        before = stored_snapshot(item)
+    for key, value in values.items():
+        setattr(item, key, value)
+    item.full_clean()
+    item.save()
+    after = snapshot(item)
+    if before != after:
+        record_change(actor=user, action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+                      obj=item, before=before, after=after)
+    return item
+
+
+def _next_seq(aid_list: AidList) -> int:
+    return (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
+
+
 def items_save(*, aid_list: AidList, forms_data: list[dict], deleted: list[AidItem], user) -> None:
     """Save the browser's table form: ``forms_data`` is [{"instance": item or None, "values": {...}}]."""
     with transaction.atomic():
         aid_list = _lock(aid_list)
         _require_editable(aid_list)
         for item in deleted:
-            if item.matches_as_need.exists() or item.matches_as_supply.exists():
-                raise ApplicationError(f"项目“{item.name}”已有对接记录，不能删除")
-            before = stored_snapshot(item)
-            item.delete()
-            record_change(actor=user, action=AuditAction.DELETE, obj=item, before=before)
-        next_seq = (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
+            _item_delete(item, user)
+        next_seq = _next_seq(aid_list)
         for entry in forms_data:
-            item, values = entry["instance"], entry["values"]
-            if item is None:
-                item = AidItem(aid_list=aid_list, seq=next_seq)
+            item = _item_write(aid_list, entry["instance"], entry["values"], user, next_seq)
+            if entry["instance"] is None:
                 next_seq += 1
-                before = None
-            else:
-                before = stored_snapshot(item)
-            for key, value in values.items():
-                setattr(item, key, value)
-            item.full_clean()
-            item.save()
-            after = snapshot(item)
-            if before != after:
-                record_change(actor=user, action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-                              obj=item, before=before, after=after)
+        _renumber(aid_list)
+
+
+def item_save(*, aid_list: AidList, values: dict, user, item: AidItem | None = None) -> AidItem:
+    """One row added (``item`` None, numbered last) or changed — the API's write, with the table form's
+    checks: the list locked and editable, the row checked, audited."""
+    with transaction.atomic():
+        aid_list = _lock(aid_list)
+        _require_editable(aid_list)
+        return _item_write(aid_list, item, values, user, _next_seq(aid_list))
+
+
+def item_delete(*, item: AidItem, user) -> None:
+    """One row removed (not one with a match), the rest renumbered — as the table form does."""
+    with transaction.atomic():
+        aid_list = _lock(item.aid_list)
+        _require_editable(aid_list)
+        _item_delete(item, user)
         _renumber(aid_list)
 
 
@@ -155,7 +194,6 @@ def upload_preview(*, aid_list: AidList, fileobj, filename: str, size: int, user
     return upload
 
 
-DUPLICATE_WARNING = "duplicate"
 CENT = Decimal("0.01")
 
 
@@ -194,18 +232,6 @@ def mark_duplicates(rows, existing: dict[tuple, str]) -> None:
             first_seen[key] = row.row
 
 
-def upload_confirmations(upload: Upload) -> list[str]:
-    """What the submitter must confirm before the rows go in (the preview's check box says the same)."""
-    kinds = {key for row in upload.rows for key in row["warnings"]}
-    needed = []
-    if "amount" in kinds:
-        needed.append("已核实超过200万元的项目")
-    if DUPLICATE_WARNING in kinds:
-        rows = "、".join(str(r["row"]) for r in upload.rows if DUPLICATE_WARNING in r["warnings"])
-        needed.append(f"已核实重复的项目（第{rows}行），确认仍要导入")
-    return needed
-
-
 def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> int:
     """Add the previewed rows to the list — all of them or none.  Returns the number added."""
     with transaction.atomic():
@@ -235,18 +261,10 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
             late = [str(r["row"]) for r in upload.rows
                     if DUPLICATE_WARNING not in r["warnings"] and _row_key(r) in existing]
             if late:
-                raise ApplicationError(f"预览之后清单中又加入了与第{'、'.join(late)}行相同的项目，"
-                                       "请重新上传文件核对，本次未导入任何数据")
-        items = []
-        for offset, row in enumerate(upload.rows):
-            values = row["values"]
-            amount = Decimal(values["amount"])
-            items.append(AidItem(
-                aid_list=aid_list, seq=start + offset, name=values["name"], category=values["category"],
-                place_text=values["place_text"], place_id=values["place_id"], summary=values["summary"],
-                amount=amount, amount_confirmed=amount > 200, contact_name=values["contact_name"],
-                contact_mobile=values["contact_mobile"], upload=upload,
-            ))
+                raise StaleVersion(f"预览之后清单中又加入了与第{'、'.join(late)}行相同的项目，"
+                                   "请重新上传文件核对，本次未导入任何数据")
+        items = [_item_from_row(row["values"], aid_list=aid_list, seq=start + offset, upload=upload)
+                 for offset, row in enumerate(upload.rows)]
         AidItem.objects.bulk_create(items, batch_size=2000)
         upload.status = UploadStatus.COMMITTED
         upload.committed_at = timezone.now()
@@ -260,16 +278,13 @@ def upload_commit(*, upload: Upload, user, confirm_warnings: bool = False) -> in
     return len(items)
 
 
-PENDING_UPLOAD_HOURS = 24
-
-
-def pending_uploads(aid_list: AidList, user):
-    """The user's own previews of this list still worth finishing: not older than a day, on a list that
-    can still change.  Another user's preview is theirs to finish, not a pending item for anyone else."""
-    if not aid_list.is_editable or not user.is_authenticated:
-        return Upload.objects.none()
-    since = timezone.now() - datetime.timedelta(hours=PENDING_UPLOAD_HOURS)
-    return aid_list.uploads.filter(status=UploadStatus.PREVIEW, uploaded_by=user, created__gte=since)
+def _item_from_row(values: dict, *, aid_list: AidList, seq: int, upload: Upload) -> AidItem:
+    """A previewed row (JSON: the spec's fields as text, a resolved object as ``<name>_id``) as a new item."""
+    spec = SPECS[aid_list.kind]
+    fields = {f: AidItem._meta.get_field(f).to_python(values[f]) for f in spec.fields}
+    resolved = {f"{c.resolves}_id": values[f"{c.resolves}_id"] for c in spec.data_columns if c.resolves}
+    return AidItem(aid_list=aid_list, seq=seq, upload=upload, **fields, **resolved,
+                   amount_confirmed=amount_needs_confirmation(fields["amount"]))
 
 
 def upload_discard(*, upload: Upload, user) -> None:
@@ -283,21 +298,6 @@ def upload_discard(*, upload: Upload, user) -> None:
 
 
 # --- submission: draft → submitted → accepted / returned → resubmitted ----------------------------
-def list_rows(aid_list: AidList) -> list[dict]:
-    """The list's rows as they are now, in the attachment's order (what a version freezes)."""
-    if aid_list.kind == ListKind.LIAISON:
-        liaisons = Liaison.objects.filter(campaign=aid_list.campaign,
-                                          authority__code__startswith=aid_list.authority.scope_prefix) \
-            .select_related("authority__parent").order_by("authority__code")
-        return [{"authority": lia.authority.full_name, **{f: getattr(lia, f) for f in LIAISON_SNAPSHOT_FIELDS}}
-                for lia in liaisons]
-    rows = []
-    for item in aid_list.items.order_by("seq", "id").values(*ITEM_SNAPSHOT_FIELDS):
-        item["amount"] = str(item["amount"])
-        rows.append(item)
-    return rows
-
-
 def version_workbook(aid_list: AidList, rows: list[dict]) -> bytes:
     from aid_projects.writer import write_attachment
 
@@ -342,23 +342,6 @@ def list_submit(*, aid_list: AidList, user) -> ListVersion:
     return version
 
 
-def lock_reason(aid_list: AidList) -> str:
-    """Why the list cannot be changed now and who can unlock it ('' when it can be changed)."""
-    if not aid_list.campaign.is_open:
-        return (f"{aid_list.campaign.name}已停止收集，清单不能再修改。"
-                "如需重新开放，请联系民政部社会组织管理局（部级工作人员可在对接年度中恢复“正在收集”）。")
-    if aid_list.status == ListStatus.SUBMITTED:
-        when = timezone.localtime(aid_list.submitted_at) if aid_list.submitted_at else None
-        return ((f"清单已于{when:%Y-%m-%d %H:%M}报送" if when else "清单已报送")
-                + "，正在等待民政部社会组织管理局审核，审核期间不能修改。"
-                "如需修改，请联系部里审核人员“退回修改”后再改。")
-    if aid_list.status == ListStatus.ACCEPTED:
-        when = timezone.localtime(aid_list.decided_at) if aid_list.decided_at else None
-        return ((f"清单已于{when:%Y-%m-%d %H:%M}被民政部社会组织管理局接收" if when else "清单已被部里接收")
-                + "，不能再修改，也不能上传。如需更正，请联系部里审核人员将清单“退回修改”。")
-    return ""
-
-
 def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> AidList:
     """The ministry accepts a submitted list, or returns it with a comment (also an accepted one, to unlock it)."""
     comment = (comment or "").strip()
@@ -387,6 +370,25 @@ def list_decide(*, aid_list: AidList, user, accept: bool, comment: str = "") -> 
     return aid_list
 
 
+def stamped_scan_attach(*, aid_list: AidList, scan, user) -> AidList:
+    """Attach (or replace) the stamped scan of attachment 1, a PDF or an image, until the list is accepted."""
+    if aid_list.kind != ListKind.LIAISON:
+        raise ApplicationError("只有附件1（联络员表）需要上传盖章扫描件")
+    with transaction.atomic():
+        aid_list = _lock(aid_list)
+        if aid_list.status == ListStatus.ACCEPTED:
+            raise ApplicationError("清单已被接收，不能再更换扫描件")
+        refusal = scan_refusal(scan)
+        if refusal:
+            raise ApplicationError(refusal)
+        before = stored_snapshot(aid_list)
+        aid_list.stamped_scan = scan
+        aid_list.save()
+        record_change(actor=user, action=AuditAction.UPDATE, obj=aid_list, before=before,
+                      after=snapshot(aid_list), note="上传盖章扫描件")
+    return aid_list
+
+
 # --- liaisons --------------------------------------------------------------------------------------
 def liaison_list_editable(campaign: Campaign, authority: Authority) -> None:
     """Liaisons can change while the province's attachment 1 is not waiting for or past acceptance."""
@@ -397,9 +399,21 @@ def liaison_list_editable(campaign: Campaign, authority: Authority) -> None:
                                "（如需修改，请联系部里退回）")
 
 
-def previous_campaign(campaign: Campaign) -> Campaign | None:
-    """The campaign before ``campaign`` (上年度): the latest of an earlier year."""
-    return Campaign.objects.filter(year__lt=campaign.year).order_by("-year", "-id").first()
+RECIPIENTS_ONLY = "只有受援地区（西藏、新疆、青海、四川、甘肃、云南、兵团）的登记管理机关设联络员"
+
+
+def liaison_refusals(campaign: Campaign | None, authority: Authority | None) -> dict[str, str]:
+    """{field ("" for the whole row): why ``authority`` cannot keep a liaison in ``campaign``}, {} when
+    it can — the table form and the API ask the same question."""
+    refusals = {}
+    if authority is not None and not authority.province.is_aid_recipient:
+        refusals["authority"] = RECIPIENTS_ONLY
+    if authority is not None and campaign is not None:
+        try:
+            liaison_list_editable(campaign, authority)
+        except ApplicationError as exc:
+            refusals[""] = exc.message
+    return refusals
 
 
 def liaisons_copy_previous(*, aid_list: AidList, user) -> int:
@@ -413,11 +427,10 @@ def liaisons_copy_previous(*, aid_list: AidList, user) -> int:
         previous = previous_campaign(aid_list.campaign)
         if previous is None:
             raise ApplicationError("没有上一年度的对接工作，无可复制的联络员")
-        prefix = aid_list.authority.scope_prefix
-        taken = set(Liaison.objects.filter(campaign=aid_list.campaign, authority__code__startswith=prefix)
+        taken = set(Liaison.objects.filter(within_q("authority", aid_list.authority), campaign=aid_list.campaign)
                     .values_list("authority_id", flat=True))
         copied = 0
-        for old in Liaison.objects.filter(campaign=previous, authority__code__startswith=prefix) \
+        for old in Liaison.objects.filter(within_q("authority", aid_list.authority), campaign=previous) \
                 .exclude(authority_id__in=taken).order_by("authority__code"):
             liaison = Liaison(campaign=aid_list.campaign, authority_id=old.authority_id,
                               **{f: getattr(old, f) for f in LIAISON_SNAPSHOT_FIELDS})
@@ -432,37 +445,11 @@ def liaisons_copy_previous(*, aid_list: AidList, user) -> int:
 
 
 # --- matching (对接) --------------------------------------------------------------------------------
-# status → {next status: who may do it ("recipient": the need's province; "aiding": the supply's)}
-MATCH_TRANSITIONS = {
-    MatchStatus.PROPOSED: {MatchStatus.MATCHED: "recipient", MatchStatus.DECLINED: "recipient",
-                           MatchStatus.WITHDRAWN: "aiding"},
-    MatchStatus.MATCHED: {MatchStatus.IN_PROGRESS: "either"},
-    MatchStatus.IN_PROGRESS: {MatchStatus.COMPLETED: "either"},
-}
-
-
-def _may_take(user, match: Match, who: str) -> bool:
-    """Is ``user`` on the side of the match that takes a step reserved for ``who``?"""
-    if user.is_ministry:
-        return False
-    prefix = user.authority.scope_prefix
-    sides = {side for side, item in (("recipient", match.need), ("aiding", match.supply))
-             if item.aid_list.authority.code.startswith(prefix)}
-    return who in sides or (who == "either" and bool(sides))
-
-
-def match_steps(match: Match, user) -> list[str]:
-    """The statuses ``user`` may move the match to now (the page's buttons; the service's check)."""
-    return [to_status for to_status, who in MATCH_TRANSITIONS.get(match.status, {}).items()
-            if _may_take(user, match, who)
-            and (who != "recipient" or user.has_perm("aid_projects.decide_match"))]
-
-
 def match_propose(*, need: AidItem, supply: AidItem, user, amount: Decimal | None = None, note: str = "") -> Match:
     """An aiding province puts one of its supply items forward against a need (意向对接)."""
     if need.aid_list.kind != ListKind.NEED or supply.aid_list.kind != ListKind.SUPPLY:
         raise ApplicationError("只能用供给清单中的项目对接需求清单中的项目")
-    if user.is_ministry or not supply.aid_list.authority.code.startswith(user.authority.scope_prefix):
+    if user.is_ministry or not supply.aid_list.authority.is_within(user.authority):
         raise ApplicationError("只能用本省（区、市）供给清单中的项目提出对接")
     if need.aid_list.status != ListStatus.ACCEPTED:
         raise ApplicationError("该需求清单尚未被部里接收，暂不能对接")
@@ -495,7 +482,7 @@ def match_transition(*, match: Match, to_status: str, user, note: str = "", amou
             raise ApplicationError(
                 f"对接当前为“{match.get_status_display()}”，不能改为“{MatchStatus(to_status).label}”")
         who = allowed[to_status]
-        if not _may_take(user, match, who):
+        if not may_take(user, match, who):
             side_name = {"recipient": "受援方", "aiding": "支援方", "either": "对接双方"}[who]
             raise ApplicationError(f"这一步应由{side_name}操作")
         if to_status not in match_steps(match, user):
@@ -520,3 +507,47 @@ def match_transition(*, match: Match, to_status: str, user, note: str = "", amou
                       note=f"{MatchStatus(before['status']).label} → {match.get_status_display()}"
                            + (f"：{note}" if note else ""))
     return match
+
+
+# --- summaries (汇总下载) ---------------------------------------------------------------------------
+class SummaryNotAllowed(ApplicationError):
+    """The user's role may not start this summary (the page and the API answer 403)."""
+
+
+class SummaryNotFound(ApplicationError):
+    """An unknown summary, or a list or campaign outside the user's scope (the page and the API answer 404)."""
+
+
+def _summary_object(queryset, pk):
+    try:
+        return queryset.get(pk=int(pk))
+    except (TypeError, ValueError):
+        raise SummaryNotFound("参数有误。") from None
+    except queryset.model.DoesNotExist:
+        raise SummaryNotFound("清单或对接年度不存在，或不在您的范围内") from None
+
+
+def summary_start(*, user, kind: str, campaign_id=None, list_id=None) -> tuple[Job, bool]:
+    """Start one summary job (or find the one already running): (job, started).  The page and the API."""
+    if kind == jobs.ATTACHMENT:
+        aid_list = _summary_object(
+            AidList.objects.restrict(user, "view").filter(authority=user.authority).select_related("campaign"),
+            list_id)
+        params = {"list_id": aid_list.pk}
+        spec = SPECS[aid_list.kind]
+        title = f"{user.authority.name}{spec.attachment}（{aid_list.campaign.name}）"
+    elif kind in NATIONAL_PERMISSIONS or kind == jobs.PAIRED_NEEDS:
+        allowed = may_run_national(user, kind) if kind in NATIONAL_PERMISSIONS else may_run_paired(user)
+        if not allowed:
+            raise SummaryNotAllowed("您的角色不能生成这份汇总。")
+        campaign = _summary_object(Campaign.objects.restrict(user, "view"), campaign_id)
+        params = {"campaign_id": campaign.pk}
+        title = f"{campaign.name}{REGISTRY[kind].title}"
+    else:
+        raise SummaryNotFound("未知的汇总类型。")
+    running = running_summary(kind, user.authority, params)
+    if running is not None:
+        return running, False
+    with transaction.atomic():
+        job = job_start(kind=kind, user=user, authority=user.authority, params=params, title=title)
+    return job, True

@@ -5,8 +5,9 @@
 - every province: its own attachment(s) of the campaign, from the rows as they are now;
 - anyone logged in: the blank forms (附件1–3), written on the fly.
 
-Starting is a POST that creates a Job (``portal.add_job``) and redirects to its progress page; the
-result is downloaded through ``job-download``, which audits every download.
+Starting is a POST that creates a Job (``portal.add_job``, ``services.summary_start``) and redirects
+to its progress page; the result is downloaded through ``job-download``, which audits every download.
+Who may start which summary is read in ``selectors`` (the page's buttons and the service agree).
 """
 
 from __future__ import annotations
@@ -17,29 +18,23 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views import View
 
-from aid_projects import jobs
+from aid_projects import jobs, services
 from aid_projects.choices import ListKind
 from aid_projects.models import AidList, Campaign
+from aid_projects.selectors import may_run_national, may_run_paired, own_lists, running_summary, summary_params
 from aid_projects.sheets import SPECS
 from aid_projects.writer import write_blank_template
 from portal.audit import record_download
 from portal.excel import XLSX_CONTENT_TYPE
-from portal.jobs import REGISTRY, job_start, latest_result
-from portal.models import Job, JobStatus
+from portal.jobs import REGISTRY, latest_result
+from portal.models import Job
 from portal.views.generic import ScopedMixin
 
-# national job kind → the permission (besides being ministry staff) its data needs
-NATIONAL_PERMISSIONS = {
-    jobs.NATIONAL_NEED: "aid_projects.view_aidlist",
-    jobs.NATIONAL_SUPPLY: "aid_projects.view_aidlist",
-    jobs.NATIONAL_LIAISON: "aid_projects.view_liaison",
-}
 TEMPLATE_KINDS = {kind.value: kind for kind in ListKind}
 
 
@@ -64,21 +59,11 @@ class Entry:
         return self.latest is not None and self.latest.started is not None and self.latest.started >= self.changed
 
 
-def _params(field: str, value: int) -> dict:
-    return {"campaign_id": value} if field == "campaign" else {"list_id": value}
-
-
-def _running(kind: str, authority, params: dict) -> Job | None:
-    qs = Job.objects.filter(kind=kind, authority=authority, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-    for key, value in params.items():
-        qs = qs.filter(**{f"params__{key}": value})
-    return qs.order_by("-created", "-id").first()
-
-
 def _entry(user, kind: str, title: str, field: str, value: int, note: str = "", changed=None) -> Entry:
-    params = _params(field, value)
+    params = summary_params(field, value)
     return Entry(kind=kind, title=title, field=field, value=value, note=note, changed=changed,
-                 latest=latest_result(kind, user.authority, params), running=_running(kind, user.authority, params))
+                 latest=latest_result(kind, user.authority, params),
+                 running=running_summary(kind, user.authority, params))
 
 
 def _national_changed(campaign: Campaign) -> dict:
@@ -86,22 +71,6 @@ def _national_changed(campaign: Campaign) -> dict:
     lists = AidList.objects.filter(campaign=campaign)
     return {kind: jobs.last_event(lists.filter(kind=list_kind))
             for list_kind, kind in jobs.NATIONAL_BY_LIST_KIND.items()}
-
-
-def may_run_national(user, kind: str) -> bool:
-    return user.is_ministry and user.has_perm(NATIONAL_PERMISSIONS[kind])
-
-
-def may_run_paired(user) -> bool:
-    authority = user.authority
-    return (authority is not None and not authority.is_ministry and authority.is_province
-            and not authority.is_aid_recipient and user.has_perm("aid_projects.view_aidlist"))
-
-
-def own_lists(user, campaign: Campaign):
-    """The user's own province's lists of the campaign (not the paired recipients' lists it may also see)."""
-    return (AidList.objects.restrict(user, "view").filter(campaign=campaign, authority=user.authority)
-            .select_related("authority").order_by("kind"))
 
 
 class SummaryMixin(ScopedMixin):
@@ -150,52 +119,21 @@ class SummaryPageView(SummaryMixin, View):
         })
 
 
-def start_summary(user, kind: str, *, campaign_id=None, list_id=None) -> tuple[Job, bool]:
-    """Start one summary job (or find the one already running): (job, started).
-
-    Wrong role → PermissionDenied; another province's list or an unknown campaign → Http404.  Shared
-    by the page and the API.
-    """
-    if kind == jobs.ATTACHMENT:
-        aid_list = get_object_or_404(
-            AidList.objects.restrict(user, "view").filter(authority=user.authority).select_related("campaign"),
-            pk=_int(list_id))
-        params = {"list_id": aid_list.pk}
-        spec = SPECS[aid_list.kind]
-        title = f"{user.authority.name}{spec.attachment}（{aid_list.campaign.name}）"
-    elif kind in NATIONAL_PERMISSIONS or kind == jobs.PAIRED_NEEDS:
-        allowed = may_run_national(user, kind) if kind in NATIONAL_PERMISSIONS else may_run_paired(user)
-        if not allowed:
-            raise PermissionDenied("您的角色不能生成这份汇总。")
-        campaign = get_object_or_404(Campaign.objects.restrict(user, "view"), pk=_int(campaign_id))
-        params = {"campaign_id": campaign.pk}
-        title = f"{campaign.name}{REGISTRY[kind].title}"
-    else:
-        raise Http404("未知的汇总类型。")
-    running = _running(kind, user.authority, params)
-    if running is not None:
-        return running, False
-    with transaction.atomic():
-        job = job_start(kind=kind, user=user, authority=user.authority, params=params, title=title)
-    return job, True
-
-
 class SummaryStartView(SummaryMixin, View):
-    """POST: start one summary job; wrong role → 403, another province's list → 404."""
+    """POST: start one summary job (``services.summary_start``); wrong role → 403, another province's list → 404."""
 
     def post(self, request, kind):
-        job, started = start_summary(request.user, kind, campaign_id=request.POST.get("campaign"),
-                                     list_id=request.POST.get("list"))
+        try:
+            job, started = services.summary_start(user=request.user, kind=kind,
+                                                  campaign_id=request.POST.get("campaign"),
+                                                  list_id=request.POST.get("list"))
+        except services.SummaryNotFound as exc:
+            raise Http404(exc.message) from None
+        except services.SummaryNotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
         if not started:
             messages.info(request, "这份汇总正在生成，请稍候。")
         return HttpResponseRedirect(reverse("job-detail", args=[job.pk]))
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404("参数有误。") from None
 
 
 class BlankTemplateView(LoginRequiredMixin, View):
@@ -213,10 +151,3 @@ class BlankTemplateView(LoginRequiredMixin, View):
         filename = f"{spec.attachment}{spec.title.removeprefix('社会组织')}（空白）.xlsx"
         record_download(actor=request.user, filename=filename)
         return FileResponse(buffer, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
-
-
-summary_urlpatterns = [
-    path("summaries/", SummaryPageView.as_view(), name="summary-page"),
-    path("summaries/start/<slug:kind>/", SummaryStartView.as_view(), name="summary-start"),
-    path("summaries/template/<slug:kind>/", BlankTemplateView.as_view(), name="summary-template"),
-]

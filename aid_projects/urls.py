@@ -1,7 +1,6 @@
 from django.urls import path
 
-from aid_projects import views
-from aid_projects.summary_views import summary_urlpatterns
+from aid_projects import summary_views, views
 
 app_name = "aid_projects"
 urlpatterns = [
@@ -36,5 +35,7 @@ urlpatterns = [
     path("matches/", views.MatchListView.as_view(), name="match-list"),
     path("matches/<int:pk>/", views.MatchDetailView.as_view(), name="match-detail"),
     path("matches/<int:pk>/to/<slug:to_status>/", views.MatchTransitionView.as_view(), name="match-transition"),
-    *summary_urlpatterns,
+    path("summaries/", summary_views.SummaryPageView.as_view(), name="summary-page"),
+    path("summaries/start/<slug:kind>/", summary_views.SummaryStartView.as_view(), name="summary-start"),
+    path("summaries/template/<slug:kind>/", summary_views.BlankTemplateView.as_view(), name="summary-template"),
 ]

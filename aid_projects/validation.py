@@ -1,8 +1,9 @@
 """One set of rules for a need/supply row, whether it was typed in the browser or read from a file.
 
 Each rule takes what the user wrote and returns the normalised value, or raises ``RowError`` with a
-Chinese message; amounts over 200万元 are a warning the submitter must confirm (通知: 资金需求量一般
-不超过200万元).
+Chinese message; amounts over ``AMOUNT_WARNING_ABOVE`` (200万元) are a warning the submitter must
+confirm (通知: 资金需求量一般不超过200万元).  Each column of ``aid_projects.sheets`` names its rule here;
+the table form, the API serializer and the reader apply them through the spec (``FormSpec.clean_row``).
 """
 
 from __future__ import annotations
@@ -12,25 +13,26 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
-from aid_projects.choices import ListKind
-from aid_projects.places import PlaceError, place_full_name, resolve_need_place, resolve_supply_place
-from aid_projects.sheets import CATEGORIES
-from portal.validators import format_cn_phone
+from aid_projects.choices import AidCategory, ListKind
+from aid_projects.places import PlaceError, resolve_need_place, resolve_supply_place
+from portal import phones
 
+# 通知: 项目资金需求量一般不超过200万元 — above it the submitter confirms the amount (also a check constraint)
 AMOUNT_WARNING_ABOVE = Decimal("200")
+AMOUNT_CONFIRM_LABEL = f"已核实超过{AMOUNT_WARNING_ABOVE}万元"
 MAX_AMOUNT = Decimal("9999999999.99")
 NAME_MAX = 200
+PLACE_MAX = 200
+CATEGORIES = [c.value for c in AidCategory]
 
 
 # compiled once: a 10,000-row upload applies each of them to every row
 _SPACES = re.compile(r"\s+")
 _WAN = re.compile(r"(万元|万)$")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(e-?\d+)?", re.IGNORECASE)
-_PHONE_NOISE = re.compile(r"[\s\-－—()（）]")
-_COUNTRY = re.compile(r"^(?:\+?86)")
-_MOBILE = re.compile(r"1\d{10}")
 
 
 class RowError(ValueError):
@@ -106,61 +108,52 @@ def clean_amount(value) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+def amount_needs_confirmation(amount: Decimal | None) -> bool:
+    """Over the notice's 200万元: kept only once confirmed (``AidItem.amount_confirmed``)."""
+    return amount is not None and amount > AMOUNT_WARNING_ABOVE
+
+
 def amount_warning(amount: Decimal | None) -> str:
-    if amount is not None and amount > AMOUNT_WARNING_ABOVE:
-        return f"资金{amount}万元超过200万元（通知要求一般不超过200万元），请确认"
+    if amount_needs_confirmation(amount):
+        return (f"资金{amount}万元超过{AMOUNT_WARNING_ABOVE}万元（通知要求一般不超过{AMOUNT_WARNING_ABOVE}万元），"
+                "请确认")
     return ""
-
-
-@lru_cache(maxsize=2048)
-def _mobile_block_is_mobile(block: str) -> bool:
-    """Is an 11-digit number starting with ``block`` (its first 5 digits) a valid mainland mobile?
-
-    The numbering plan decides mobiles on at most the first five digits (1740[0-5], 1610x; see
-    phonenumbers' CN metadata), so one number of the block answers for all of it: a 10,000-row upload
-    asks phonenumbers about a few hundred blocks, not 10,000 numbers.
-    """
-    try:
-        number = phonenumbers.parse(block + "000000", "CN")
-    except phonenumbers.NumberParseException:  # e.g. 17951…, an IP-call prefix, not a number
-        return False
-    return phonenumbers.is_valid_number(number) and \
-        phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE
 
 
 @lru_cache(maxsize=65536, typed=True)
 def clean_mobile(value, label: str = "手机") -> str:
-    raw = _PHONE_NOISE.sub("", text(value))
+    raw = phones.strip_noise(text(value))
     if not raw:
         raise RowError(f"请填写{label}")
-    plain = _COUNTRY.sub("", raw)
-    if _MOBILE.fullmatch(plain):
-        if _mobile_block_is_mobile(plain[:5]):
+    plain = phones.plain_mobile(raw)  # the common case, decided by the number's block
+    if plain is not None:
+        if plain:
             return plain
         raise RowError(f"{label}“{text(value)}”不是有效的中国大陆手机号码（11位，1开头）")
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        raise RowError(f"{label}“{text(value)}”不是有效的手机号码") from None
-    if number.country_code != 86 or not phonenumbers.is_valid_number(number) or \
-            phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+    number = phones.parse(raw)
+    if number is None:
+        raise RowError(f"{label}“{text(value)}”不是有效的手机号码")
+    if not phones.is_mainland_mobile(number):
         raise RowError(f"{label}“{text(value)}”不是有效的中国大陆手机号码（11位，1开头）")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "")
+    return phones.format_cn_phone(number)
+
+
+def clean_contact_mobile(value) -> str:
+    """The project contact's mobile (附件2/3 联系方式（手机）)."""
+    return clean_mobile(value, "联系方式（手机）")
 
 
 def clean_landline(value, label: str = "工作电话") -> str:
     """A fixed line with its area code (0891-6321234), or a mobile."""
-    raw = re.sub(r"[\s()（）]", "", text(value)).replace("－", "-").replace("—", "-")
+    raw = re.sub(r"[\s()（）]", "", text(value))
     if not raw:
         raise RowError(f"请填写{label}")
-    digits = raw.replace("-", "")
-    try:
-        number = phonenumbers.parse(digits, "CN")
-    except phonenumbers.NumberParseException:
-        raise RowError(f"{label}“{text(value)}”不是有效的电话号码") from None
-    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+    number = phones.parse(phones.strip_noise(raw))
+    if number is None:
+        raise RowError(f"{label}“{text(value)}”不是有效的电话号码")
+    if not phones.is_mainland(number):
         raise RowError(f"{label}“{text(value)}”不是有效的电话号码，固定电话请带区号，如“0891-6321234”")
-    return format_cn_phone(number)
+    return phones.format_cn_phone(number)
 
 
 def clean_contact(value) -> str:
@@ -176,6 +169,17 @@ def clean_summary(value) -> str:
     return as_typed(value)
 
 
+def clean_email(value, label: str = "电子信箱") -> str:
+    address = as_typed(value)
+    if not address:
+        raise RowError(f"请填写{label}")
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise RowError(f"{label}“{address}”不是合法的邮件地址，如“zhangsan@example.cn”") from None
+    return address
+
+
 def clean_place(value, *, kind: str, province_code: str):
     place_text = _SPACES.sub("", text(value))
     try:
@@ -185,37 +189,23 @@ def clean_place(value, *, kind: str, province_code: str):
             place = resolve_supply_place(place_text)
     except PlaceError as exc:
         raise RowError(str(exc)) from None
-    if len(place_text) > 200:
-        raise RowError("项目拟实施地不能超过200个字")
+    if len(place_text) > PLACE_MAX:
+        raise RowError(f"项目拟实施地不能超过{PLACE_MAX}个字")
     return place_text, place
 
 
-def validate_row(raw: dict, *, kind: str, province_code: str) -> tuple[dict, dict[str, str], dict[str, str]]:
-    """(clean values, errors by field, warnings by field) for one row of 附件2/附件3."""
-    clean: dict = {}
-    errors: dict[str, str] = {}
-    warnings: dict[str, str] = {}
-    rules = {
-        "name": clean_name,
-        "category": clean_category,
-        "summary": clean_summary,
-        "amount": clean_amount,
-        "contact_name": clean_contact,
-        "contact_mobile": lambda v: clean_mobile(v, "联系方式（手机）"),
-    }
-    for field, rule in rules.items():
-        try:
-            clean[field] = rule(raw.get(field))
-        except RowError as exc:
-            errors[field] = str(exc)
-    try:
-        clean["place_text"], place = clean_place(raw.get("place_text"), kind=kind, province_code=province_code)
-        clean["place_id"] = place.pk
-        clean["place_name"] = place_full_name(place)
-    except RowError as exc:
-        errors["place_text"] = str(exc)
-    warning = amount_warning(clean.get("amount"))
-    if warning:
-        warnings["amount"] = warning
-    return clean, errors, warnings
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+SCAN_SIGNATURES = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff")  # PDF, PNG, JPG
 
+
+def scan_refusal(scan) -> str:
+    """Why the stamped scan of 附件1 cannot be kept ('' when it can): a PDF or an image, 10 MB at most."""
+    if not scan:
+        return "请选择盖章扫描件"
+    if scan.size > SCAN_MAX_BYTES:
+        return "扫描件不能超过 10 MB"
+    head = scan.read(8)
+    scan.seek(0)
+    if not head.startswith(SCAN_SIGNATURES):
+        return "扫描件应为 PDF、PNG 或 JPG 文件"
+    return ""

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_tables2 import RequestConfig
 
 from aid_projects import services
-from aid_projects.choices import Confidence, ListKind, ListStatus, MatchStatus, UploadStatus
+from aid_projects.choices import Confidence, ListKind, ListStatus, MatchStatus
 from aid_projects.filtersets import (
     AidListFilterSet,
     CampaignFilterSet,
@@ -38,7 +37,21 @@ from aid_projects.forms import (
     UploadForm,
 )
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
-from aid_projects.selectors import campaign_progress, suggest_supplies, with_match_status
+from aid_projects.selectors import (
+    campaign_progress,
+    kind_allowed,
+    list_actions,
+    lock_reason,
+    match_steps,
+    may_propose,
+    own_supplies,
+    pending_uploads,
+    previous_campaign,
+    suggest_supplies,
+    upload_can_commit,
+    upload_confirmations,
+    with_match_status,
+)
 from aid_projects.sheets import SPECS
 from aid_projects.tables import (
     AidListTable,
@@ -49,10 +62,9 @@ from aid_projects.tables import (
     NeedTable,
     PairingTable,
 )
-from portal.audit import record_change, record_download, snapshot, stored_snapshot
-from portal.excel import personal_data_response
-from portal.models import AuditAction
-from portal.services import ApplicationError
+from aid_projects.validation import AMOUNT_WARNING_ABOVE, CATEGORIES
+from portal.scoping import within_q
+from portal.views.downloads import ScopedFileDownloadView
 from portal.views.generic import (
     ScopedCreateView,
     ScopedDeleteView,
@@ -61,6 +73,7 @@ from portal.views.generic import (
     ScopedMixin,
     ScopedUpdateView,
 )
+from portal.views.service import ServiceFormMixin, ServiceMixin
 
 PAIRING_QS = Pairing.objects.select_related("aiding_authority", "recipient_province", "recipient_area",
                                             "edited_by")
@@ -153,13 +166,13 @@ class CampaignDetailView(ScopedDetailView):
         own = []
         if user.province is not None and not user.is_ministry and user.has_perm("aid_projects.add_aidlist"):
             for kind in (ListKind.LIAISON, ListKind.NEED, ListKind.SUPPLY):
-                if not services.kind_allowed(user.authority, kind):
+                if not kind_allowed(user.authority, kind):
                     own.append(SPECS[kind])
         context["own_kinds"] = own
         return context
 
 
-class ListOpenView(ScopedMixin, SingleObjectMixin, View):
+class ListOpenView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     """POST: open (create on first use) the user's province's list of a kind in this campaign."""
 
     model = Campaign
@@ -169,13 +182,12 @@ class ListOpenView(ScopedMixin, SingleObjectMixin, View):
         campaign = self.get_object()
         if kind not in ListKind.values:
             raise Http404
-        try:
-            aid_list = services.aid_list_open(campaign=campaign, authority=request.user.authority, kind=kind,
-                                              user=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("aid_projects:campaign-detail", pk=campaign.pk)
+        aid_list = services.aid_list_open(campaign=campaign, authority=request.user.authority, kind=kind,
+                                          user=request.user)
         return redirect("aid_projects:list-detail", pk=aid_list.pk)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:campaign-detail", args=[self.kwargs["pk"]])
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -195,21 +207,19 @@ class AidListDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         aid_list, user = self.object, self.request.user
-        own = aid_list.authority.code.startswith(user.authority.scope_prefix) if not user.is_ministry else False
+        actions = list_actions(aid_list, user)
         context["spec"] = SPECS[aid_list.kind]
-        context["can_edit"] = own and aid_list.is_editable and user.has_perm("aid_projects.change_aidlist")
-        context["can_submit"] = own and aid_list.is_editable and user.has_perm("aid_projects.submit_aidlist")
-        context["can_decide"] = (aid_list.status in (ListStatus.SUBMITTED, ListStatus.ACCEPTED)
-                                 and user.has_perm("aid_projects.decide_aidlist"))
-        context["lock_reason"] = services.lock_reason(aid_list)
+        context["can_edit"], context["can_submit"] = actions.can_edit, actions.can_submit
+        context["can_decide"] = actions.can_decide
+        context["lock_reason"] = lock_reason(aid_list)
         context["versions"] = aid_list.versions.restrict(user, "view").select_related("submitted_by", "decided_by")
-        context["pending_uploads"] = services.pending_uploads(aid_list, user)
+        context["pending_uploads"] = pending_uploads(aid_list, user)
         if aid_list.kind == ListKind.LIAISON:
             context["liaisons"] = Liaison.objects.restrict(user, "view").filter(
-                campaign=aid_list.campaign, authority__code__startswith=aid_list.authority.scope_prefix,
+                within_q("authority", aid_list.authority), campaign=aid_list.campaign,
             ).select_related("authority__parent__parent")
             context["scan_form"] = StampedScanForm()
-            context["previous_campaign"] = services.previous_campaign(aid_list.campaign)
+            context["previous_campaign"] = previous_campaign(aid_list.campaign)
         else:
             # an aiding province reads a paired recipient's rows in its paired prefectures only
             items = AidItem.objects.restrict(user, "view").filter(aid_list=aid_list)
@@ -218,12 +228,12 @@ class AidListDetailView(ScopedDetailView):
             context["table"] = table
             totals = items.aggregate(total=Sum("amount"), n=Count("id"))
             context["total_amount"], context["item_count"] = totals["total"] or 0, totals["n"]
-            context["paired_view"] = not own and not user.is_ministry
+            context["paired_view"] = actions.paired_view
         context["decision_form"] = DecisionForm()
         return context
 
 
-class ListActionView(ScopedMixin, SingleObjectMixin, View):
+class ListActionView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     """Base of the POST-only steps on a list; a broken rule comes back as a message, nothing changed."""
 
     model = AidList
@@ -232,11 +242,11 @@ class ListActionView(ScopedMixin, SingleObjectMixin, View):
 
     def post(self, request, pk):
         self.object = self.get_object()
-        try:
-            self.act(request)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        return redirect("aid_projects:list-detail", pk=self.object.pk)
+        self.act(request)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("aid_projects:list-detail", args=[self.kwargs["pk"]])
 
 
 class ListSubmitView(ListActionView):
@@ -276,58 +286,43 @@ class StampedScanView(ListActionView):
     permission_required = ("aid_projects.change_aidlist",)
 
     def act(self, request):
-        if self.object.kind != ListKind.LIAISON:
-            raise ApplicationError("只有附件1（联络员表）需要上传盖章扫描件")
-        if self.object.status == ListStatus.ACCEPTED:
-            raise ApplicationError("清单已被接收，不能再更换扫描件")
-        before = stored_snapshot(self.object)
-        form = StampedScanForm(request.POST, request.FILES, instance=self.object)
-        if not form.is_valid():
-            raise ApplicationError("；".join(form.errors.get("stamped_scan", ["扫描件无效"])))
-        with transaction.atomic():
-            form.save()
-            record_change(actor=request.user, action=AuditAction.UPDATE, obj=self.object, before=before,
-                          after=snapshot(self.object), note="上传盖章扫描件")
+        services.stamped_scan_attach(aid_list=self.object, scan=request.FILES.get("stamped_scan"),
+                                     user=request.user)
         messages.success(request, "盖章扫描件已上传。")
 
 
-class StampedScanDownloadView(ScopedMixin, SingleObjectMixin, View):
+class StampedScanDownloadView(ScopedFileDownloadView):
     model = AidList
+    file_field = "stamped_scan"
 
-    def get(self, request, pk):
-        aid_list = self.get_object()
-        if not aid_list.stamped_scan:
-            raise Http404
-        name = f"{aid_list.authority.name}附件1盖章件{aid_list.stamped_scan.name[-4:]}"
-        record_download(actor=request.user, obj=aid_list, filename=name)
-        return FileResponse(aid_list.stamped_scan.open("rb"), as_attachment=True, filename=name)
+    def get_filename(self, aid_list, file) -> str:
+        return f"{aid_list.authority.name}附件1盖章件{file.name[-4:]}"
 
 
-class VersionDownloadView(ScopedMixin, SingleObjectMixin, View):
+class VersionDownloadView(ScopedFileDownloadView):
     """A submitted version's workbook, as it was sent (a liaison table, personal data, with a line
     naming who downloaded it and when, and audited as an export)."""
 
     model = ListVersion
     queryset = ListVersion.objects.select_related("aid_list__authority")
 
-    def get(self, request, pk):
-        version = self.get_object()
-        name = version.file.name.rsplit("/", 1)[-1]
+    def get_filename(self, version, file) -> str:
         spec = SPECS[version.aid_list.kind]
-        filename = f"{version.aid_list.authority.name}{spec.attachment}第{version.number}版.xlsx"
-        if version.aid_list.kind == ListKind.LIAISON:
-            return personal_data_response(request, version.file, obj=version, filename=filename)
-        record_download(actor=request.user, obj=version, filename=filename or name)
-        return FileResponse(version.file.open("rb"), as_attachment=True, filename=filename)
+        return f"{version.aid_list.authority.name}{spec.attachment}第{version.number}版.xlsx"
+
+    def carries_personal_data(self, version) -> bool:
+        return version.aid_list.kind == ListKind.LIAISON
 
 
-class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
+class ItemsEditView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, FormView):
     """The table form: every row of the list, add and remove rows, the same checks as an upload."""
 
     model = AidList
     queryset = LIST_QS
     action = "change"
     template_name = "aid_projects/items_form.html"
+    refusal_as_message = True
+    success_message = "清单已保存。"
 
     def get_object(self, queryset=None):
         aid_list = super().get_object(queryset)
@@ -371,9 +366,10 @@ class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
         context["formset"] = context.pop("form")
         context["spec"] = SPECS[self.object.kind]
         context["aid_list"] = self.object
+        context["categories"], context["amount_limit"] = CATEGORIES, AMOUNT_WARNING_ABOVE
         return context
 
-    def form_valid(self, formset):
+    def perform(self, formset):
         entries, deleted = [], []
         for form in formset.forms:
             if formset.can_delete and formset._should_delete_form(form):
@@ -383,16 +379,13 @@ class ItemsEditView(ScopedMixin, SingleObjectMixin, FormView):
             if not form.has_changed():
                 continue
             entries.append({"instance": form.instance if form.instance.pk else None, "values": form.item_values()})
-        try:
-            services.items_save(aid_list=self.object, forms_data=entries, deleted=deleted, user=self.request.user)
-        except ApplicationError as exc:
-            messages.error(self.request, exc.message)
-            return self.form_invalid(formset)
-        messages.success(self.request, "清单已保存。")
-        return redirect("aid_projects:list-detail", pk=self.object.pk)
+        services.items_save(aid_list=self.object, forms_data=entries, deleted=deleted, user=self.request.user)
+
+    def get_success_url(self):
+        return reverse("aid_projects:list-detail", args=[self.object.pk])
 
 
-class UploadView(ScopedMixin, SingleObjectMixin, FormView):
+class UploadView(ServiceFormMixin, ScopedMixin, SingleObjectMixin, FormView):
     """Step 1: choose the file.  It is checked and read into a preview; nothing is added yet."""
 
     model = AidList
@@ -401,11 +394,12 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
     permission_required = ("aid_projects.add_upload",)
     form_class = UploadForm
     template_name = "aid_projects/upload_form.html"
+    error_field = "file"
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         if not self.object.is_editable:
-            messages.error(request, services.lock_reason(self.object) or
+            messages.error(request, lock_reason(self.object) or
                            f"清单当前为“{self.object.get_status_display()}”，不能上传")
             return redirect("aid_projects:list-detail", pk=self.object.pk)
         return super().get(request, *args, **kwargs)
@@ -422,16 +416,14 @@ class UploadView(ScopedMixin, SingleObjectMixin, FormView):
         context["spec"] = SPECS[self.object.kind]
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         upload_file = form.cleaned_data["file"]
-        try:
-            upload = services.upload_preview(aid_list=self.object, fileobj=upload_file, filename=upload_file.name,
-                                             size=upload_file.size, user=self.request.user,
-                                             replace=form.cleaned_data["replace"])
-        except ApplicationError as exc:
-            form.add_error("file", exc.message)
-            return self.form_invalid(form)
-        return redirect("aid_projects:upload-detail", pk=upload.pk)
+        return services.upload_preview(aid_list=self.object, fileobj=upload_file, filename=upload_file.name,
+                                       size=upload_file.size, user=self.request.user,
+                                       replace=form.cleaned_data["replace"])
+
+    def get_success_url(self):
+        return reverse("aid_projects:upload-detail", args=[self.result.pk])
 
 
 class UploadDetailView(ScopedDetailView):
@@ -453,13 +445,14 @@ class UploadDetailView(ScopedDetailView):
         context["rows"] = rows
         context["rows_limited"] = len(rows) < upload.row_count
         context["commit_form"] = CommitForm()
-        context["confirmations"] = services.upload_confirmations(upload)
-        context["can_commit"] = (upload.status == UploadStatus.PREVIEW and upload.error_count == 0
-                                 and upload.aid_list.is_editable)
+        context["confirmations"] = upload_confirmations(upload)
+        context["can_commit"] = upload_can_commit(upload)
         return context
 
 
-class UploadActionView(ScopedMixin, SingleObjectMixin, View):
+class UploadActionView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
+    """A refusal comes back as a message on the page ``get_refused_url`` names."""
+
     model = Upload
     queryset = Upload.objects.select_related("aid_list__authority", "aid_list__campaign")
     action = "add"
@@ -475,26 +468,24 @@ class UploadCommitView(UploadActionView):
         upload = self.get_object()
         form = CommitForm(request.POST)
         form.is_valid()
-        try:
-            added = services.upload_commit(upload=upload, user=request.user,
-                                           confirm_warnings=form.cleaned_data.get("confirm_warnings", False))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("aid_projects:upload-detail", pk=upload.pk)
+        added = services.upload_commit(upload=upload, user=request.user,
+                                       confirm_warnings=form.cleaned_data.get("confirm_warnings", False))
         messages.success(request, f"已导入 {added} 个项目。")
         return redirect("aid_projects:list-detail", pk=upload.aid_list_id)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:upload-detail", args=[self.kwargs["pk"]])
 
 
 class UploadDiscardView(UploadActionView):
     def post(self, request, pk):
-        upload = self.get_object()
-        try:
-            services.upload_discard(upload=upload, user=request.user)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.info(request, "已放弃本次上传，清单没有变化。")
+        self.object = upload = self.get_object()
+        services.upload_discard(upload=upload, user=request.user)
+        messages.info(request, "已放弃本次上传，清单没有变化。")
         return redirect("aid_projects:list-detail", pk=upload.aid_list_id)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:list-detail", args=[self.object.aid_list_id])
 
 
 # --- liaisons -------------------------------------------------------------------------------------
@@ -557,17 +548,13 @@ class LiaisonUpdateView(LiaisonFormMixin, ScopedUpdateView):
     queryset = LIAISON_QS
 
 
-class LiaisonDeleteView(ScopedDeleteView):
+class LiaisonDeleteView(ServiceMixin, ScopedDeleteView):
     model = Liaison
     queryset = LIAISON_QS
     success_url = reverse_lazy("aid_projects:liaison-list")
 
     def form_valid(self, form):
-        try:
-            services.liaison_list_editable(self.get_object().campaign, self.get_object().authority)
-        except ApplicationError as exc:
-            messages.error(self.request, exc.message)
-            return HttpResponseRedirect(self.success_url)
+        services.liaison_list_editable(self.get_object().campaign, self.get_object().authority)
         return super().form_valid(form)
 
 
@@ -595,9 +582,7 @@ class NeedDetailView(ScopedDetailView):
         need, user = self.object, self.request.user
         context["matches"] = Match.objects.restrict(user, "view").filter(need=need).select_related(
             "supply__aid_list__authority")
-        can_propose = (user.has_perm("aid_projects.add_match") and not user.is_ministry
-                       and need.aid_list.status == ListStatus.ACCEPTED
-                       and not need.aid_list.authority.code.startswith(user.authority.scope_prefix))
+        can_propose = may_propose(need, user)
         context["can_propose"] = can_propose
         if can_propose or user.is_ministry:
             context["suggestions"] = suggest_supplies(need, user)
@@ -606,12 +591,7 @@ class NeedDetailView(ScopedDetailView):
         return context
 
 
-def own_supplies(user, need):
-    return AidItem.objects.restrict(user, "change").filter(
-        aid_list__kind=ListKind.SUPPLY, aid_list__campaign=need.aid_list.campaign).select_related("aid_list")
-
-
-class MatchProposeView(ScopedMixin, SingleObjectMixin, View):
+class MatchProposeView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     model = AidItem
     queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
     permission_required = ("aid_projects.add_match",)
@@ -627,15 +607,14 @@ class MatchProposeView(ScopedMixin, SingleObjectMixin, View):
                 for error in errors:
                     messages.error(request, error)
             return redirect("aid_projects:need-detail", pk=need.pk)
-        try:
-            match = services.match_propose(need=need, supply=form.cleaned_data["supply"], user=request.user,
-                                           amount=form.cleaned_data.get("amount"),
-                                           note=form.cleaned_data.get("note", ""))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("aid_projects:need-detail", pk=need.pk)
+        match = services.match_propose(need=need, supply=form.cleaned_data["supply"], user=request.user,
+                                       amount=form.cleaned_data.get("amount"),
+                                       note=form.cleaned_data.get("note", ""))
         messages.success(request, "已提出意向对接，等待受援方答复。")
         return redirect("aid_projects:match-detail", pk=match.pk)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:need-detail", args=[self.kwargs["pk"]])
 
 
 class MatchListView(ScopedListView):
@@ -654,13 +633,13 @@ class MatchDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         match, user = self.object, self.request.user
-        steps = [MatchStatus(s) for s in services.match_steps(match, user)]
+        steps = [MatchStatus(s) for s in match_steps(match, user)]
         context["steps"] = steps if user.has_perm("aid_projects.change_match") else []
         context["transition_form"] = MatchTransitionForm(initial={"amount": match.amount, "spent": match.spent})
         return context
 
 
-class MatchTransitionView(ScopedMixin, SingleObjectMixin, View):
+class MatchTransitionView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
     model = Match
     queryset = MATCH_QS
     permission_required = ("aid_projects.change_match",)
@@ -676,13 +655,12 @@ class MatchTransitionView(ScopedMixin, SingleObjectMixin, View):
         if not form.is_valid():
             messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
             return redirect("aid_projects:match-detail", pk=match.pk)
-        try:
-            services.match_transition(match=match, to_status=to_status, user=request.user,
-                                      note=form.cleaned_data.get("note", ""), amount=form.cleaned_data.get("amount"),
-                                      spent=form.cleaned_data.get("spent"))
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"对接已更新为“{MatchStatus(to_status).label}”。")
+        services.match_transition(match=match, to_status=to_status, user=request.user,
+                                  note=form.cleaned_data.get("note", ""), amount=form.cleaned_data.get("amount"),
+                                  spent=form.cleaned_data.get("spent"))
+        messages.success(request, f"对接已更新为“{MatchStatus(to_status).label}”。")
         return redirect("aid_projects:match-detail", pk=match.pk)
+
+    def get_refused_url(self):
+        return reverse("aid_projects:match-detail", args=[self.kwargs["pk"]])
 

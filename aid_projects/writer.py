@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from aid_projects.choices import ListKind
 from aid_projects.sheets import CATEGORIES, SPECS, FormSpec
-from portal.excel import FORMULA_PREFIXES
+from portal.excel import FORMULA_PREFIXES, print_a4
 
 # Row layout of an attachment sheet: 附件N / title / filers line / 单位 line / header / data …
 ATTACHMENT_ROW = 1
@@ -146,12 +146,7 @@ class _Sheet:
         self.row = 0
         for index, width in enumerate(widths):
             self.ws.set_column(index, index, width)
-        ws = self.ws
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)  # one page wide, as many pages tall as it takes
-        ws.center_horizontally()
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        print_a4(self.ws)  # one page wide, as many pages tall as it takes
 
     def write(self, col: int, value, fmt) -> None:
         """One cell: text always as text (quoted when it looks like a formula), numbers as numbers."""

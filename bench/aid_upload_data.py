@@ -36,7 +36,7 @@ def county_places(province: str) -> list[tuple[str, object]]:
     from portal.models import Authority, AuthorityLevel
 
     top = Authority.objects.get(code=province)
-    below = Authority.objects.filter(code__startswith=top.scope_prefix).select_related("parent__parent")
+    below = Authority.objects.within(top).select_related("parent__parent")
     places = list(below.filter(level=AuthorityLevel.COUNTY)) or list(below.filter(level=AuthorityLevel.PREFECTURE))
     names = []
     for place in places:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 
 from crackdown.choices import CaseStage
+from portal.ratelimit import setting_rate
 
 DEFAULT_STEP_DAYS = {
     CaseStage.FILING: 3,          # 立案审批
@@ -49,3 +50,15 @@ def lead_check_due(start: date) -> date:
 
 def case_deadline(filed_on: date) -> date:
     return filed_on + timedelta(days=int(getattr(settings, "CRACKDOWN_CASE_DAYS", DEFAULT_CASE_DAYS)))
+
+
+# --- the public report and status lookup: limits per client address (portal.ratelimit) -------------
+# per address: high enough for the citizens behind one proxy or NAT; per session: one sender is
+# stopped long before the address's budget is spent
+report_rate = setting_rate("CRACKDOWN_REPORT_RATE", "20/h")
+report_session_rate = setting_rate("CRACKDOWN_REPORT_SESSION_RATE", "5/h")
+status_rate = setting_rate("CRACKDOWN_STATUS_RATE", "60/h")
+RATE_LIMITED_MESSAGE = "您提交得过于频繁，请一小时后再试。如情况紧急，请拨打举报电话。"
+# The report page and the report API spend one budget per client address.
+REPORT_RATE_GROUP = "crackdown.public_report"
+REPORT_SESSION_GROUP = "crackdown.public_report.session"

@@ -40,6 +40,13 @@ from crackdown.workflow import steps_from
 from portal.demo import demo_password_hash
 from portal.models import Authority, Role, User
 
+# Pages that need no login, (name, path): the run command lists them (portal.demo.public_pages)
+PUBLIC_PAGES = [
+    ("公开名单（取缔、涉嫌非法社会组织）", "/crackdown/public/lists/"),
+    ("举报非法社会组织（提交后给出受理编号）", "/crackdown/public/report/"),
+    ("举报办理进度查询", "/crackdown/public/status/"),
+]
+
 # username → (authority, groups, full name)
 EXTRA_ACCOUNTS = {
     "hb_leader": ("130000", [Role.PROVINCE_STAFF, APPROVER, INFORMANT_READER], "河北 赵处长（审批人）"),

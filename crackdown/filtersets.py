@@ -6,7 +6,7 @@ from django.db.models import Q
 from crackdown.choices import CaseOutcome, CaseStage, LeadSource, LeadStatus, ListKind, ListStatus, TargetType
 from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry, NameRule
 from portal.crypto import phone_digest
-from portal.filtersets import AuthorityScopeFilter
+from portal.filtersets import AuthorityScopeFilter, ProvinceForMinistryMixin
 from portal.models import Authority
 from registry.search import name_q
 
@@ -25,16 +25,6 @@ def narrow_to_area(queryset, request):
         return queryset
     ids = list(Authority.objects.within(user.authority).values_list("id", flat=True))
     return queryset.filter(authority_id__in=ids)
-
-
-class ProvinceForMinistryMixin:
-    """Only the ministry chooses a province; a province's staff see their own anyway."""
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        user = getattr(request, "user", None)
-        if user is not None and not getattr(user, "is_ministry", False):
-            self.filters.pop("province", None)
 
 
 class LeadFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):

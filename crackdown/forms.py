@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
 from captcha.fields import CaptchaField
 from django import forms
 from django.urls import reverse
@@ -34,8 +33,8 @@ from crackdown.models import (
 )
 from crackdown.selectors import stage_document_kinds
 from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, document_field, pop_documents, steps_from
+from portal import phones
 from portal.models import Authority, AuthorityLevel, User
-from portal.validators import format_cn_phone
 from registry.models import Organization
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -420,16 +419,13 @@ class PublicReportForm(forms.Form):
 
     def clean_phone(self):
         """Optional; when given, a mainland mobile or a fixed line with its area code."""
-        raw = re.sub(r"[\s\-－()（）]", "", self.cleaned_data.get("phone", ""))
+        raw = phones.strip_noise(self.cleaned_data.get("phone", ""))
         if not raw:
             return ""
-        try:
-            number = phonenumbers.parse(raw, "CN")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        phone = phones.mainland_phone(raw)
+        if phone is None:
             raise forms.ValidationError("请填写有效的手机号码或带区号的固定电话，如 13912345678 或 0311-87654321")
-        return format_cn_phone(number)
+        return phone
 
 
 class PublicListSearchForm(forms.Form):

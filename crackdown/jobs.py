@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from crackdown.selectors import TALLIES, crackdown_statistics
-from portal.excel import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, text_safe_cell
+from portal.excel import BODY_FONT, BORDER, CENTER, HEADER_FONT, TITLE_FONT, print_a4, text_safe_cell
 from portal.jobs import JobFailed, JobRun, job_handler
 from portal.models import Authority
 
@@ -34,6 +34,7 @@ def statistics_workbook(run: JobRun) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("打击整治统计")
+    print_a4(ws)
     ws.column_dimensions["A"].width = 20
     for i in range(len(TALLIES)):
         ws.column_dimensions[get_column_letter(i + 2)].width = 12

@@ -38,7 +38,7 @@ from crackdown.choices import (
 )
 from portal.crypto import EncryptedCharField, EncryptedTextField, KeyedHashField
 from portal.models import Authority
-from portal.scoping import RestrictedQuerySet
+from portal.scoping import RestrictedQuerySet, ScopedModel, StampedModel
 
 USER = settings.AUTH_USER_MODEL
 
@@ -66,7 +66,7 @@ def upload_path(instance, filename):
     return f"crackdown/{instance._meta.model_name}/{filename}"
 
 
-class CheckBatch(models.Model):
+class CheckBatch(StampedModel):
     """排查批次: a batch of leads checked together (the seeds count "51 batches, 296 leads")."""
 
     number = models.CharField(_("批次编号"), max_length=64)
@@ -77,12 +77,8 @@ class CheckBatch(models.Model):
     # kept by services.check_batch_add_leads: the statistics count leads per batch without a join
     # over every lead (bench/crackdown_lists.py)
     lead_count = models.PositiveIntegerField(_("线索数"), default=0, editable=False)
-    created_by = models.ForeignKey(USER, verbose_name=_("创建人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    scope_field = "authority"
+    updated = None  # no 更新时间 column
 
     class Meta:
         verbose_name = _("排查批次")
@@ -110,7 +106,7 @@ class CheckBatch(models.Model):
 
 
 
-class Lead(models.Model):
+class Lead(StampedModel):
     """线索: a report that an organization acts illegally, as received by an authority."""
 
     number = models.CharField(_("线索编号"), max_length=32, unique=True)
@@ -152,10 +148,6 @@ class Lead(models.Model):
     created_by = models.ForeignKey(USER, verbose_name=_("录入人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(_("录入时间"), auto_now_add=True)
-    updated = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    scope_field = "authority"
 
     class Meta:
         verbose_name = _("线索")
@@ -217,7 +209,7 @@ class Lead(models.Model):
         return [line.strip() for line in getattr(self, field).splitlines() if line.strip()]
 
 
-class Informant(models.Model):
+class Informant(ScopedModel):
     """举报人: stored apart from the lead; staff see it masked unless they hold view_informant.
 
     Name, phone, e-mail and address are encrypted at rest (portal.crypto); ``phone_hash`` finds an
@@ -232,7 +224,6 @@ class Informant(models.Model):
     address = EncryptedCharField(_("联系地址"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("提交地址"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "lead__authority"
 
     class Meta:
@@ -244,7 +235,7 @@ class Informant(models.Model):
         return f"{self.lead.number} 举报人"
 
 
-class LeadAttachment(models.Model):
+class LeadAttachment(ScopedModel):
     lead = models.ForeignKey(Lead, verbose_name=_("线索"), on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField(_("名称"), max_length=200)
     file = models.FileField(_("文件"), upload_to=upload_path, max_length=300)
@@ -252,7 +243,6 @@ class LeadAttachment(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "lead__authority"
 
     class Meta:
@@ -271,7 +261,7 @@ class CaseQuerySet(RestrictedQuerySet):
         return self.exclude(stage__in=TERMINAL_STAGES)
 
 
-class Case(models.Model):
+class Case(StampedModel):
     """案件: a takedown case under 《取缔非法社会组织办法》, moved only by ``services.case_transition``."""
 
     number = models.CharField(_("案件编号"), max_length=32, unique=True)
@@ -318,11 +308,8 @@ class Case(models.Model):
     )
     created_by = models.ForeignKey(USER, verbose_name=_("立案申请人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
-    scope_field = "authority"
 
     class Meta:
         verbose_name = _("案件")
@@ -404,7 +391,7 @@ class Case(models.Model):
                     and self.served_on > self.outcome_date + timedelta(days=SERVICE_DAYS))
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ScopedModel):
     """One step of a case's timeline: who moved it from which stage to which, when, why."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="events")
@@ -418,7 +405,6 @@ class CaseEvent(models.Model):
     note = models.TextField(_("意见、说明"), blank=True)
     due = models.DateField(_("新环节期限"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "case__authority"
 
     class Meta:
@@ -436,7 +422,7 @@ class CaseEvent(models.Model):
         return f"{self.case.number} {self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
 
-class CaseDocument(models.Model):
+class CaseDocument(ScopedModel):
     """A document attached to a step (立案审批表, 调查终结报告, 法制审核意见, 取缔决定书…)."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="documents")
@@ -449,7 +435,6 @@ class CaseDocument(models.Model):
                                     related_name="+")
     uploaded = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "case__authority"
 
     class Meta:
@@ -461,7 +446,7 @@ class CaseDocument(models.Model):
         return self.title
 
 
-class Evidence(models.Model):
+class Evidence(ScopedModel):
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("证据类型"), max_length=20, choices=EvidenceKind.choices)
     description = models.CharField(_("证据名称"), max_length=200)
@@ -472,7 +457,6 @@ class Evidence(models.Model):
                                  related_name="+")
     added = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "case__authority"
 
     class Meta:
@@ -484,7 +468,7 @@ class Evidence(models.Model):
         return self.description
 
 
-class InquiryRecord(models.Model):
+class InquiryRecord(ScopedModel):
     """询问、检查笔录: an enforcement act done by two officers (办法: 执法人员不得少于两人)."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="inquiries")
@@ -501,7 +485,6 @@ class InquiryRecord(models.Model):
     added_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL,
                                  related_name="+")
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "case__authority"
 
     class Meta:
@@ -519,7 +502,7 @@ class InquiryRecord(models.Model):
         return f"{self.get_kind_display()} {self.held_on} {self.subject}"
 
 
-class WebsiteShutdown(models.Model):
+class WebsiteShutdown(ScopedModel):
     """关停非法网站: which site, shut by which department, when."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="shutdowns")
@@ -531,9 +514,6 @@ class WebsiteShutdown(models.Model):
     added_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL,
                                  related_name="+")
 
-    objects = RestrictedQuerySet.as_manager()
-    scope_field = "authority"
-
     class Meta:
         verbose_name = _("关停网站")
         verbose_name_plural = _("关停网站")
@@ -544,7 +524,7 @@ class WebsiteShutdown(models.Model):
         return self.website
 
 
-class CaseRecordBase(models.Model):
+class CaseRecordBase(ScopedModel):
     """A record beside a case's procedure, with the case's authority copied for the statistics."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="+")
@@ -552,9 +532,6 @@ class CaseRecordBase(models.Model):
     added_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL,
                                  related_name="+")
     added = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
-    scope_field = "authority"
 
     class Meta:
         abstract = True
@@ -666,7 +643,7 @@ class CaseSuspension(CaseRecordBase):
         return f"中止 {self.suspended_on}"
 
 
-class NameRule(models.Model):
+class NameRule(ScopedModel):
     """A name rule the ministry edits (规范特殊名称): a word, where in a name it may not stand, for whom,
     and the regulation it comes from.  Read through ``crackdown.names.check_name`` by the lead form and
     by the registry's name check alike."""
@@ -684,7 +661,6 @@ class NameRule(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     updated = models.DateTimeField(_("修改时间"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = None  # one table for every authority, kept by the ministry
 
     class Meta:
@@ -697,7 +673,7 @@ class NameRule(models.Model):
         return f"{self.word}（{self.get_kind_display()}）"
 
 
-class LinkedParty(models.Model):
+class LinkedParty(ScopedModel):
     """勾连单位和人员: a registered organization or a person that helped, and what was done about it."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="linked_parties")
@@ -712,9 +688,6 @@ class LinkedParty(models.Model):
     handled_on = models.DateField(_("处理日期"))
     added_by = models.ForeignKey(USER, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL,
                                  related_name="+")
-
-    objects = RestrictedQuerySet.as_manager()
-    scope_field = "authority"
 
     class Meta:
         verbose_name = _("勾连单位和人员")
@@ -736,7 +709,7 @@ class LinkedParty(models.Model):
         return self.organization.name if self.organization_id else self.name
 
 
-class ListBatch(models.Model):
+class ListBatch(StampedModel):
     """A published list batch: 涉嫌非法社会组织名单 (exposure) or 取缔名单 (bans)."""
 
     kind = models.CharField(_("名单类别"), max_length=12, choices=ListKind.choices)
@@ -748,12 +721,8 @@ class ListBatch(models.Model):
     approver = models.ForeignKey(USER, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(USER, verbose_name=_("创建人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
-    scope_field = "authority"
+    updated = None  # no 更新时间 column
 
     class Meta:
         verbose_name = _("名单批次")
@@ -776,7 +745,7 @@ class ListBatch(models.Model):
         return self.status == ListStatus.PUBLISHED
 
 
-class ListEntry(models.Model):
+class ListEntry(ScopedModel):
     """One organization on a list; a published entry is withdrawn with a reason, never deleted."""
 
     batch = models.ForeignKey(ListBatch, verbose_name=_("名单批次"), on_delete=models.PROTECT, related_name="entries")
@@ -792,7 +761,6 @@ class ListEntry(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scope_field = "batch__authority"
 
     class Meta:

@@ -1,7 +1,7 @@
 """Name rules (规范特殊名称) as the regulations write them, applied from the ``NameRule`` table.
 
 The ministry edits the table; this module only reads it.  ``check_name`` is the one function both
-the lead form (crackdown.services.name_warnings) and the registry's name check call, so a name is
+the lead form (crackdown.selectors.name_warnings) and the registry's name check call, so a name is
 judged the same way everywhere.  It imports nothing from the registry: the registry imports it.
 """
 

@@ -7,34 +7,20 @@ report form has a captcha and a per-address rate limit; the status page shows on
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.decorators import method_decorator
 from django.views import View
-from django_ratelimit.decorators import ratelimit
 
 from crackdown import services
 from crackdown.choices import PublicStatus
+from crackdown.conf import RATE_LIMITED_MESSAGE, status_rate
 from crackdown.filtersets import PublicEntryFilterSet
 from crackdown.forms import PublicListSearchForm, PublicReportForm, PublicStatusForm
 from crackdown.models import Lead
+from crackdown.public_limits import report_refused
 from crackdown.selectors import public_entries
 from portal.middleware import client_ip
-
-
-def report_rate(group, request):
-    return getattr(settings, "CRACKDOWN_REPORT_RATE", "5/h")
-
-
-def status_rate(group, request):
-    return getattr(settings, "CRACKDOWN_STATUS_RATE", "60/h")
-
-
-RATE_LIMITED_MESSAGE = "您提交得过于频繁，请一小时后再试。如情况紧急，请拨打举报电话。"
-# The report page and the report API spend one budget per client address (portal.middleware.client_ip).
-REPORT_RATE_GROUP = "crackdown.public_report"
-
+from portal.ratelimit import limited, per_client
 
 
 class PublicListView(View):
@@ -46,8 +32,6 @@ class PublicListView(View):
         })
 
 
-@method_decorator(ratelimit(group=REPORT_RATE_GROUP, key="ip", rate=report_rate, method="POST", block=False),
-                  name="post")
 class PublicReportView(View):
     template_name = "crackdown/public/report.html"
 
@@ -55,7 +39,7 @@ class PublicReportView(View):
         return render(request, self.template_name, {"title": "举报非法社会组织", "form": PublicReportForm()})
 
     def post(self, request):
-        if getattr(request, "limited", False):
+        if report_refused(request):
             # refused, but what the citizen typed stays in the form (a new captcha to answer later)
             form = PublicReportForm(initial={k: v for k, v in request.POST.items()
                                              if k in PublicReportForm.base_fields and k != "captcha"})
@@ -73,13 +57,13 @@ class PublicReportView(View):
                       {"title": "举报已提交", "receipt": lead.receipt_number})
 
 
-@method_decorator(ratelimit(key="ip", rate=status_rate, method="GET", block=False), name="get")
+@per_client(rate=status_rate, method="GET")
 class PublicStatusView(View):
     def get(self, request):
         form = PublicStatusForm(request.GET or None)
         context = {"title": "举报办理进度查询", "form": form}
         if form.is_bound:
-            if getattr(request, "limited", False):
+            if limited(request):
                 return render(request, "crackdown/public/limited.html",
                               {"title": "查询过于频繁", "message": "您查询得过于频繁，请稍后再试。"}, status=429)
             if form.is_valid():

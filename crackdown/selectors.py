@@ -1,4 +1,5 @@
-"""Reads of the crackdown app: the statistics the seeds count, and each user's work queues.
+"""Reads of the crackdown app: the statistics the seeds count, each user's work queues, the warnings
+about a name being entered, and what a detail page offers its reader.
 
 The statistics run a fixed number of grouped queries (one per source table), whatever the period or
 the number of rows, and group by the authority's id; ids are mapped to provinces with one more query.
@@ -25,7 +26,9 @@ from crackdown.models import (
     ListEntry,
     WebsiteShutdown,
 )
-from crackdown.workflow import APPROVE, AWAITING_APPROVAL, AWAITING_REVIEW, TERMINAL_STAGES
+from crackdown.names import check_name
+from crackdown.workflow import APPROVE, AWAITING_APPROVAL, AWAITING_REVIEW, LEAD_TRANSITIONS, TERMINAL_STAGES
+from portal.gazetteer import area_named_in, province_of
 from portal.models import MINISTRY_CODE, Authority
 from portal.scoping import scope_q
 
@@ -278,3 +281,140 @@ def public_entries(name: str = ""):
     if name:
         qs = qs.filter(name__icontains=name)
     return qs
+
+
+# --- places ---------------------------------------------------------------------------------------
+def resolve_place(text: str) -> tuple[Authority, list[str]]:
+    """The receiving province for a place a reporter or a lead gives (a division code or a name), and
+    the code of the division named, through the gazetteer (``portal/gazetteer.py``).
+
+    Unknown places go to the ministry's queue, which forwards them.
+    """
+    text = (text or "").strip()
+    ministry = Authority.objects.get(code=MINISTRY_CODE)
+    if not text:
+        return ministry, []
+    if text.isdigit() and len(text) == 6:
+        found = Authority.objects.filter(code=text).first()
+        if found is not None and not found.is_ministry:
+            return province_of(found), [found.code]
+        return ministry, []
+    area = area_named_in(text)
+    if area is None:
+        return ministry, []
+    return province_of(area), [area.code]
+
+
+# --- name checks (shown at once when a lead is entered) ----------------------------------------
+SIMILARITY = 0.4
+
+
+@dataclass
+class NameWarning:
+    kind: str  # reserved | registered | same_province | other_province
+    message: str
+    url: str = ""
+
+
+def _similar(queryset, field: str, name: str):
+    """Leads or cases whose name is the same, trigram-similar, or holds the whole name (or alias) entered —
+    the last through the register's search (``registry.search.name_q``), which serves two characters too."""
+    from django.contrib.postgres.search import TrigramSimilarity
+    from django.db.models import Q
+
+    from registry.search import name_q
+
+    contains = name_q(name)
+    return (queryset.filter(Q(**{field: name}) | Q(**{f"{field}__trigram_similar": name}) | contains)
+            .annotate(similarity=TrigramSimilarity(field, name))
+            .filter(Q(**{field: name}) | Q(similarity__gte=SIMILARITY) | contains))
+
+
+def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[NameWarning]:
+    """What staff must know about a name as they enter it.
+
+    Another province's leads and cases are named by their province only; the ministry, which sees
+    every province, gets the numbers too.
+    """
+    from django.urls import reverse
+
+    from registry.namecheck import name_check
+
+    name = (name or "").strip()
+    if len(name) < 2:
+        return []
+    warnings = []
+    # 规范特殊名称: the ministry's rule table, through the same function the registry's name check calls
+    warnings += [NameWarning("reserved", finding.message) for finding in check_name(name)]
+    # the register's name check (registry.namecheck): registered, former, near, revoked, published lists
+    check = name_check(name, limit=5)
+    for match in check.matches:
+        org = match.organization
+        same = {"same": "同名", "former": "曾用名相同", "near": "名称相似"}[match.how]
+        warnings.append(NameWarning(
+            "registered", f"已登记社会组织中有{same}的：{org.name}（{org.authority.bureau_name}登记，"
+                          f"{org.get_status_display()}）。"))
+    for match in check.revoked:
+        warnings.append(NameWarning(
+            "registered", f"{match.organization.name}已{match.organization.get_status_display()}：撤销登记后继续以"
+                          "社会组织名义活动的，属非法社会组织（《取缔非法社会组织办法》第二条）。"))
+    for hit in check.list_hits:
+        warnings.append(NameWarning("registered", f"与{hit.province}公布的{hit.list_label}（{hit.batch}）中的"
+                                                  f"“{hit.name}”相似。"))
+    own = user.authority if user.authority and not user.is_ministry else None
+    leads = _similar(Lead.objects.all(), "org_name", name)
+    if exclude_lead is not None:
+        leads = leads.exclude(pk=exclude_lead.pk)
+    cases = _similar(Case.objects.all(), "org_name", name)
+    if exclude_lead is not None:
+        cases = cases.exclude(lead=exclude_lead)  # the lead's own case is not "another" case
+    hits = [(lead.authority, "线索", lead.number, reverse("crackdown:lead-detail", args=[lead.pk]))
+            for lead in leads.select_related("authority").order_by("-similarity")[:20]]
+    hits += [(case.authority, "案件", case.number, reverse("crackdown:case-detail", args=[case.pk]))
+             for case in cases.select_related("authority").order_by("-similarity")[:20]]
+    other_provinces = set()
+    province_names = dict(Authority.objects.provinces().values_list("code", "name")) if hits else {}
+    for authority, kind, number, url in hits:
+        code = authority.code
+        if own is None or authority.is_within(own):
+            if exclude_lead is not None and number == exclude_lead.number:
+                continue
+            province = province_names.get(code[:2] + "0000", "民政部")
+            scope = "" if own is not None else f"{province}："
+            warnings.append(NameWarning("same_province" if own is not None else "other_province",
+                                        f"{scope}已有名称相似的{kind} {number}。", url))
+        else:
+            other_provinces.add(code[:2])
+    if other_provinces:
+        names = [province_names.get(p + "0000", "民政部") for p in sorted(other_provinces)]
+        warnings.append(NameWarning(
+            "other_province",
+            f"{'、'.join(names)}已有名称相似的线索或案件，可能为跨省活动的同一组织，请与民政部沟通。"))
+    return warnings
+
+
+# --- what a detail page offers its reader (the buttons shown; each service checks again) -------------
+def lead_actions(lead: Lead, user) -> dict[str, bool]:
+    can_change = user.has_perm("crackdown.change_lead")
+    next_statuses = LEAD_TRANSITIONS.get(lead.status, ())
+    return {
+        "can_change": can_change,
+        "can_reveal": user.has_perm("crackdown.view_informant"),
+        "can_transfer": can_change and "transferred" in next_statuses,
+        "can_file": user.has_perm("crackdown.add_case") and "filed" in next_statuses,
+    }
+
+
+def case_actions(case: Case, user) -> dict[str, bool]:
+    return {
+        "can_change": user.has_perm("crackdown.change_case") and not case.is_terminal,
+        "can_record": user.has_perm("crackdown.change_case"),
+        "can_approve": user.has_perm("crackdown.approve_case"),
+    }
+
+
+def list_batch_actions(batch: ListBatch, user) -> dict[str, bool]:
+    return {
+        "can_change": user.has_perm("crackdown.change_listbatch"),
+        "can_publish": user.has_perm("crackdown.publish_list"),
+    }

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -43,108 +42,24 @@ from crackdown.models import (
     ListBatch,
     ListEntry,
 )
-from crackdown.names import check_name
-from crackdown.selectors import case_investigators, inquiry_officer_names, stage_document_kinds, step_requester
+from crackdown.selectors import (
+    case_investigators,
+    inquiry_officer_names,
+    resolve_place,
+    stage_document_kinds,
+    step_requester,
+)
 from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, TERMINAL_STAGES, document_field, may_take, steps_from
 from portal.audit import record_change, snapshot, stored_snapshot
-from portal.models import MINISTRY_CODE, AuditAction, Authority, AuthorityLevel
+from portal.gazetteer import province_of
+from portal.jobs import job_start
+from portal.models import AuditAction, Authority, Job
 from portal.scoping import object_in_scope
-from portal.services import ApplicationError
+from portal.services import ApplicationError, StaleVersion
 
 STALE_MESSAGE = "该案件已被他人修改，请刷新后重试。"
 
-SIMILARITY = 0.4
 
-
-# --- name checks (shown at once when a lead is entered) ----------------------------------------
-@dataclass
-class NameWarning:
-    kind: str  # reserved | registered | same_province | other_province
-    message: str
-    url: str = ""
-
-
-def province_of(authority: Authority) -> Authority:
-    if authority.is_ministry or authority.level == AuthorityLevel.PROVINCE:
-        return authority
-    return Authority.objects.get(code=authority.code[:2] + "0000")
-
-
-def _similar(queryset, field: str, name: str):
-    """Leads or cases whose name is the same, trigram-similar, or holds the whole name (or alias) entered —
-    the last through the register's search (``registry.search.name_q``), which serves two characters too."""
-    from django.contrib.postgres.search import TrigramSimilarity
-    from django.db.models import Q
-
-    from registry.search import name_q
-
-    contains = name_q(name)
-    return (queryset.filter(Q(**{field: name}) | Q(**{f"{field}__trigram_similar": name}) | contains)
-            .annotate(similarity=TrigramSimilarity(field, name))
-            .filter(Q(**{field: name}) | Q(similarity__gte=SIMILARITY) | contains))
-
-
-def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[NameWarning]:
-    """What staff must know about a name as they enter it.
-
-    Another province's leads and cases are named by their province only; the ministry, which sees
-    every province, gets the numbers too.
-    """
-    from django.urls import reverse
-
-    from registry.namecheck import name_check
-
-    name = (name or "").strip()
-    if len(name) < 2:
-        return []
-    warnings = []
-    # 规范特殊名称: the ministry's rule table, through the same function the registry's name check calls
-    warnings += [NameWarning("reserved", finding.message) for finding in check_name(name)]
-    # the register's name check (registry.namecheck): registered, former, near, revoked, published lists
-    check = name_check(name, limit=5)
-    for match in check.matches:
-        org = match.organization
-        same = {"same": "同名", "former": "曾用名相同", "near": "名称相似"}[match.how]
-        warnings.append(NameWarning(
-            "registered", f"已登记社会组织中有{same}的：{org.name}（{org.authority.bureau_name}登记，"
-                          f"{org.get_status_display()}）。"))
-    for match in check.revoked:
-        warnings.append(NameWarning(
-            "registered", f"{match.organization.name}已{match.organization.get_status_display()}：撤销登记后继续以"
-                          "社会组织名义活动的，属非法社会组织（《取缔非法社会组织办法》第二条）。"))
-    for hit in check.list_hits:
-        warnings.append(NameWarning("registered", f"与{hit.province}公布的{hit.list_label}（{hit.batch}）中的"
-                                                  f"“{hit.name}”相似。"))
-    own_prefix = user.authority.scope_prefix if user.authority and not user.is_ministry else None
-    leads = _similar(Lead.objects.all(), "org_name", name)
-    if exclude_lead is not None:
-        leads = leads.exclude(pk=exclude_lead.pk)
-    cases = _similar(Case.objects.all(), "org_name", name)
-    if exclude_lead is not None:
-        cases = cases.exclude(lead=exclude_lead)  # the lead's own case is not "another" case
-    hits = [(lead.authority.code, "线索", lead.number, reverse("crackdown:lead-detail", args=[lead.pk]))
-            for lead in leads.select_related("authority").order_by("-similarity")[:20]]
-    hits += [(case.authority.code, "案件", case.number, reverse("crackdown:case-detail", args=[case.pk]))
-             for case in cases.select_related("authority").order_by("-similarity")[:20]]
-    other_provinces = set()
-    province_names = dict(Authority.objects.provinces().values_list("code", "name")) if hits else {}
-    for code, kind, number, url in hits:
-        inside = own_prefix is None or code.startswith(own_prefix)
-        if inside:
-            if exclude_lead is not None and number == exclude_lead.number:
-                continue
-            province = province_names.get(code[:2] + "0000", "民政部")
-            scope = "" if own_prefix is not None else f"{province}："
-            warnings.append(NameWarning("same_province" if own_prefix is not None else "other_province",
-                                        f"{scope}已有名称相似的{kind} {number}。", url))
-        else:
-            other_provinces.add(code[:2])
-    if other_provinces:
-        names = [province_names.get(p + "0000", "民政部") for p in sorted(other_provinces)]
-        warnings.append(NameWarning(
-            "other_province",
-            f"{'、'.join(names)}已有名称相似的线索或案件，可能为跨省活动的同一组织，请与民政部沟通。"))
-    return warnings
 
 
 # --- leads ---------------------------------------------------------------------------------------
@@ -173,9 +88,14 @@ def _check_scope(obj, actor):
 
 @transaction.atomic
 def lead_create(*, actor, authority: Authority | None = None, informant: dict | None = None,
-                attachments=(), **fields) -> Lead:
-    """A new lead in the actor's queue (or ``authority``'s, which must lie in the actor's area)."""
+                attachments=(), places_from_text: bool = False, **fields) -> Lead:
+    """A new lead in the actor's queue (or ``authority``'s, which must lie in the actor's area).
+
+    ``places_from_text``: a lead entered on the page with no division code takes the division its
+    place text names (``selectors.resolve_place``), as a public report does."""
     authority = authority or actor.authority
+    if places_from_text and not fields.get("places") and fields.get("place_text"):
+        _, fields["places"] = resolve_place(fields["place_text"])
     lead = Lead(authority=authority, created_by=actor if actor and actor.is_authenticated else None, **fields)
     lead.received_on = lead.received_on or timezone.localdate()
     lead.check_due = lead.check_due or conf.lead_check_due(lead.received_on)
@@ -340,7 +260,7 @@ def lead_to_case(*, lead: Lead, actor, target_type: str, **kwargs) -> Case:
 def _lock_case(case: Case, expected_version: int | None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and int(expected_version) != locked.version:
-        raise ApplicationError(STALE_MESSAGE, extra={"version": locked.version})
+        raise StaleVersion(STALE_MESSAGE, version=locked.version)
     return locked
 
 
@@ -771,43 +691,6 @@ def new_receipt_number() -> str:
     return "JB" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
 
 
-def resolve_place(text: str) -> tuple[Authority, list[str]]:
-    """The receiving province for a place the reporter gave (a division code or a name).
-
-    Unknown places go to the ministry's queue, which forwards them.
-    """
-    text = (text or "").strip()
-    ministry = Authority.objects.get(code=MINISTRY_CODE)
-    if not text:
-        return ministry, []
-    if text.isdigit() and len(text) == 6:
-        found = Authority.objects.filter(code=text).first()
-        if found is not None and not found.is_ministry:
-            return province_of(found), [found.code]
-        return ministry, []
-    # the most specific named area mentioned in the text (县 before 市 before 省)
-    best = None
-    for authority in Authority.objects.exclude(level=AuthorityLevel.MINISTRY).only("code", "name", "level"):
-        name = authority.name
-        short = name
-        for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市"):
-            if authority.level == AuthorityLevel.PROVINCE and name.endswith(suffix) and len(name) > len(suffix) + 1:
-                short = name[: -len(suffix)]
-                break
-        if name in ("市辖区", "县") or len(short) < 2:
-            continue
-        if name in text or (authority.level == AuthorityLevel.PROVINCE and short in text):
-            rank = {"province": 1, "prefecture": 2, "county": 3}[authority.level]
-            if best is None or rank > best[0] or (rank == best[0] and len(name) > len(best[1].name)):
-                best = (rank, authority)
-    if best is None:
-        return ministry, []
-    area = best[1]
-    province = Authority.objects.get(code=area.code[:2] + "0000")
-    # a county named in the text must lie in the province named there, if one is
-    return province, [area.code]
-
-
 @transaction.atomic
 def public_report_create(*, org_name: str, place: str, description: str, informant: dict,
                          ip: str | None = None, channel: str = ReportChannel.WEB) -> Lead:
@@ -852,3 +735,13 @@ def informant_reveal(*, lead: Lead, actor) -> Informant | None:
         return None
     record_change(actor=actor, action=AuditAction.VIEW_SENSITIVE, obj=lead, note=f"查看举报人信息：线索 {lead.number}")
     return informant
+
+
+# --- statistics ----------------------------------------------------------------------------------
+def statistics_export_start(*, user, date_from: date, date_to: date, province: Authority | None = None) -> Job:
+    """导出Excel: the statistics table (``selectors.crackdown_statistics``) written by a background job."""
+    params = {"date_from": date_from.isoformat(), "date_to": date_to.isoformat()}
+    if province is not None:
+        params["province"] = province.code
+    with transaction.atomic():
+        return job_start(kind="crackdown_statistics", user=user, authority=user.authority, params=params)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
@@ -61,21 +59,25 @@ from crackdown.models import (
     ListEntry,
     NameRule,
 )
-from crackdown.selectors import crackdown_statistics, default_period, step_requester
+from crackdown.selectors import (
+    case_actions,
+    crackdown_statistics,
+    default_period,
+    lead_actions,
+    list_batch_actions,
+    name_warnings,
+    step_requester,
+)
 from crackdown.tables import CaseTable, CheckBatchTable, LeadTable, ListBatchTable, NameRuleTable
-from crackdown.workflow import LEAD_TRANSITIONS, TRANSITIONS, allowed_steps, steps_from
-from portal.audit import record_download
-from portal.jobs import job_start
+from crackdown.workflow import allowed_steps, steps_from
 from portal.models import User
 from portal.services import ApplicationError
+from portal.views.downloads import ChildFileDownloadView
 from portal.views.generic import ScopedCreateView, ScopedListView, ScopedMixin, ScopedUpdateView
+from portal.views.service import ServiceActionMixin, ServiceCreateView, ServiceFormMixin
 
 LEAD_QS = Lead.objects.select_related("authority")
 CASE_QS = Case.objects.select_related("authority")
-
-
-def _fail(request, exc: ApplicationError):
-    messages.error(request, exc.message)
 
 
 class ObjectMixin(ScopedMixin):
@@ -111,39 +113,39 @@ class NameCheckView(ScopedMixin, View):
         exclude = None
         if request.GET.get("exclude", "").isdigit():
             exclude = Lead.objects.restrict(request.user, "view").filter(pk=request.GET["exclude"]).first()
-        warnings = services.name_warnings(request.GET.get("org_name", ""), user=request.user, exclude_lead=exclude)
+        warnings = name_warnings(request.GET.get("org_name", ""), user=request.user, exclude_lead=exclude)
         return render(request, "crackdown/_name_warnings.html", {"warnings": warnings})
 
 
-class LeadCreateView(ScopedMixin, FormView):
+class LeadCreateView(ServiceCreateView):
     model = Lead
-    action = "add"
     template_name = "crackdown/lead_form.html"
     form_class = LeadForm
+    success_message = "线索已登记，编号 {result.number}。"
+    detail_url_name = "crackdown:lead-detail"
+    informant_form = None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("informant_form", InformantForm())
+        if self.informant_form is None:
+            self.informant_form = InformantForm()
+        context.setdefault("informant_form", self.informant_form)
         context["title"] = "登记线索"
         return context
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
-        informant_form = InformantForm(request.POST, request.FILES)
-        if not (form.is_valid() and informant_form.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, informant_form=informant_form))
+        self.informant_form = InformantForm(request.POST, request.FILES)
+        if not (form.is_valid() and self.informant_form.is_valid()):
+            return self.form_invalid(form)
+        return self.form_valid(form)
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "places_text"}
         data["places"] = form.cleaned_data["places_text"]
-        if not data["places"] and data.get("place_text"):
-            _, data["places"] = services.resolve_place(data["place_text"])
-        try:
-            lead = services.lead_create(actor=request.user, informant=informant_form.informant(),
-                                        attachments=informant_form.cleaned_data["attachments"], **data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form, informant_form=informant_form))
-        messages.success(request, f"线索已登记，编号 {lead.number}。")
-        return HttpResponseRedirect(reverse("crackdown:lead-detail", args=[lead.pk]))
+        return services.lead_create(actor=self.request.user, informant=self.informant_form.informant(),
+                                    places_from_text=True,
+                                    attachments=self.informant_form.cleaned_data["attachments"], **data)
 
 
 class LeadUpdateView(ScopedUpdateView):
@@ -176,15 +178,12 @@ class LeadDetailView(ObjectMixin, TemplateView):
                 "name": mask_name(informant.name), "phone": mask_phone(informant.phone),
                 "email": mask_email(informant.email), "address": mask_address(informant.address),
             }
-        can_change = user.has_perm("crackdown.change_lead")
+        actions = lead_actions(lead, user)
         context.update(
             title=str(lead),
-            can_change=can_change,
-            can_reveal=user.has_perm("crackdown.view_informant"),
-            status_form=LeadStatusForm(lead=lead) if can_change else None,
-            can_transfer=can_change and "transferred" in LEAD_TRANSITIONS.get(lead.status, ()),
-            can_file=user.has_perm("crackdown.add_case") and "filed" in LEAD_TRANSITIONS.get(lead.status, ()),
-            warnings=services.name_warnings(lead.org_name, user=user, exclude_lead=lead),
+            **actions,
+            status_form=LeadStatusForm(lead=lead) if actions["can_change"] else None,
+            warnings=name_warnings(lead.org_name, user=user, exclude_lead=lead),
             case=Case.objects.restrict(user, "view").filter(lead=lead).first(),
             attachments=lead.attachments.all(),
             copies=Lead.objects.restrict(user, "view").filter(transferred_from=lead),
@@ -193,49 +192,43 @@ class LeadDetailView(ObjectMixin, TemplateView):
         return context
 
 
-class LeadStatusView(ObjectMixin, View):
+class LeadStatusView(ServiceActionMixin, ObjectMixin, View):
     model = Lead
     action = "change"
+    success_message = "线索状态已更新。"
 
-    def post(self, request, pk):
+    def perform(self):
         lead = self.get_object()
-        form = LeadStatusForm(request.POST, lead=lead)
-        if form.is_valid():
-            try:
-                services.lead_set_status(lead=lead, actor=request.user, status=form.cleaned_data["status"],
-                                         note=form.cleaned_data["note"],
-                                         unfounded_reason=form.cleaned_data["unfounded_reason"])
-                messages.success(request, "线索状态已更新。")
-            except ApplicationError as exc:
-                _fail(request, exc)
-        else:
-            messages.error(request, "请选择线索的新状态。")
-        return HttpResponseRedirect(reverse("crackdown:lead-detail", args=[lead.pk]))
+        form = LeadStatusForm(self.request.POST, lead=lead)
+        if not form.is_valid():
+            raise ApplicationError("请选择线索的新状态。")
+        services.lead_set_status(lead=lead, actor=self.request.user, status=form.cleaned_data["status"],
+                                 note=form.cleaned_data["note"], unfounded_reason=form.cleaned_data["unfounded_reason"])
+
+    def get_success_url(self):
+        return reverse("crackdown:lead-detail", args=[self.get_object().pk])
 
 
-class LeadTransferView(ObjectMixin, FormView):
+class LeadTransferView(ServiceFormMixin, ObjectMixin, FormView):
     model = Lead
     action = "change"
     form_class = LeadTransferForm
     template_name = "crackdown/simple_form.html"
+    success_message = "线索已移交。"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = f"移交线索 {context['object'].number}"
         return context
 
-    def form_valid(self, form):
-        lead = self.get_object()
-        try:
-            services.lead_transfer(lead=lead, actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, "线索已移交。")
-        return HttpResponseRedirect(reverse("crackdown:lead-detail", args=[lead.pk]))
+    def perform(self, form):
+        services.lead_transfer(lead=self.get_object(), actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("crackdown:lead-detail", args=[self.get_object().pk])
 
 
-class LeadToCaseView(ObjectMixin, FormView):
+class LeadToCaseView(ServiceFormMixin, ObjectMixin, FormView):
     """转立案: the 立案申请, waiting for a second person's approval."""
 
     model = Lead
@@ -243,6 +236,7 @@ class LeadToCaseView(ObjectMixin, FormView):
     permission_required = ("crackdown.change_lead", "crackdown.add_case")
     form_class = CaseOpenForm
     template_name = "crackdown/simple_form.html"
+    success_message = "已提请立案审批，案件编号 {result.number}。"
 
     def get_initial(self):
         return {"org_name": self.get_object().org_name}
@@ -252,16 +246,11 @@ class LeadToCaseView(ObjectMixin, FormView):
         context["title"] = f"线索 {context['object'].number} 转立案"
         return context
 
-    def form_valid(self, form):
-        lead = self.get_object()
-        data = dict(form.cleaned_data)
-        try:
-            case = services.lead_to_case(lead=lead, actor=self.request.user, **data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已提请立案审批，案件编号 {case.number}。")
-        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[case.pk]))
+    def perform(self, form):
+        return services.lead_to_case(lead=self.get_object(), actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("crackdown:case-detail", args=[self.result.pk])
 
 
 class InformantView(ObjectMixin, View):
@@ -277,37 +266,22 @@ class InformantView(ObjectMixin, View):
                                                              "title": f"举报人信息 {lead.number}"})
 
 
-class FileDownloadView(ScopedMixin, View):
+class LeadAttachmentView(ChildFileDownloadView):
     """A file of a lead or a case, if the lead or case is visible; the download is audited."""
 
-    parent_model = None
-    file_model = None
-    parent_field = ""
-
-    def get(self, request, pk):
-        parents = self.parent_model.objects.restrict(request.user, "view")
-        obj = get_object_or_404(self.file_model.objects.filter(**{f"{self.parent_field}__in": parents}), pk=pk)
-        if not obj.file:
-            raise Http404("没有文件。")
-        name = obj.file.name.rsplit("/", 1)[-1]
-        record_download(actor=request.user, obj=obj, filename=name)
-        return FileResponse(obj.file.open("rb"), as_attachment=True, filename=name)
-
-
-class LeadAttachmentView(FileDownloadView):
-    model = parent_model = Lead
+    model = Lead
     file_model = LeadAttachment
     parent_field = "lead"
 
 
-class CaseDocumentView(FileDownloadView):
-    model = parent_model = Case
+class CaseDocumentView(ChildFileDownloadView):
+    model = Case
     file_model = CaseDocument
     parent_field = "case"
 
 
-class EvidenceFileView(FileDownloadView):
-    model = parent_model = Case
+class EvidenceFileView(ChildFileDownloadView):
+    model = Case
     file_model = Evidence
     parent_field = "case"
 
@@ -322,21 +296,16 @@ class CheckBatchListView(ScopedListView):
     create_url_name = "crackdown:batch-create"
 
 
-class CheckBatchCreateView(ScopedMixin, FormView):
+class CheckBatchCreateView(ServiceCreateView):
     model = CheckBatch
-    action = "add"
     form_class = CheckBatchForm
     template_name = "crackdown/simple_form.html"
     extra_context = {"title": "新建排查批次"}
+    success_message = "排查批次已创建，可添加线索。"
+    detail_url_name = "crackdown:batch-detail"
 
-    def form_valid(self, form):
-        try:
-            batch = services.check_batch_create(actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, "排查批次已创建，可添加线索。")
-        return HttpResponseRedirect(reverse("crackdown:batch-detail", args=[batch.pk]))
+    def perform(self, form):
+        return services.check_batch_create(actor=self.request.user, **form.cleaned_data)
 
 
 class CheckBatchDetailView(ObjectMixin, TemplateView):
@@ -353,26 +322,26 @@ class CheckBatchDetailView(ObjectMixin, TemplateView):
         return context
 
 
-class CheckBatchAddLeadsView(ObjectMixin, View):
+class CheckBatchAddLeadsView(ServiceActionMixin, ObjectMixin, View):
     model = CheckBatch
     action = "change"
 
-    def post(self, request, pk):
-        batch = self.get_object()
-        form = NumbersForm(request.POST)
-        if form.is_valid():
-            numbers = form.numbers_list()
-            leads = list(Lead.objects.restrict(request.user, "change").filter(number__in=numbers))
-            missing = sorted(set(numbers) - {lead.number for lead in leads})
-            if missing:
-                messages.error(request, f"未找到以下线索（或不在您的管辖范围内）：{'、'.join(missing)}")
-            else:
-                try:
-                    count = services.check_batch_add_leads(batch=batch, actor=request.user, leads=leads)
-                    messages.success(request, f"已加入 {count} 条线索。")
-                except ApplicationError as exc:
-                    _fail(request, exc)
-        return HttpResponseRedirect(reverse("crackdown:batch-detail", args=[batch.pk]))
+    def perform(self):
+        form = NumbersForm(self.request.POST)
+        if not form.is_valid():
+            return None
+        numbers = form.numbers_list()
+        leads = list(Lead.objects.restrict(self.request.user, "change").filter(number__in=numbers))
+        missing = sorted(set(numbers) - {lead.number for lead in leads})
+        if missing:
+            raise ApplicationError(f"未找到以下线索（或不在您的管辖范围内）：{'、'.join(missing)}")
+        return services.check_batch_add_leads(batch=self.get_object(), actor=self.request.user, leads=leads)
+
+    def get_success_message(self):
+        return f"已加入 {self.result} 条线索。" if self.result is not None else ""
+
+    def get_success_url(self):
+        return reverse("crackdown:batch-detail", args=[self.get_object().pk])
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -385,23 +354,18 @@ class CaseListView(ScopedListView):
     create_url_name = "crackdown:case-create"
 
 
-class CaseCreateView(ScopedMixin, FormView):
+class CaseCreateView(ServiceCreateView):
     """立案申请 without a lead (e.g. a case taken up by a higher level, 提级管辖)."""
 
     model = Case
-    action = "add"
     form_class = CaseOpenForm
     template_name = "crackdown/simple_form.html"
     extra_context = {"title": "立案申请"}
+    success_message = "已提请立案审批，案件编号 {result.number}。"
+    detail_url_name = "crackdown:case-detail"
 
-    def form_valid(self, form):
-        try:
-            case = services.case_create(actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已提请立案审批，案件编号 {case.number}。")
-        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[case.pk]))
+    def perform(self, form):
+        return services.case_create(actor=self.request.user, **form.cleaned_data)
 
 
 class CaseDetailView(ObjectMixin, TemplateView):
@@ -424,15 +388,13 @@ class CaseDetailView(ObjectMixin, TemplateView):
             steps=steps,
             waiting=waiting,
             requester=User.objects.filter(pk=requester_id).first() if requester_id else None,
-            can_change=user.has_perm("crackdown.change_case") and not case.is_terminal,
-            can_record=user.has_perm("crackdown.change_case"),
+            **case_actions(case, user),
             evidence=case.evidence.all(),
             referrals=case.referrals.all(),
             confiscations=case.confiscations.all(),
             extensions=case.extensions.select_related("added_by", "approved_by"),
             suspensions=case.suspensions.all(),
             pending_extension=case.extensions.filter(approved_by__isnull=True).first(),
-            can_approve=user.has_perm("crackdown.approve_case"),
             inquiries=case.inquiries.all(),
             shutdowns=case.shutdowns.all(),
             linked=case.linked_parties.select_related("organization"),
@@ -442,13 +404,35 @@ class CaseDetailView(ObjectMixin, TemplateView):
         return context
 
 
-class CaseEditView(ObjectMixin, FormView):
-    """Edit a case; the hidden version makes a concurrent edit fail instead of overwriting."""
+class CaseFormView(ServiceFormMixin, ObjectMixin, FormView):
+    """A form on a visible case whose write is one service call; back to the case once done."""
 
     model = Case
     action = "change"
-    form_class = CaseEditForm
     template_name = "crackdown/simple_form.html"
+    title = ""
+
+    def get_title(self):
+        return self.title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"{self.get_title()}：{context['object'].number}"
+        return context
+
+    def get_success_message(self):
+        return f"已办理：{self.get_title()}。"
+
+    def get_success_url(self):
+        return reverse("crackdown:case-detail", args=[self.get_object().pk])
+
+
+class CaseEditView(CaseFormView):
+    """Edit a case; the hidden version makes a concurrent edit fail (409) instead of overwriting."""
+
+    form_class = CaseEditForm
+    refused_status = 400
+    success_message = "案件信息已保存。"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -460,25 +444,23 @@ class CaseEditView(ObjectMixin, FormView):
         context["title"] = f"修改案件 {context['object'].number}"
         return context
 
-    def form_valid(self, form):
-        case = self.get_object()
+    def get_success_message(self):
+        return self.success_message
+
+    def perform(self, form):
         fields = {name: form.cleaned_data[name] for name in CaseEditForm.Meta.fields}
-        try:
-            services.case_update(case=case, actor=self.request.user, expected_version=form.cleaned_data["version"],
-                                 **fields)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        messages.success(self.request, "案件信息已保存。")
-        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[case.pk]))
+        services.case_update(case=self.get_object(), actor=self.request.user,
+                             expected_version=form.cleaned_data["version"], **fields)
 
 
-class CaseTransitionView(ObjectMixin, FormView):
-    """One step of the procedure; the service checks the table, the permission, the second person."""
+class CaseTransitionView(CaseFormView):
+    """One step of the procedure; the service checks the table, the permission, the second person.
+    A refusal answers 400, a stale version 409."""
 
-    model = Case
+    action = "view"
     form_class = TransitionForm
     template_name = "crackdown/transition_form.html"
+    refused_status = 400
 
     def get_step(self):
         step = steps_from(self.get_object().stage).get(self.kwargs["to_stage"])
@@ -505,111 +487,61 @@ class CaseTransitionView(ObjectMixin, FormView):
         context.update(step=step, to_stage=CaseStage(self.kwargs["to_stage"]), title=step.label)
         return context
 
-    def form_valid(self, form):
-        case = self.get_object()
-        try:
-            services.case_transition(case=case, to_stage=self.kwargs["to_stage"], actor=self.request.user,
-                                     **form.service_kwargs())
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = 409 if exc.message == services.STALE_MESSAGE else 400
-            return self.render_to_response(self.get_context_data(form=form), status=status)
-        messages.success(self.request, f"已办理：{TRANSITIONS[case.stage][self.kwargs['to_stage']].label}。")
-        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[case.pk]))
+    def get_title(self):
+        return self.get_step().label
+
+    def perform(self, form):
+        services.case_transition(case=self.get_object(), to_stage=self.kwargs["to_stage"], actor=self.request.user,
+                                 **form.service_kwargs())
 
 
-class CaseRecordCreateView(ObjectMixin, FormView):
+class CaseRecordCreateView(CaseFormView):
     """Evidence, inquiry records, websites shut, linked parties: added to a visible case."""
 
-    model = Case
-    action = "change"
-    template_name = "crackdown/simple_form.html"
-    record_title = ""
+    def get_success_message(self):
+        return f"已登记{self.title}。"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = f"{self.record_title}：{context['object'].number}"
-        return context
-
-    def form_valid(self, form):
-        case = self.get_object()
-        try:
-            services.case_add_record(case=case, actor=self.request.user, record=form.save(commit=False))
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, f"已登记{self.record_title}。")
-        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[case.pk]))
+    def perform(self, form):
+        services.case_add_record(case=self.get_object(), actor=self.request.user, record=form.save(commit=False))
 
 
 class EvidenceCreateView(CaseRecordCreateView):
     form_class = EvidenceForm
-    record_title = "证据"
+    title = "证据"
 
 
 class InquiryCreateView(CaseRecordCreateView):
     form_class = InquiryForm
-    record_title = "询问、检查笔录"
+    title = "询问、检查笔录"
 
 
 class ShutdownCreateView(CaseRecordCreateView):
     form_class = ShutdownForm
-    record_title = "关停网站"
+    title = "关停网站"
 
 
 class LinkedPartyCreateView(CaseRecordCreateView):
     form_class = LinkedPartyForm
-    record_title = "勾连单位和人员"
+    title = "勾连单位和人员"
 
 
-class CaseServiceFormView(ObjectMixin, FormView):
-    """A form on a visible case whose write is one service call (referrals, confiscations, the clock)."""
-
-    model = Case
-    action = "change"
-    template_name = "crackdown/simple_form.html"
-    title = ""
-    done = ""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = f"{self.get_title()}：{context['object'].number}"
-        return context
-
-    def get_title(self):
-        return self.title
-
-    def perform(self, case, data):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        case = self.get_object()
-        try:
-            self.perform(case, form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, self.done or f"已办理：{self.get_title()}。")
-        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[case.pk]))
-
-
-class ReferralCreateView(CaseServiceFormView):
+class ReferralCreateView(CaseFormView):
     form_class = ReferralForm
     title = "移送公安机关或其他部门"
 
-    def perform(self, case, data):
-        services.referral_add(case=case, actor=self.request.user, **data)
+    def perform(self, form):
+        services.referral_add(case=self.get_object(), actor=self.request.user, **form.cleaned_data)
 
 
-class ConfiscationCreateView(CaseServiceFormView):
+class ConfiscationCreateView(CaseFormView):
     form_class = ConfiscationForm
     title = "没收非法财产"
 
-    def perform(self, case, data):
-        services.confiscation_add(case=case, actor=self.request.user, **data)
+    def perform(self, form):
+        services.confiscation_add(case=self.get_object(), actor=self.request.user, **form.cleaned_data)
 
 
-class CaseClockView(CaseServiceFormView):
+class CaseClockView(CaseFormView):
     """The case clock: extend (ask), approve-extension (another person), suspend, resume."""
 
     FORMS = {"extend": ExtensionForm, "approve-extension": ApproveExtensionForm, "suspend": SuspendForm,
@@ -623,14 +555,15 @@ class CaseClockView(CaseServiceFormView):
     def get_title(self):
         return services.CLOCK_ACTIONS[self.kwargs["clock_action"]]
 
-    def perform(self, case, data):
-        services.case_clock(case=case, actor=self.request.user, action=self.kwargs["clock_action"],
+    def perform(self, form):
+        data = form.cleaned_data
+        services.case_clock(case=self.get_object(), actor=self.request.user, action=self.kwargs["clock_action"],
                             reason=data.get("reason") or data.get("note") or "",
                             new_deadline=data.get("new_deadline"),
                             on=data.get("suspended_on") or data.get("resumed_on"))
 
 
-class ReferralResultView(ObjectMixin, FormView):
+class ReferralResultView(ServiceFormMixin, ObjectMixin, FormView):
     """The department's feedback on a referral (破获案件, 抓获犯罪嫌疑人)."""
 
     model = CaseReferral
@@ -638,6 +571,7 @@ class ReferralResultView(ObjectMixin, FormView):
     permission_required = ("crackdown.view_case", "crackdown.change_case")
     form_class = ReferralResultForm
     template_name = "crackdown/simple_form.html"
+    success_message = "已登记移送反馈。"
 
     def get_queryset(self):
         return CaseReferral.objects.restrict(self.request.user, "view").select_related("case")
@@ -650,15 +584,11 @@ class ReferralResultView(ObjectMixin, FormView):
         context["title"] = f"移送反馈：{context['object'].case.number} {context['object']}"
         return context
 
-    def form_valid(self, form):
-        referral = self.get_object()
-        try:
-            services.referral_result(referral=referral, actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, "已登记移送反馈。")
-        return HttpResponseRedirect(reverse("crackdown:case-detail", args=[referral.case_id]))
+    def perform(self, form):
+        services.referral_result(referral=self.get_object(), actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("crackdown:case-detail", args=[self.get_object().case_id])
 
 
 # --- name rules (the ministry edits them; every authority reads them) ------------------------------
@@ -704,21 +634,16 @@ class ListBatchListView(ScopedListView):
     create_url_name = "crackdown:listbatch-create"
 
 
-class ListBatchCreateView(ScopedMixin, FormView):
+class ListBatchCreateView(ServiceCreateView):
     model = ListBatch
-    action = "add"
     form_class = ListBatchForm
     template_name = "crackdown/simple_form.html"
     extra_context = {"title": "编制名单"}
+    success_message = "名单已创建，请添加条目。"
+    detail_url_name = "crackdown:listbatch-detail"
 
-    def form_valid(self, form):
-        try:
-            batch = services.list_batch_create(actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, "名单已创建，请添加条目。")
-        return HttpResponseRedirect(reverse("crackdown:listbatch-detail", args=[batch.pk]))
+    def perform(self, form):
+        return services.list_batch_create(actor=self.request.user, **form.cleaned_data)
 
 
 class ListBatchDetailView(ObjectMixin, TemplateView):
@@ -734,43 +659,43 @@ class ListBatchDetailView(ObjectMixin, TemplateView):
             title=str(batch),
             entries=batch.entries.select_related("province", "lead", "case", "withdrawn_by"),
             entry_form=ListEntryForm() if batch.status == ListStatus.DRAFT else None,
-            can_change=user.has_perm("crackdown.change_listbatch"),
-            can_publish=user.has_perm("crackdown.publish_list"),
+            **list_batch_actions(batch, user),
         )
         return context
 
 
-class ListEntryAddView(ObjectMixin, View):
+class ListEntryAddView(ServiceActionMixin, ObjectMixin, View):
     model = ListBatch
     action = "change"
 
-    def post(self, request, pk):
-        batch = self.get_object()
-        form = ListEntryForm(request.POST)
-        if form.is_valid():
-            number = form.cleaned_data["number"].strip()
-            case = Case.objects.restrict(request.user, "view").filter(number=number).first()
-            lead = None if case else Lead.objects.restrict(request.user, "view").filter(number=number).first()
-            if case is None and lead is None:
-                messages.error(request, f"未找到编号为 {number} 的线索或案件。")
-            else:
-                try:
-                    services.list_entry_add(batch=batch, actor=request.user, case=case,
-                                            lead=lead or (case.lead if case else None),
-                                            name=form.cleaned_data["name"])
-                    messages.success(request, "已添加。")
-                except ApplicationError as exc:
-                    _fail(request, exc)
-        return HttpResponseRedirect(reverse("crackdown:listbatch-detail", args=[batch.pk]))
+    def perform(self):
+        form = ListEntryForm(self.request.POST)
+        if not form.is_valid():
+            return None
+        user = self.request.user
+        number = form.cleaned_data["number"].strip()
+        case = Case.objects.restrict(user, "view").filter(number=number).first()
+        lead = None if case else Lead.objects.restrict(user, "view").filter(number=number).first()
+        if case is None and lead is None:
+            raise ApplicationError(f"未找到编号为 {number} 的线索或案件。")
+        return services.list_entry_add(batch=self.get_object(), actor=user, case=case,
+                                       lead=lead or (case.lead if case else None), name=form.cleaned_data["name"])
+
+    def get_success_message(self):
+        return "已添加。" if self.result is not None else ""
+
+    def get_success_url(self):
+        return reverse("crackdown:listbatch-detail", args=[self.get_object().pk])
 
 
-class ListPublishView(ObjectMixin, FormView):
+class ListPublishView(ServiceFormMixin, ObjectMixin, FormView):
     """发布: a confirmation page listing every entry, then the deliberate step."""
 
     model = ListBatch
     permission_required = ("crackdown.view_listbatch", "crackdown.publish_list")
     form_class = PublishForm
     template_name = "crackdown/listbatch_publish.html"
+    success_message = "名单已发布，公众可在公开名单中查询。"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -778,26 +703,25 @@ class ListPublishView(ObjectMixin, FormView):
         context["entries"] = context["object"].entries.select_related("province")
         return context
 
-    def form_valid(self, form):
-        batch = self.get_object()
-        try:
-            services.list_publish(batch=batch, actor=self.request.user,
-                                  published_on=form.cleaned_data["published_on"])
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, "名单已发布，公众可在公开名单中查询。")
-        return HttpResponseRedirect(reverse("crackdown:listbatch-detail", args=[batch.pk]))
+    def perform(self, form):
+        services.list_publish(batch=self.get_object(), actor=self.request.user,
+                              published_on=form.cleaned_data["published_on"])
+
+    def get_success_url(self):
+        return reverse("crackdown:listbatch-detail", args=[self.get_object().pk])
 
 
-class ListEntryWithdrawView(ScopedMixin, FormView):
+class ListEntryWithdrawView(ServiceFormMixin, ScopedMixin, FormView):
     model = ListEntry
     permission_required = ("crackdown.view_listentry", "crackdown.publish_list")
     form_class = WithdrawForm
     template_name = "crackdown/simple_form.html"
+    success_message = "已撤回，撤回记录保留在名单历史中。"
 
     def get_entry(self):
-        return get_object_or_404(self.get_queryset().select_related("batch"), pk=self.kwargs["pk"])
+        if not hasattr(self, "_entry"):
+            self._entry = get_object_or_404(self.get_queryset().select_related("batch"), pk=self.kwargs["pk"])
+        return self._entry
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -805,29 +729,29 @@ class ListEntryWithdrawView(ScopedMixin, FormView):
         context.update(object=entry, title=f"撤回名单条目：{entry.name}（{entry.batch}）")
         return context
 
-    def form_valid(self, form):
-        entry = self.get_entry()
-        try:
-            services.list_entry_withdraw(entry=entry, actor=self.request.user, reason=form.cleaned_data["reason"])
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.form_invalid(form)
-        messages.success(self.request, "已撤回，撤回记录保留在名单历史中。")
-        return HttpResponseRedirect(reverse("crackdown:listbatch-detail", args=[entry.batch_id]))
+    def perform(self, form):
+        services.list_entry_withdraw(entry=self.get_entry(), actor=self.request.user,
+                                     reason=form.cleaned_data["reason"])
+
+    def get_success_url(self):
+        return reverse("crackdown:listbatch-detail", args=[self.get_entry().batch_id])
 
 
-class ListEntryRemoveView(ScopedMixin, View):
+class ListEntryRemoveView(ServiceActionMixin, ScopedMixin, View):
     model = ListEntry
     action = "change"
+    success_message = "已从草稿名单中删除。"
 
-    def post(self, request, pk):
-        entry = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            services.list_entry_remove(entry=entry, actor=request.user)
-            messages.success(request, "已从草稿名单中删除。")
-        except ApplicationError as exc:
-            _fail(request, exc)
-        return HttpResponseRedirect(reverse("crackdown:listbatch-detail", args=[entry.batch_id]))
+    def get_entry(self):
+        if not hasattr(self, "_entry"):
+            self._entry = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return self._entry
+
+    def perform(self):
+        services.list_entry_remove(entry=self.get_entry(), actor=self.request.user)
+
+    def get_success_url(self):
+        return reverse("crackdown:listbatch-detail", args=[self.get_entry().batch_id])
 
 
 # --- statistics ----------------------------------------------------------------------------------
@@ -866,24 +790,24 @@ class StatisticsView(ScopedMixin, TemplateView):
         return context
 
 
-class StatisticsExportView(ScopedMixin, View):
+class StatisticsExportView(ServiceActionMixin, ScopedMixin, View):
     """导出Excel: the same table, produced by a background job (progress on the job page)."""
 
     model = Lead
     permission_required = ("crackdown.view_statistics", "portal.add_job")
 
-    def post(self, request):
-        form = StatisticsForm(request.POST)
-        if not request.user.is_ministry:
+    def perform(self):
+        form = StatisticsForm(self.request.POST)
+        if not self.request.user.is_ministry:
             del form.fields["province"]
         if not form.is_valid():
-            messages.error(request, "请填写正确的统计期间。")
-            return HttpResponseRedirect(reverse("crackdown:statistics"))
-        params = {"date_from": form.cleaned_data["date_from"].isoformat(),
-                  "date_to": form.cleaned_data["date_to"].isoformat()}
-        if form.cleaned_data.get("province"):
-            params["province"] = form.cleaned_data["province"].code
-        with transaction.atomic():
-            job = job_start(kind="crackdown_statistics", user=request.user, authority=request.user.authority,
-                            params=params)
-        return HttpResponseRedirect(reverse("job-detail", args=[job.pk]))
+            raise ApplicationError("请填写正确的统计期间。")
+        return services.statistics_export_start(user=self.request.user, date_from=form.cleaned_data["date_from"],
+                                                date_to=form.cleaned_data["date_to"],
+                                                province=form.cleaned_data.get("province"))
+
+    def get_success_url(self):
+        return reverse("job-detail", args=[self.result.pk])
+
+    def get_refused_url(self):
+        return reverse("crackdown:statistics")

@@ -24,6 +24,14 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import checks, jobs_builtin, panels, signals  # noqa: F401  (receivers, job kinds, panels, checks)
+        from portal.gazetteer import clear_caches
+        from portal.reference import reference_loaded
+
+        # the place-name indexes hold Authority rows: a reload (new rows in a test) must not see stale ones
+        reference_loaded.connect(clear_caches, dispatch_uid="portal.gazetteer.clear_caches")
+        from portal.table_cells import install
+
+        install()  # a column's cell attributes computed once per table, not once per cell (issue 17)
 
         # post_migrate fires once per app; the last app's signal comes after every app's
         # permissions were created (auth's receiver runs for each app before ours).

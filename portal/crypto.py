@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -24,6 +23,8 @@ from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
+
+from portal.phones import normalise_phone
 
 
 class DecryptionFailed(Exception):
@@ -77,14 +78,6 @@ def keyed_hash(purpose: str, value: str) -> str:
     if not key:
         raise ImproperlyConfigured("PORTAL_FIELD_HASH_KEY 未设置")
     return hmac.new(key.encode(), f"{purpose}\n{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_phone(value: str) -> str:
-    """Digits only, without the country code: "+86 139-1234-1111" and "13912341111" are one number."""
-    digits = re.sub(r"\D", "", value or "")
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits
 
 
 def phone_digest(value: str) -> str:

@@ -2,7 +2,8 @@
 
 Each app may have a ``demo.py`` with ``load_demo(accounts: dict[str, User]) -> str`` that adds its
 own demo rows and returns one line for the console, and ``queue_jobs(accounts) -> str`` for the
-background jobs of its demo (queued once the web server and the worker are starting).
+background jobs of its demo (queued once the web server and the worker are starting), and
+``PUBLIC_PAGES``: its pages that need no login, which the run command lists.
 """
 
 from __future__ import annotations
@@ -50,12 +51,9 @@ DEMO_GUIDE = [
     ("hb_legal", "河北省 法制审核员", "打击整治 → 案件：法制审核"),
 ]
 
-# Pages that need no login: (name, path)
-PUBLIC_PAGES = [
-    ("公开名单（取缔、涉嫌非法社会组织）", "/crackdown/public/lists/"),
-    ("举报非法社会组织（提交后给出受理编号）", "/crackdown/public/report/"),
-    ("举报办理进度查询", "/crackdown/public/status/"),
-]
+def public_pages() -> list[tuple[str, str]]:
+    """Pages that need no login, (name, path), as each app's demo module lists them (``PUBLIC_PAGES``)."""
+    return [page for module in app_modules("demo") for page in getattr(module, "PUBLIC_PAGES", ())]
 
 
 @lru_cache(maxsize=1)

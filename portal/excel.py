@@ -57,6 +57,37 @@ def set_text_safe(cell, value) -> None:
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# --- printing: the portal's forms and tables print on A4 --------------------------------------------
+A4_PAPER = 9  # OOXML's paper-size code for A4
+PRINT_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}  # inches
+
+
+def print_a4(ws, *, landscape: bool = True) -> None:
+    """A4, landscape, one page wide and as many pages tall as it takes, centred, narrow margins.
+
+    The one print setup of every sheet the portal writes to be printed, for both libraries it writes
+    with: an xlsxwriter worksheet (the notice's attachments and summaries) or an openpyxl one
+    (statistics tables), write-only or not.
+    """
+    if hasattr(ws, "set_paper"):  # xlsxwriter
+        ws.set_landscape() if landscape else ws.set_portrait()
+        ws.set_paper(A4_PAPER)
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(**PRINT_MARGINS)
+        return
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = A4_PAPER
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    for side, inches in PRINT_MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+
+
 def write_table_xlsx(title: str, rows) -> io.BytesIO:
     """A list exported as shown: a header row (bold) and the rows as text-safe cells; returns the buffer."""
     from openpyxl import Workbook

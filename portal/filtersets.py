@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from portal.models import AuditAction, AuditEntry, Authority, Job, JobStatus, User
+from portal.scoping import within_q
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -22,7 +23,17 @@ class AuthorityScopeFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(**{f"{self.field_name}__code__startswith": value.scope_prefix})
+        return qs.filter(within_q(self.field_name, value))
+
+
+class ProvinceForMinistryMixin:
+    """Only the ministry chooses a province (``province`` filter); a province's staff see their own anyway."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None and not getattr(user, "is_ministry", False):
+            self.filters.pop("province", None)
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):

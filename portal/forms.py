@@ -28,7 +28,7 @@ def scoped_authorities(user):
     """The authorities ``user`` may put an account in: the picker's, narrowed to the user's own area."""
     qs = authority_choices_queryset()
     if user is not None and not user.is_ministry and user.authority:
-        qs = qs.filter(code__startswith=user.authority.scope_prefix)
+        qs = qs.within(user.authority)
     return qs
 
 

@@ -11,50 +11,48 @@ from portal.jobs import JobRun, job_handler
 from portal.models import Authority, AuthorityLevel
 
 
-# reference data only (authorities, pairing): no personal data
+# reference data only (authorities, and the apps' tables such as the pairing table): no personal data
 @job_handler("reference_integrity", "基础数据完整性报告", permissions=("portal.view_authority",))
 def reference_integrity(run: JobRun) -> None:
-    """Checks the authorities and the pairing table, province by province, and writes a workbook."""
-    from aid_projects.models import Pairing
+    """Checks the authorities province by province, and each app's reference tables through its
+    ``reference.integrity_report()`` (aid_projects: the pairing table); writes a workbook."""
+    from portal.reference import integrity_parts
 
+    parts = integrity_parts()
     provinces = list(Authority.objects.provinces().order_by("code"))
-    run.set_total(len(provinces) + 1)
+    extra_sheets = [sheet for part in parts for sheet in part.sheets]
+    run.set_total(len(provinces) + len(extra_sheets))
     counts = Counter(
         (code[:2], level)
         for code, level in Authority.objects.exclude(level=AuthorityLevel.MINISTRY).values_list("code", "level")
     )
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("各省基础数据")
-    ws.append([text_safe_cell(ws, h, font=HEADER_FONT) for h in
-               ["区划代码", "省级机关", "地市级", "县级", "受援地", "结对（受援）", "结对（支援）", "问题"]])
+    headers = ["区划代码", "省级机关", "地市级", "县级", "受援地", *(c for part in parts for c in part.columns), "问题"]
+    ws.append([text_safe_cell(ws, h, font=HEADER_FONT) for h in headers])
     problems_total = 0
     for i, province in enumerate(provinces, start=1):
         p = province.code[:2]
-        received = Pairing.objects.filter(recipient_province=province).count()
-        given = Pairing.objects.filter(aiding_authority__code__startswith=p).count()
+        values = [province.code, province.name, counts[(p, AuthorityLevel.PREFECTURE)],
+                  counts[(p, AuthorityLevel.COUNTY)], "是" if province.is_aid_recipient else "否"]
         problems = []
         if counts[(p, AuthorityLevel.PREFECTURE)] == 0:
             problems.append("无地市级机关")
-        if province.is_aid_recipient and received == 0:
-            problems.append("受援地无对口支援关系")
-        if not province.is_aid_recipient and given == 0:
-            problems.append("无对口支援任务（表格待补充）")
+        for part in parts:
+            part_values, part_problems = part.province_row(province)
+            values.extend(part_values)
+            problems.extend(part_problems)
         problems_total += len(problems)
-        ws.append([text_safe_cell(ws, v, font=BODY_FONT) for v in [
-            province.code, province.name, counts[(p, AuthorityLevel.PREFECTURE)], counts[(p, AuthorityLevel.COUNTY)],
-            "是" if province.is_aid_recipient else "否", received, given, "；".join(problems),
-        ]])
+        ws.append([text_safe_cell(ws, v, font=BODY_FONT) for v in [*values, "；".join(problems)]])
         run.progress(i)
-    ws2 = wb.create_sheet("未识别的结对")
-    headers = ["编号", "支援方", "受援省份", "受援地市/师（原文）", "说明"]
-    ws2.append([text_safe_cell(ws2, h, font=HEADER_FONT) for h in headers])
-    for pairing in Pairing.objects.filter(recipient_area__isnull=True).select_related("aiding_authority",
-                                                                                       "recipient_province"):
-        problems_total += 1
-        ws2.append([text_safe_cell(ws2, v, font=BODY_FONT) for v in [
-            pairing.pk, pairing.aiding_unit_label, pairing.recipient_province.name, pairing.recipient_area_label,
-            "受援地市未能对应到区划",
-        ]])
+    for k, sheet in enumerate(extra_sheets, start=1):
+        ws2 = wb.create_sheet(sheet.title)
+        ws2.append([text_safe_cell(ws2, h, font=HEADER_FONT) for h in sheet.headers])
+        for row in sheet.rows():
+            problems_total += 1
+            ws2.append([text_safe_cell(ws2, v, font=BODY_FONT) for v in row])
+        if k < len(extra_sheets):
+            run.progress(len(provinces) + k)
     wb.save(run.result_file("基础数据完整性报告.xlsx"))
-    run.progress(len(provinces) + 1, force=True)
+    run.progress(len(provinces) + len(extra_sheets), force=True)
     run.job.message = f"检查了 {len(provinces)} 个省级机关，发现 {problems_total} 个问题。"

@@ -227,7 +227,14 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         if not hasattr(self, "_role_names"):
-            self._role_names = sorted(self.groups.values_list("name", flat=True))
+            if "groups" in getattr(self, "_prefetched_objects_cache", {}):  # a list's prefetch_related
+                self._role_names = sorted(group.name for group in self.groups.all())
+            elif self.pk is None:
+                self._role_names = []
+            else:  # the request's user: from the cache (portal.access), keyed by the session stamp
+                from portal.access import user_access
+
+                self._role_names = list(user_access(self)["roles"])
         return self._role_names
 
     def has_role(self, role: str) -> bool:
@@ -266,7 +273,10 @@ class User(AbstractUser):
 
     def end_sessions(self) -> None:
         """Every open session of this account ends at its next request."""
+        from portal.access import forget_access
+
         self.session_stamp = uuid.uuid4().hex
+        forget_access(self)  # the roles this object knew are stale
         if self.pk is not None:
             User.objects.filter(pk=self.pk).update(session_stamp=self.session_stamp)
 
@@ -348,6 +358,7 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", _("解除锁定")
     CHAIN_VERIFY = "chain_verify", _("校验审计日志")
     PURGE = "purge", _("清理过期审计日志")
+    RATE_LIMITED = "rate_limited", _("频率限制拒绝")
 
 
 class AuditEntryQuerySet(RestrictedQuerySet):
@@ -423,14 +434,14 @@ class JobStatus(models.TextChoices):
 
 
 class JobQuerySet(RestrictedQuerySet):
-    def restrict(self, user, action: str = "view"):
+    def scope_q(self, user, action: str = "view"):
         """The requester's scope (the job's authority), and only kinds whose data the user may read."""
         from portal.jobs import readable_kinds
 
-        scoped = super().restrict(user, action)
-        if not user or not user.is_authenticated:
-            return scoped
-        return scoped.filter(kind__in=readable_kinds(user))
+        q = super().scope_q(user, action)
+        if q is None:
+            return None
+        return q & models.Q(kind__in=readable_kinds(user))
 
 
 def job_result_path(job, filename):

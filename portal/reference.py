@@ -3,12 +3,16 @@
 Idempotent: authorities are matched on their division code, so running it again updates names and
 adds what is new without duplicating anything.  An app with a ``reference.py`` module holding
 ``load_reference() -> dict`` loads its own reference data after the authorities (aid_projects: the
-central pairing table, see aid_projects/reference.py); its result is merged into ours.
+central pairing table, see aid_projects/reference.py); its result is merged into ours.  The same
+module may hold ``integrity_report() -> IntegrityPart``: its tables' part of the reference-data
+integrity report (``portal.jobs_builtin.reference_integrity``).
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -105,3 +109,25 @@ def load_reference() -> dict[str, dict]:
     sync_roles()
     reference_loaded.send(sender=load_reference)
     return result
+
+
+# --- the integrity report's parts (an app's ``reference.integrity_report()``) ------------------------
+@dataclass
+class IntegritySheet:
+    title: str
+    headers: Sequence[str]
+    rows: Callable[[], Iterable[Sequence]]  # each row is one problem found
+
+
+@dataclass
+class IntegrityPart:
+    """An app's columns on the report's sheet of provinces (before 问题) and its own sheets."""
+
+    columns: Sequence[str]
+    province_row: Callable[[Authority], tuple[list, list[str]]]  # the province's values and its problems
+    sheets: Sequence[IntegritySheet] = field(default_factory=list)
+
+
+def integrity_parts() -> list[IntegrityPart]:
+    return [module.integrity_report() for module in app_modules("reference") if hasattr(module, "integrity_report")]
+

@@ -4,12 +4,38 @@ from __future__ import annotations
 
 
 class ApplicationError(Exception):
-    """A broken business rule; ``message`` is shown to the user as it is (in Chinese)."""
+    """A broken business rule; ``message`` is shown to the user as it is (in Chinese).
+
+    ``extra`` names the fields the refusal concerns (``{field: [texts]}``): the HTML form view puts the
+    texts beside those fields, the API returns them as ``errors``.  ``status`` is the HTTP status the
+    API answers with; a subclass whose status differs says so, and nobody compares message texts.
+    Where each is mapped: ``portal.api.exceptions.exception_handler`` (API) and
+    ``portal.views.service`` (HTML).
+    """
+
+    status = 400
 
     def __init__(self, message: str, extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+    def as_data(self) -> dict:
+        """The API's body: the message as ``detail``, the per-field texts (if any) as ``errors``."""
+        return {"detail": self.message, **({"errors": self.extra} if self.extra else {})}
+
+
+class StaleVersion(ApplicationError):
+    """The object changed since the user read it (optimistic lock): 409, the current version in the body."""
+
+    status = 409
+
+    def __init__(self, message: str, *, version: int | None = None):
+        super().__init__(message)
+        self.version = version
+
+    def as_data(self) -> dict:
+        return {"detail": self.message, **({"version": self.version} if self.version is not None else {})}
 
 
 def accounts_disable_dormant(*, now=None) -> list[str]:

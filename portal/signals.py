@@ -6,9 +6,10 @@ from axes.signals import user_locked_out
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from portal.access import bump_access_version
 from portal.audit import record_change
 from portal.models import AuditAction, User, role_authority_error
 
@@ -65,3 +66,17 @@ def check_roles_fit_authority(sender, instance, action, reverse, pk_set, **kwarg
         error = role_authority_error(roles, user.authority)
         if error:
             raise ValidationError(error)
+
+
+@receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="portal.access_group_permissions")
+@receiver(m2m_changed, sender=User.user_permissions.through, dispatch_uid="portal.access_user_permissions")
+def permissions_changed(sender, action, **kwargs):
+    """A change of a role's or an account's permissions: the cached permissions (portal.access) are dropped."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump_access_version()
+
+
+@receiver(post_save, sender=Group, dispatch_uid="portal.access_group_saved")
+@receiver(post_delete, sender=Group, dispatch_uid="portal.access_group_deleted")
+def group_changed(sender, **kwargs):
+    bump_access_version()

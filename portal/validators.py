@@ -60,16 +60,3 @@ class PasswordHistoryValidator:
 
     def get_help_text(self):
         return f"不能使用最近 {self.count} 次用过的密码。"
-
-
-def format_cn_phone(number) -> str:
-    """A parsed mainland number as people write it: 13912345678, or 0311-87654321 for a fixed line."""
-    import phonenumbers
-
-    national = phonenumbers.national_significant_number(number)
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
-        return national
-    area = phonenumbers.length_of_geographical_area_code(number)
-    if area:
-        return f"0{national[:area]}-{national[area:]}"
-    return "0" + national

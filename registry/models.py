@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Authority
-from portal.scoping import RestrictedQuerySet
+from portal.scoping import RestrictedQuerySet, ScopedModel
 from registry.choices import (
     CREDIT_CODE_CATEGORY,
     GRADE_VALID_YEARS,
@@ -56,7 +56,7 @@ class OrganizationQuerySet(RestrictedQuerySet):
         return self.filter(status=OrgStatus.NORMAL)
 
 
-class Organization(models.Model):
+class Organization(ScopedModel):
     """A registered social organization (社会团体 / 社会服务机构 / 基金会)."""
 
     credit_code = models.CharField(
@@ -102,7 +102,6 @@ class Organization(models.Model):
         output_field=ArrayField(models.TextField()), db_persist=True)
 
     objects = OrganizationQuerySet.as_manager()
-    scope_field = "authority"
     public_read = True
 
     class Meta:
@@ -181,7 +180,7 @@ class OrganizationChildQuerySet(RestrictedQuerySet):
     pass
 
 
-class OrganizationChild(models.Model):
+class OrganizationChild(ScopedModel):
     """A row that belongs to one organization and follows its scope (read by all, written by its authority)."""
 
     organization = models.ForeignKey(Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE,

@@ -7,12 +7,10 @@ no penalties' details beyond what the lists publish).  URL names start with ``pu
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404, render
-from django.utils.decorators import method_decorator
 from django.views import View
-from django_ratelimit.decorators import ratelimit
 
+from portal.ratelimit import limited, per_client, setting_rate
 from registry.filtersets import PublicOrganizationFilterSet
 from registry.models import Organization
 from registry.pagination import estimated_count, keyset_page
@@ -21,8 +19,7 @@ PUBLIC_QS = Organization.objects.select_related("authority", "authority__parent"
 LIMITED_MESSAGE = "查询过于频繁，请稍后再试。"
 
 
-def public_rate(group, request):  # one budget per client for every public register page
-    return getattr(settings, "REGISTRY_PUBLIC_RATE", "120/m")
+public_rate = setting_rate("REGISTRY_PUBLIC_RATE", "120/m")  # one budget per client for every public register page
 
 
 def _limited(request):
@@ -30,10 +27,10 @@ def _limited(request):
                   status=429)
 
 
-@method_decorator(ratelimit(group="registry-public", key="ip", rate=public_rate, method="GET", block=False), name="get")
+@per_client(group="registry-public", rate=public_rate, method="GET")
 class PublicSearchView(View):
     def get(self, request):
-        if getattr(request, "limited", False):
+        if limited(request):
             return _limited(request)
         filterset = PublicOrganizationFilterSet(request.GET or None, queryset=PUBLIC_QS)
         context = {"title": "社会组织信息查询", "filter": filterset}
@@ -46,10 +43,10 @@ class PublicSearchView(View):
         return render(request, "registry/public/search.html", context)
 
 
-@method_decorator(ratelimit(group="registry-public", key="ip", rate=public_rate, method="GET", block=False), name="get")
+@per_client(group="registry-public", rate=public_rate, method="GET")
 class PublicOrganizationView(View):
     def get(self, request, pk):
-        if getattr(request, "limited", False):
+        if limited(request):
             return _limited(request)
         org = get_object_or_404(PUBLIC_QS, pk=pk)
         entries = org.creditlistentrys.filter(removed_on__isnull=True).only("list_kind", "entered_on", "ground")

@@ -3,16 +3,15 @@ through ``restrict(user, "change")``, so another province's organization answers
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from portal.scoping import object_in_scope
-from portal.services import ApplicationError
 from portal.views.generic import ScopedMixin
+from portal.views.service import ServiceCreateView, ServiceFormMixin
 from registry import services
 from registry.filtersets import OrganizationFilterSet
 from registry.forms import RECORD_FORMS, ListEntryRemoveForm, NameCheckForm, OrganizationForm
@@ -24,18 +23,6 @@ from registry.services import RECORD_MODELS
 
 # the authority with its parents: its full name (and bureau name) needs no further query
 ORG_QS = Organization.objects.select_related("authority", "authority__parent", "authority__parent__parent")
-
-
-def _form_error(form, exc: ApplicationError):
-    """A service's refusal beside the field it concerns, else above the form."""
-    placed = False
-    for field, errors in (exc.extra or {}).items():
-        if field in form.fields:
-            for error in errors if isinstance(errors, list | tuple) else [errors]:
-                form.add_error(field, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 class OrganizationListView(ScopedMixin, FilterView):
@@ -95,11 +82,12 @@ class OrganizationDetailView(OrganizationObjectMixin, TemplateView):
         return context
 
 
-class OrganizationCreateView(ScopedMixin, FormView):
+class OrganizationCreateView(ServiceCreateView):
     model = Organization
-    action = "add"
     form_class = OrganizationForm
     template_name = "registry/form.html"
+    success_message = "已登记。"
+    detail_url_name = "registry:organization-detail"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -107,20 +95,15 @@ class OrganizationCreateView(ScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "title": "登记社会组织"}
 
-    def form_valid(self, form):
-        try:
-            org = services.organization_create(actor=self.request.user, **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "已登记。")
-        return HttpResponseRedirect(reverse("registry:organization-detail", args=[org.pk]))
+    def perform(self, form):
+        return services.organization_create(actor=self.request.user, **form.cleaned_data)
 
 
-class OrganizationUpdateView(OrganizationObjectMixin, FormView):
+class OrganizationUpdateView(ServiceFormMixin, OrganizationObjectMixin, FormView):
     action = "change"
     form_class = OrganizationForm
     template_name = "registry/form.html"
+    success_message = "已保存。"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.get_object()}
@@ -129,23 +112,21 @@ class OrganizationUpdateView(OrganizationObjectMixin, FormView):
         return {**super().get_context_data(**kwargs), "title": f"修改登记信息：{self.get_object().name}",
                 "object": self.get_object()}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("renamed_on", "credit_code")}
-        try:
-            services.organization_update(actor=self.request.user, organization=self.get_object(),
-                                         renamed_on=form.cleaned_data.get("renamed_on"), **data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "已保存。")
-        return HttpResponseRedirect(reverse("registry:organization-detail", args=[self.get_object().pk]))
+        services.organization_update(actor=self.request.user, organization=self.get_object(),
+                                     renamed_on=form.cleaned_data.get("renamed_on"), **data)
+
+    def get_success_url(self):
+        return reverse("registry:organization-detail", args=[self.get_object().pk])
 
 
-class RecordCreateView(OrganizationObjectMixin, FormView):
+class RecordCreateView(ServiceFormMixin, OrganizationObjectMixin, FormView):
     """Add an inspection result, a grade, a penalty, a list entry, a branch or a former name."""
 
     action = "change"
     template_name = "registry/form.html"
+    success_message = "已登记。"
 
     def get_permission_required(self):  # after the login check: an anonymous reader learns nothing
         if self.kwargs["kind"] not in RECORD_FORMS:
@@ -160,19 +141,15 @@ class RecordCreateView(OrganizationObjectMixin, FormView):
         return {**super().get_context_data(**kwargs), "title": RECORD_FORMS[self.kwargs["kind"]][1],
                 "object": self.get_object()}
 
-    def form_valid(self, form):
-        org = self.get_object()
-        try:
-            services.record_add(actor=self.request.user, organization=org, kind=self.kwargs["kind"],
-                                **form.cleaned_data)
-        except ApplicationError as exc:
-            _form_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "已登记。")
-        return HttpResponseRedirect(reverse("registry:organization-detail", args=[org.pk]) + "#timeline")
+    def perform(self, form):
+        services.record_add(actor=self.request.user, organization=self.get_object(), kind=self.kwargs["kind"],
+                            **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("registry:organization-detail", args=[self.get_object().pk]) + "#timeline"
 
 
-class ListEntryRemoveView(ScopedMixin, FormView):
+class ListEntryRemoveView(ServiceFormMixin, ScopedMixin, FormView):
     """移出名录 (entry stays in the history with its date and reason)."""
 
     model = CreditListEntry
@@ -180,6 +157,7 @@ class ListEntryRemoveView(ScopedMixin, FormView):
     action = "change"
     form_class = ListEntryRemoveForm
     template_name = "registry/form.html"
+    success_message = "已移出名录。"
 
     def get_object(self):
         if not hasattr(self, "_object"):
@@ -191,17 +169,13 @@ class ListEntryRemoveView(ScopedMixin, FormView):
         return {**super().get_context_data(**kwargs), "object": entry.organization,
                 "title": f"移出{entry.get_list_kind_display()}（{entry.entered_on:%Y-%m-%d} 列入，{entry.ground}）"}
 
-    def form_valid(self, form):
-        entry = self.get_object()
-        try:
-            services.list_entry_remove(actor=self.request.user, entry=entry,
-                                       removed_on=form.cleaned_data["removed_on"],
-                                       reason=form.cleaned_data["removal_reason"])
-        except ApplicationError as exc:
-            _form_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "已移出名录。")
-        return HttpResponseRedirect(reverse("registry:organization-detail", args=[entry.organization_id]))
+    def perform(self, form):
+        services.list_entry_remove(actor=self.request.user, entry=self.get_object(),
+                                   removed_on=form.cleaned_data["removed_on"],
+                                   reason=form.cleaned_data["removal_reason"])
+
+    def get_success_url(self):
+        return reverse("registry:organization-detail", args=[self.get_object().organization_id])
 
 
 class NameCheckView(ScopedMixin, TemplateView):

@@ -1,27 +1,17 @@
-from decimal import Decimal
-
 from rest_framework import serializers
 
+from aid_projects.choices import ListKind
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
-from aid_projects.services import liaison_list_editable
-from aid_projects.validation import (
-    RowError,
-    amount_warning,
-    clean_amount,
-    clean_category,
-    clean_contact,
-    clean_landline,
-    clean_mobile,
-    clean_name,
-    clean_place,
-)
-from portal.services import ApplicationError
+from aid_projects.services import liaison_refusals
+from aid_projects.sheets import ITEM_FIELDS, LIAISON_SPEC, SPECS, FormSpec
+from aid_projects.validation import AMOUNT_CONFIRM_LABEL, amount_needs_confirmation
 
 
 class PairingSerializer(serializers.ModelSerializer):
     aiding_authority_name = serializers.CharField(source="aiding_authority.name", read_only=True)
     recipient_province_name = serializers.CharField(source="recipient_province.name", read_only=True)
-    recipient_area_name = serializers.CharField(source="recipient_area.name", read_only=True, default=None)
+    recipient_area_name = serializers.CharField(source="recipient_area.name", read_only=True, default=None,
+                                                allow_null=True)
 
     class Meta:
         model = Pairing
@@ -37,6 +27,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         model = Campaign
         fields = ["id", "name", "year", "liaison_due", "need_due", "supply_due", "is_open", "created"]
         read_only_fields = ["created"]
+        # the database's check campaign_year_sane, said in the schema and answered 400, not 500
+        extra_kwargs = {"year": {"min_value": 2000, "max_value": 2100}}
 
 
 class AidListSerializer(serializers.ModelSerializer):
@@ -79,98 +71,74 @@ class UploadSerializer(serializers.ModelSerializer):
 
 
 class CommitSerializer(serializers.Serializer):
-    confirm_warnings = serializers.BooleanField(required=False, default=False, label="已核实超过200万元的项目")
+    confirm_warnings = serializers.BooleanField(required=False, default=False, label=f"{AMOUNT_CONFIRM_LABEL}的项目")
+
+
+def apply_spec_rules(spec: FormSpec, attrs: dict, *, province_code: str = "") -> dict:
+    """The spec's column rules (``FormSpec.clean_row``) on the fields sent: 400 with each broken rule
+    under its field, else ``attrs`` with the clean values (实施地's ``place`` too)."""
+    present = {f: attrs[f] for f in spec.fields if f in attrs}
+    clean, errors = spec.clean_row(present, province_code=province_code)
+    if errors:
+        raise serializers.ValidationError(errors)
+    attrs.update(clean)
+    return clean
 
 
 class AidItemSerializer(serializers.ModelSerializer):
-    """The same rules as the browser's table form and an uploaded row (aid_projects.validation)."""
+    """附件2/附件3's columns and rules (``aid_projects.sheets``), the same as the browser's table form and
+    an uploaded row; saved by ``services.item_save`` (the viewset)."""
 
+    # the rule reads the amount as typed (５０, 50万元, 1,200.5), not as a number field would
     amount = serializers.CharField(label="项目拟投入资金（万元）")
     place_name = serializers.CharField(source="place.full_name", read_only=True)
     confirm_large = serializers.BooleanField(write_only=True, required=False, default=False,
-                                             label="已核实超过200万元")
+                                             label=AMOUNT_CONFIRM_LABEL)
 
     class Meta:
         model = AidItem
-        fields = ["id", "aid_list", "seq", "name", "category", "place_text", "place", "place_name", "summary",
-                  "amount", "amount_confirmed", "confirm_large", "contact_name", "contact_mobile"]
+        fields = ["id", "aid_list", "seq", *ITEM_FIELDS, "place", "place_name", "amount_confirmed",
+                  "confirm_large"]
         read_only_fields = ["seq", "place", "amount_confirmed"]
-
-    def _rule(self, rule, value):
-        try:
-            return rule(value)
-        except RowError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-
-    def validate_name(self, value):
-        return self._rule(clean_name, value)
-
-    def validate_category(self, value):
-        return self._rule(clean_category, value)
-
-    def validate_amount(self, value):
-        return self._rule(clean_amount, value)
-
-    def validate_contact_name(self, value):
-        return self._rule(clean_contact, value)
-
-    def validate_contact_mobile(self, value):
-        return self._rule(lambda v: clean_mobile(v, "联系方式（手机）"), value)
 
     def validate(self, attrs):
         aid_list = attrs.get("aid_list") or (self.instance.aid_list if self.instance else None)
         if aid_list is None:
             raise serializers.ValidationError({"aid_list": "请指定清单"})
-        if aid_list.kind not in ("need", "supply"):
+        if aid_list.kind not in (ListKind.NEED, ListKind.SUPPLY):
             raise serializers.ValidationError({"aid_list": "联络员表不含项目"})
-        if not aid_list.is_editable:
-            raise serializers.ValidationError({"aid_list": f"清单当前为“{aid_list.get_status_display()}”，不能修改"})
-        if "place_text" in attrs:
-            try:
-                attrs["place_text"], attrs["place"] = clean_place(attrs["place_text"], kind=aid_list.kind,
-                                                                  province_code=aid_list.authority.code)
-            except RowError as exc:
-                raise serializers.ValidationError({"place_text": str(exc)}) from None
-        amount = attrs.get("amount")
+        spec = SPECS[aid_list.kind]
+        clean = apply_spec_rules(spec, attrs, province_code=aid_list.authority.code)
         confirm = attrs.pop("confirm_large", False)
-        if amount is not None:
-            warning = amount_warning(amount)
-            if warning and not confirm:
-                raise serializers.ValidationError({"amount": warning + "（请同时提交 confirm_large=true）"})
-            attrs["amount_confirmed"] = amount > Decimal("200")
+        for field, warning in spec.row_warnings(clean).items():
+            if not confirm:
+                raise serializers.ValidationError({field: warning + "（请同时提交 confirm_large=true）"})
+        if "amount" in clean:
+            attrs["amount_confirmed"] = amount_needs_confirmation(clean["amount"])
         return attrs
+
+    def item_values(self) -> dict:
+        """What ``services.item_save`` sets on the row (the list is the service's argument)."""
+        return {k: v for k, v in self.validated_data.items() if k != "aid_list"}
 
 
 class LiaisonSerializer(serializers.ModelSerializer):
+    """附件1's columns and rules, as ``LiaisonForm``."""
+
     authority_name = serializers.CharField(source="authority.full_name", read_only=True)
 
     class Meta:
         model = Liaison
-        fields = ["id", "campaign", "authority", "authority_name", "name", "unit", "work_phone", "mobile", "email",
-                  "updated"]
+        fields = ["id", "campaign", "authority", "authority_name", *LIAISON_SPEC.record_fields, "updated"]
         read_only_fields = ["updated"]
 
-    def validate_work_phone(self, value):
-        try:
-            return clean_landline(value)
-        except RowError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-
-    def validate_mobile(self, value):
-        try:
-            return clean_mobile(value)
-        except RowError as exc:
-            raise serializers.ValidationError(str(exc)) from None
-
     def validate(self, attrs):
+        apply_spec_rules(LIAISON_SPEC, attrs)
         authority = attrs.get("authority") or (self.instance.authority if self.instance else None)
         campaign = attrs.get("campaign") or (self.instance.campaign if self.instance else None)
-        if authority is not None and not authority.province.is_aid_recipient:
-            raise serializers.ValidationError({"authority": "只有受援地区的登记管理机关设联络员"})
-        try:
-            liaison_list_editable(campaign, authority)
-        except ApplicationError as exc:
-            raise serializers.ValidationError({"detail": exc.message}) from None
+        refusals = liaison_refusals(campaign, authority)
+        if refusals:
+            raise serializers.ValidationError({field or "detail": message for field, message in refusals.items()})
         return attrs
 
 

@@ -1,9 +1,6 @@
 """API of 援藏援疆: the same filtersets, scoping and services as the pages."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
-from django.db.models import Max
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -42,12 +39,9 @@ from aid_projects.filtersets import (
 from aid_projects.jobs import ATTACHMENT, NATIONAL_KINDS, PAIRED_NEEDS
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, ListVersion, Match, Pairing, Upload
 from aid_projects.selectors import suggest_supplies
-from aid_projects.summary_views import start_summary
 from portal.api.permissions import ActionPermissionsMixin, has_perms
 from portal.api.serializers import JobSerializer
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-from portal.audit import record_change, snapshot
-from portal.models import AuditAction
 
 
 class PairingViewSet(ScopedModelViewSet):
@@ -98,7 +92,7 @@ class AidListViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
                                           user=request.user)
         return Response(AidListSerializer(aid_list).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ListVersionSerializer)
+    @extend_schema(request=None, responses={201: ListVersionSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         version = services.list_submit(aid_list=self.get_object(), user=request.user)
@@ -107,18 +101,17 @@ class AidListViewSet(ActionPermissionsMixin, ScopedReadOnlyViewSet):
     @extend_schema(request=DecisionSerializer, responses=AidListSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        payload = DecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        aid_list = services.list_decide(aid_list=self.get_object(), user=request.user, accept=True,
-                                        comment=payload.validated_data.get("comment", ""))
-        return Response(AidListSerializer(aid_list).data)
+        return self._decide(request, accept=True)
 
     @extend_schema(request=DecisionSerializer, responses=AidListSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_list(self, request, pk=None):
+        return self._decide(request, accept=False)
+
+    def _decide(self, request, *, accept: bool):
         payload = DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        aid_list = services.list_decide(aid_list=self.get_object(), user=request.user, accept=False,
+        aid_list = services.list_decide(aid_list=self.get_object(), user=request.user, accept=accept,
                                         comment=payload.validated_data.get("comment", ""))
         return Response(AidListSerializer(aid_list).data)
 
@@ -174,33 +167,31 @@ class AidItemViewSet(ScopedModelViewSet):
             fields["aid_list"].queryset = AidList.objects.restrict(self.request.user, "change")
         return serializer
 
+    # writes go through the table form's services: the same list lock and checks, numbering and audit rows
     def perform_create(self, serializer):
-        with transaction.atomic():
-            aid_list = AidList.objects.select_for_update().get(pk=serializer.validated_data["aid_list"].pk)
-            seq = (aid_list.items.aggregate(m=Max("seq"))["m"] or 0) + 1
-            obj = serializer.save(seq=seq)
-            self._check_scope(obj)
-            record_change(actor=self.request.user, action=AuditAction.CREATE, obj=obj, after=snapshot(obj))
+        self._item_save(serializer, aid_list=serializer.validated_data["aid_list"])
 
     def perform_update(self, serializer):
-        if serializer.validated_data.get("aid_list", serializer.instance.aid_list) != serializer.instance.aid_list:
-            raise PermissionDenied("项目不能移到另一份清单")
-        super().perform_update(serializer)
+        self._item_save(serializer, aid_list=serializer.validated_data.get("aid_list", serializer.instance.aid_list),
+                        item=serializer.instance)
+
+    def _item_save(self, serializer, *, aid_list, item=None):
+        with transaction.atomic():
+            serializer.instance = services.item_save(aid_list=aid_list, item=item, values=serializer.item_values(),
+                                                     user=self.request.user)
+            self._check_scope(serializer.instance)
 
     def perform_destroy(self, instance):
-        if not instance.aid_list.is_editable:
-            raise PermissionDenied(f"清单当前为“{instance.aid_list.get_status_display()}”，不能删除项目")
-        if instance.matches_as_need.exists() or instance.matches_as_supply.exists():
-            raise PermissionDenied("该项目已有对接记录，不能删除")
-        super().perform_destroy(instance)
+        services.item_delete(item=instance, user=self.request.user)
 
     @extend_schema(responses=SuggestionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def suggestions(self, request, pk=None):
         """Supply items that could meet this need, best first (for staff to confirm; nothing is automatic)."""
         need = self.get_object()
         if need.aid_list.kind != ListKind.NEED:
-            return Response({"detail": "只有需求项目有对接建议"}, status=status.HTTP_400_BAD_REQUEST)
+            # a supply item has no suggestions resource: 404, as for any address that names nothing
+            return Response({"detail": "只有需求项目有对接建议"}, status=status.HTTP_404_NOT_FOUND)
         return Response(SuggestionSerializer(suggest_supplies(need, request.user), many=True).data)
 
 
@@ -273,10 +264,10 @@ class SummaryViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            job, started = start_summary(request.user, data["kind"], campaign_id=data.get("campaign"),
-                                         list_id=data.get("list"))
-        except Http404:
-            return Response({"detail": "清单或对接年度不存在，或不在您的范围内"}, status=status.HTTP_404_NOT_FOUND)
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
+            job, started = services.summary_start(user=request.user, kind=data["kind"],
+                                                  campaign_id=data.get("campaign"), list_id=data.get("list"))
+        except services.SummaryNotFound as exc:
+            return Response({"detail": exc.message}, status=status.HTTP_404_NOT_FOUND)
+        except services.SummaryNotAllowed as exc:
+            raise PermissionDenied(exc.message) from None
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED if started else status.HTTP_200_OK)

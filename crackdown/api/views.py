@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.utils.decorators import method_decorator
-from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +19,7 @@ from rest_framework.views import APIView
 from crackdown import services
 from crackdown.api import serializers as s
 from crackdown.choices import PublicStatus
+from crackdown.conf import RATE_LIMITED_MESSAGE, status_rate
 from crackdown.filtersets import (
     CaseFilterSet,
     CheckBatchFilterSet,
@@ -29,11 +28,13 @@ from crackdown.filtersets import (
     PublicEntryFilterSet,
 )
 from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry
-from crackdown.public_views import RATE_LIMITED_MESSAGE, REPORT_RATE_GROUP, client_ip, report_rate, status_rate
+from crackdown.public_limits import report_refused
 from crackdown.selectors import crackdown_statistics, public_entries
 from portal.api.permissions import ActionPermissionsMixin, has_perms
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from portal.middleware import client_ip
 from portal.models import Authority
+from portal.ratelimit import limited, per_client
 
 
 # --- leads ---------------------------------------------------------------------------------------
@@ -158,15 +159,10 @@ class CaseViewSet(ActionPermissionsMixin, mixins.CreateModelMixin, mixins.Update
         payload = s.CaseTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.service_kwargs()
-        try:
-            case = services.case_transition(case=self.get_object(), actor=request.user, **data)
-        except services.ApplicationError as exc:
-            if exc.message == services.STALE_MESSAGE:
-                return Response({"detail": exc.message, **exc.extra}, status=status.HTTP_409_CONFLICT)
-            raise
+        case = services.case_transition(case=self.get_object(), actor=request.user, **data)  # stale: 409
         return Response(s.CaseDetailSerializer(case).data)
 
-    @extend_schema(request=s.ReferralSerializer, responses=s.ReferralSerializer)
+    @extend_schema(request=s.ReferralSerializer, responses={201: s.ReferralSerializer})
     @action(detail=True, methods=["post"])
     def referrals(self, request, pk=None):
         """移送: a referral beside the decision, on any case."""
@@ -330,8 +326,6 @@ class PublicEntryViewSet(viewsets.ReadOnlyModelViewSet):
     authentication_classes = []
 
 
-@method_decorator(ratelimit(group=REPORT_RATE_GROUP, key="ip", rate=report_rate, method="POST", block=False),
-                  name="post")
 class PublicReportView(APIView):
     """举报: creates a lead in the province resolved from the place; answers the receipt number."""
 
@@ -340,7 +334,7 @@ class PublicReportView(APIView):
 
     @extend_schema(request=s.PublicReportSerializer, responses={201: dict})
     def post(self, request):
-        if getattr(request, "limited", False):
+        if report_refused(request):  # one budget with the page, per address and per session (audited)
             return Response({"detail": RATE_LIMITED_MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         payload = s.PublicReportSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -355,7 +349,7 @@ class PublicReportView(APIView):
                         status=status.HTTP_201_CREATED)
 
 
-@method_decorator(ratelimit(key="ip", rate=status_rate, method="GET", block=False), name="get")
+@per_client(rate=status_rate, method="GET")
 class PublicStatusView(APIView):
     """Status by receipt number: 已受理 / 核查中 / 已办结, nothing more."""
 
@@ -364,7 +358,7 @@ class PublicStatusView(APIView):
 
     @extend_schema(responses={200: dict})
     def get(self, request, receipt):
-        if getattr(request, "limited", False):
+        if limited(request):
             return Response({"detail": "查询过于频繁，请稍后再试。"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         lead = Lead.objects.filter(receipt_number=receipt.strip().upper()).select_related("case").first()
         if lead is None:

@@ -70,7 +70,14 @@ else:
 
 
 def database(url):
-    config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))
+    # Persistent connections in every mode, the embedded default included (issue 17): a new
+    # PostgreSQL connection per request cost more than most pages' own queries.  Each process (a
+    # gunicorn sync worker, a Celery child, a test run) keeps its one connection up to
+    # DB_CONN_MAX_AGE seconds; CONN_HEALTH_CHECKS tests it before the first query of a request, so
+    # a restarted server costs one reconnect, not an error.  (psycopg's pool would add nothing to
+    # sync workers, which serve one request at a time; DB_CONN_MAX_AGE=0 brings back one per request.)
+    config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "600")),
+                                   conn_health_checks=True)
     if env("DATABASE_NAME_OVERRIDE"):
         # used by the test suite's Celery worker, which must see the test database
         config["NAME"] = env("DATABASE_NAME_OVERRIDE")
@@ -129,6 +136,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.csp.ContentSecurityPolicyMiddleware",  # strict CSP on every response, the 400s below included
     "portal.middleware.TrustedProxyMiddleware",  # forwarding headers only from TRUSTED_PROXIES
     "portal.middleware.RequestSanityMiddleware",  # NUL bytes, unencodable text, too many fields → 400
     "django.middleware.security.SecurityMiddleware",
@@ -176,7 +184,7 @@ TEMPLATES = [
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.access.CachedModelBackend",  # ModelBackend, its permissions cached (portal.access)
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -222,9 +230,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # sessions end after 30 idle minutes for staff, 15 for the administrator roles, and 10 hours after
-# login for anyone (portal.middleware.SessionLimitMiddleware; the cookie is refreshed on each request)
+# login for anyone (portal.middleware.SessionLimitMiddleware).  The idle clock, the row's expiry and
+# the cookie are refreshed at most once a minute (SESSION_REFRESH_SECONDS), not written on every
+# request (issue 17); logout deletes the row and a deactivation changes the session hash at once.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
@@ -317,11 +328,17 @@ PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=()
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedModelPermissions"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.api.filters.PortalFilterBackend"],  # unknown ids find nothing
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
+    # per account when logged in, per client address otherwise: 429 with Retry-After and a Chinese body
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.UserThrottle", "portal.api.throttling.ClientThrottle"],
+}
+API_THROTTLE_RATES = {
+    "user": env("API_USER_RATE", "600/min"),
+    "anon": env("API_ANON_RATE", "60/min"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社会组织登记管理门户 API",
@@ -331,6 +348,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # every operation lists its error statuses (400/403/404/409/429) with the one Chinese error body
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",
+    ],
     # one OpenAPI enum per choice class (models and serializers share them)
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "portal.models.JobStatus",

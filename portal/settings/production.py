@@ -2,8 +2,17 @@
 
 import base64
 import binascii
+import os
 
 from django.core.exceptions import ImproperlyConfigured
+
+# Checked before the base settings are read: without DATABASE_URL they would start the embedded
+# PostgreSQL (portal.embedded), which is for development only.
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "生产模式必须设置 DATABASE_URL（PostgreSQL 数据库连接地址，如 postgres://用户:密码@主机:5432/库名）；"
+        "生产模式不会启动内嵌的 PostgreSQL。"
+    )
 
 from .base import *  # noqa: F403
 

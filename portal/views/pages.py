@@ -9,14 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from portal.audit import record_change, record_download, snapshot, stored_snapshot
-from portal.excel import personal_data_response
+from portal.audit import record_change, snapshot, stored_snapshot
 from portal.filtersets import AuditEntryFilterSet, JobFilterSet, UserFilterSet
 from portal.forms import LoginForm, RoleAssignmentForm, UserAuthorityForm, UserForm
 from portal.home import panels_for, remember_waiting
@@ -24,6 +23,7 @@ from portal.jobs import REGISTRY, job_start
 from portal.models import AuditAction, AuditEntry, Job, User
 from portal.scoping import object_in_scope
 from portal.tables import AuditEntryTable, JobTable, UserTable
+from portal.views.downloads import ScopedFileDownloadView
 from portal.views.generic import ScopedCreateView, ScopedDetailView, ScopedListView, ScopedMixin, ScopedUpdateView
 
 
@@ -109,18 +109,17 @@ class JobDetailView(ScopedDetailView):
         return [self.template_name]
 
 
-class JobDownloadView(ScopedMixin, View):
+class JobDownloadView(ScopedFileDownloadView):
     model = Job
+    file_field = "result_file"
+    missing_message = "该任务没有可下载的结果。"
 
-    def get(self, request, pk):
-        job = get_object_or_404(self.get_queryset(), pk=pk)
-        if not job.result_file:
-            raise Http404("该任务没有可下载的结果。")
+    def get_filename(self, job, file) -> str:
+        return job.result_name
+
+    def carries_personal_data(self, job) -> bool:
         spec = REGISTRY.get(job.kind)
-        if spec is not None and spec.carries_personal_data(job):
-            return personal_data_response(request, job.result_file, obj=job, filename=job.result_name)
-        record_download(actor=request.user, obj=job, filename=job.result_name)
-        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+        return spec is not None and spec.carries_personal_data(job)
 
 
 class JobStartView(ScopedMixin, View):

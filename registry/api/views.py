@@ -1,5 +1,6 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -41,7 +42,7 @@ class OrganizationViewSet(ScopedModelViewSet):
                                                            **data)
 
     @extend_schema(parameters=[OpenApiParameter("kind", str, enum=list(RECORD_SERIALIZERS))],
-                   request=None, responses=None)
+                   request=None, responses={200: OpenApiTypes.ANY, 201: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get", "post"], url_path=r"records/(?P<kind>[^/.]+)")
     def records(self, request, pk=None, kind=None):
         """GET: the organization's records of ``kind``; POST: add one (own authority's organization only)."""
@@ -60,7 +61,10 @@ class OrganizationViewSet(ScopedModelViewSet):
         record = services.record_add(actor=request.user, organization=org, kind=kind, **serializer.validated_data)
         return Response(serializer_class(record).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=inline_serializer("OrganizationTimelineEvent", many=True, fields={
+        "day": serializers.DateField(), "kind": serializers.CharField(), "title": serializers.CharField(),
+        "detail": serializers.CharField(allow_blank=True)}))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def timeline(self, request, pk=None):
         events = organization_timeline(self.get_object())
         return Response([{"day": e.day, "kind": e.kind, "title": e.title, "detail": e.detail} for e in events])
@@ -93,11 +97,15 @@ class NameCheckAPIView(APIView):
 
     permission_classes = [IsAuthenticated, has_perms("registry.view_organization")]
 
-    @extend_schema(parameters=[OpenApiParameter("name", str, required=True), OpenApiParameter("authority", int)],
+    @extend_schema(parameters=[OpenApiParameter("name", {"type": "string", "pattern": r"\S", "maxLength": 200},
+                                               required=True),
+                               OpenApiParameter("authority", int)],
                    responses=None)
     def get(self, request):
         form = NameCheckForm(request.query_params, user=request.user)
         if not form.is_valid():
+            if set(form.errors) == {"authority"} and form.errors.as_data()["authority"][0].code == "invalid_choice":
+                raise NotFound("未找到该登记管理机关。")  # any integer is a valid id; one naming no authority
             return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
         result = name_check(form.cleaned_data["name"], authority=form.cleaned_data["authority"])
         return Response({

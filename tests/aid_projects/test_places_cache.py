@@ -2,7 +2,8 @@
 
 import pytest
 
-from aid_projects.places import province_index, resolve_need_place
+from aid_projects.places import resolve_need_place
+from portal.gazetteer import province_index
 from portal.reference import reference_loaded
 
 pytestmark = pytest.mark.django_db

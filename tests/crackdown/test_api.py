@@ -127,12 +127,12 @@ def test_case_transitions_and_versions_over_the_api(client, objs, hebei_staff, h
                            content_type="application/json")
     assert response.status_code == 200 and response.json()["stage"] == "investigation"
     assert [e["to_stage"] for e in response.json()["events"]] == ["filing", "investigation"]
-    # stale: both read version 2, one edits, the other's edit and step are refused with 409/400
+    # stale: both read version 2, one edits, the other's edit and step are refused with 409 (StaleVersion)
     client.force_login(hebei_staff)
     ok = client.patch(f"{API}/cases/{case.pk}/", {"version": 2, "summary": "甲"}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["version"] == 3
     stale = client.patch(f"{API}/cases/{case.pk}/", {"version": 2, "summary": "乙"}, content_type="application/json")
-    assert stale.status_code == 400 and "已被他人修改" in stale.json()["detail"]
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["detail"]
     stale = client.post(f"{API}/cases/{case.pk}/transition/", {"to_stage": "report", "version": 2},
                         content_type="application/json")
     assert stale.status_code == 409
@@ -177,7 +177,9 @@ def test_public_report_endpoint_and_status(hebei_staff):
     assert bad.status_code == 400 and "验证码" in str(bad.json())
 
 
-def test_public_report_endpoint_rate_limit():
+def test_public_report_endpoint_rate_limit(settings):
+    settings.CRACKDOWN_REPORT_RATE = "5/h"
+
     def sequence(ip):
         codes = [Client().post(f"{API}/public/report/", REPORT, content_type="application/json",
                                REMOTE_ADDR=ip).status_code for _ in range(6)]
@@ -186,10 +188,12 @@ def test_public_report_endpoint_rate_limit():
     assert any(sequence(f"10.7.7.{n}") for n in range(3))  # see test_public: parallel runs may flush Redis
 
 
-def test_report_page_and_api_share_one_budget():
+def test_report_page_and_api_share_one_budget(settings):
     from django.urls import reverse
 
     from tests.crackdown.test_public import REPORT as PAGE_REPORT
+
+    settings.CRACKDOWN_REPORT_RATE = "5/h"
 
     def sequence(ip):
         page = [Client().post(reverse("crackdown:public-report"), PAGE_REPORT, REMOTE_ADDR=ip).status_code

@@ -58,7 +58,7 @@ def test_case_search_and_the_list_page(client, rf, hebei_staff, make_lead, make_
 
 
 def test_the_lead_forms_similar_name_check_finds_a_two_character_name(make_lead, hebei_staff, zhejiang_staff):
-    from crackdown.services import name_warnings
+    from crackdown.selectors import name_warnings
 
     make_lead(zhejiang_staff, "浙江国学研究总会")
     kinds = {w.kind: w.message for w in name_warnings("国学", user=hebei_staff)}

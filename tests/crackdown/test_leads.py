@@ -7,14 +7,13 @@ import pytest
 from crackdown.choices import LeadSource, LeadStatus, PublicStatus, TargetType
 from crackdown.masking import mask_name, mask_phone
 from crackdown.models import Case, Informant, Lead
+from crackdown.selectors import name_warnings, resolve_place
 from crackdown.services import (
     informant_reveal,
     lead_set_status,
     lead_to_case,
     lead_transfer,
-    name_warnings,
     public_report_create,
-    resolve_place,
 )
 from portal.models import AuditAction, AuditEntry
 from portal.services import ApplicationError

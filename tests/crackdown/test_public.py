@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from crackdown.choices import LeadStatus, ListKind
@@ -69,19 +69,51 @@ def test_report_needs_the_captcha():
     assert response.status_code == 400 and not Lead.objects.exists()
 
 
-def _five_then_refused(client, ip) -> bool:
-    responses = [client.post(reverse("crackdown:public-report"), REPORT, REMOTE_ADDR=ip) for _ in range(6)]
+def _five_then_refused(ip) -> bool:
+    # a new client (no session) each time: only the address's budget counts
+    responses = [Client().post(reverse("crackdown:public-report"), REPORT, REMOTE_ADDR=ip) for _ in range(6)]
     codes = [r.status_code for r in responses]
     return codes == [200] * 5 + [429] and "过于频繁" in responses[-1].content.decode()
 
 
+@override_settings(CRACKDOWN_REPORT_RATE="5/h")
 def test_report_rate_limit_per_address():
-    client = Client()
     # Parallel test runs on the same Redis flush the cache (conftest's cache.clear), which resets the
     # counter mid-sequence; one clean sequence out of three attempts proves the limit.
-    assert any(_five_then_refused(client, f"10.9.9.{n}") for n in range(3))
+    assert any(_five_then_refused(f"10.9.9.{n}") for n in range(3))
     # another address is not affected
-    assert client.post(reverse("crackdown:public-report"), REPORT, REMOTE_ADDR="10.9.8.1").status_code == 200
+    assert Client().post(reverse("crackdown:public-report"), REPORT, REMOTE_ADDR="10.9.8.1").status_code == 200
+
+
+def _session_refused_across_addresses(n) -> bool:
+    client = Client()  # keeps its session cookie, changes its address every time
+    codes = [client.post(reverse("crackdown:public-report"), REPORT, REMOTE_ADDR=f"10.{n}.0.{i}").status_code
+             for i in range(4)]
+    return codes == [200, 200, 200, 429]
+
+
+@override_settings(CRACKDOWN_REPORT_SESSION_RATE="3/h", CRACKDOWN_REPORT_RATE="100/h")
+def test_report_rate_limit_per_session_and_the_refusal_is_audited():
+    """One sender (one session) is stopped at its own limit, wherever it sends from, before it spends
+    the budget of everyone behind its address; the refusal is an audit row naming the limit."""
+    from portal.models import AuditAction, AuditEntry
+
+    assert any(_session_refused_across_addresses(n) for n in range(20, 23))
+    refusal = AuditEntry.objects.filter(action=AuditAction.RATE_LIMITED).latest("id")
+    assert refusal.username == "公众举报" and "同一会话限 3/h" in refusal.note
+    # the people behind the same address, with their own sessions, can still report
+    assert Client().post(reverse("crackdown:public-report"), REPORT, REMOTE_ADDR="10.20.0.1").status_code == 200
+
+
+@override_settings(CRACKDOWN_REPORT_RATE="1/h")
+def test_a_flood_of_refusals_is_audited_once_a_minute():
+    from portal.models import AuditAction, AuditEntry
+
+    codes = [Client().post(reverse("crackdown:public-report"), REPORT, REMOTE_ADDR="10.30.0.1").status_code
+             for _ in range(4)]
+    assert codes == [200, 429, 429, 429]
+    notes = list(AuditEntry.objects.filter(action=AuditAction.RATE_LIMITED).values_list("note", flat=True))
+    assert notes == ["举报提交过于频繁被拒绝：同一来源地址限 1/h（次/时间）"]
 
 
 def test_status_lookup_shows_only_the_public_status(hebei_staff):

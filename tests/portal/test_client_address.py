@@ -71,6 +71,7 @@ def _report(client, forwarded):
 
 @pytest.mark.django_db
 @behind_proxy
+@override_settings(CRACKDOWN_REPORT_RATE="5/h")
 def test_rate_limit_keys_on_the_real_client_behind_the_proxy():
     from django.core.cache import cache
 

@@ -65,3 +65,23 @@ def test_bingtuan_is_its_own_province():
     xinjiang = make_user("x", "650000", "省级工作人员")
     assert set(Job.objects.restrict(bingtuan, "view").values_list("title", flat=True)) == {"第一师"}
     assert set(Job.objects.restrict(xinjiang, "view").values_list("title", flat=True)) == {"新疆"}
+
+
+def test_is_within_and_its_query_forms_agree():
+    """``Authority.is_within`` (Python) and ``Authority.objects.within`` / ``within_q`` (queries) are one rule."""
+    from portal.scoping import within_q
+
+    codes = ["000000", "540000", "540100", "540102", "542500", "330000", "660000", "660100", "650000"]
+    authorities = list(Authority.objects.filter(code__in=codes))
+    assert len(authorities) == len(codes)
+    by_code = {a.code: a for a in authorities}
+    assert by_code["540102"].is_within(by_code["540000"]) and by_code["540102"].is_within(by_code["540100"])
+    assert not by_code["542500"].is_within(by_code["540100"]) and not by_code["540000"].is_within(by_code["540100"])
+    assert by_code["330000"].is_within(by_code["000000"]) and not by_code["000000"].is_within(by_code["540000"])
+    assert by_code["660100"].is_within(by_code["660000"]) and not by_code["660100"].is_within(by_code["650000"])
+    for code in codes:
+        _job(code, code)
+    for outer in authorities:
+        inside = {a.code for a in authorities if a.is_within(outer)}
+        assert set(Authority.objects.within(outer).filter(code__in=codes).values_list("code", flat=True)) == inside
+        assert set(Job.objects.filter(within_q("authority", outer)).values_list("title", flat=True)) == inside

@@ -264,7 +264,7 @@ class Command(BaseCommand):
     # --- the closing block ---------------------------------------------------------------------------
 
     def print_ready(self, url: str, lines: list[str], children: dict[str, Child], *, demo: bool) -> None:
-        from portal.demo import DEMO_GUIDE, DEMO_PASSWORD, PUBLIC_PAGES
+        from portal.demo import DEMO_GUIDE, DEMO_PASSWORD, public_pages
 
         out = self.stdout.write
         total = None
@@ -292,7 +292,7 @@ class Command(BaseCommand):
             for accounts, role, what in DEMO_GUIDE:
                 out(f"  {_pad(accounts, account_width)}  {_pad(role, role_width)}  {what}")
         out("\n公开页面（无需登录）：")
-        for name, path in PUBLIC_PAGES:
+        for name, path in public_pages():
             out(f"  {url}{path}  {name}")
         logs = "、".join(str(c.log_path.relative_to(settings.BASE_DIR)) for c in children.values())
         out(f"\n日志：{logs}（以下也显示在这里）")

@@ -1,5 +1,5 @@
-"""Credit and supervision records: former names, grades with their five-year validity, list entries
-with their removal, and the organization's timeline."""
+"""The register's services (registry.services): former names, grades with their five-year validity, list
+entries with their removal, and writes kept to the organization's authority.  The timeline: test_selectors.py."""
 
 import datetime
 
@@ -8,7 +8,6 @@ import pytest
 from portal.services import ApplicationError
 from registry import services
 from registry.models import CreditListEntry, Organization
-from registry.selectors import organization_timeline
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -73,20 +72,3 @@ def test_list_entry_and_removal_keep_the_flags_and_the_history(tibet_org, xizang
     assert CreditListEntry.objects.get(pk=entry.pk).removal_reason == "已补报"
     with pytest.raises(ApplicationError, match="已移出"):
         services.list_entry_remove(actor=xizang_staff, entry=entry, removed_on=D(2025, 9, 2), reason="再移")
-
-
-def test_timeline_lists_every_record_newest_first(tibet_org, xizang_staff):
-    services.organization_update(actor=xizang_staff, organization=tibet_org, registered_on=D(2010, 5, 4))
-    services.record_add(actor=xizang_staff, organization=tibet_org, kind="inspection", year=2022, result="passed",
-                        concluded_on=D(2023, 5, 1))
-    services.record_add(actor=xizang_staff, organization=tibet_org, kind="penalty", decided_on=D(2024, 2, 2),
-                        penalty_type="warning", document_number="藏民罚〔2024〕2号")
-    entry = services.record_add(actor=xizang_staff, organization=tibet_org, kind="listentry",
-                                list_kind="dishonest", entered_on=D(2024, 3, 3), ground="弄虚作假")
-    services.list_entry_remove(actor=xizang_staff, entry=entry, removed_on=D(2025, 3, 3), reason="期满")
-    org = Organization.objects.get(pk=tibet_org.pk)
-    events = organization_timeline(org)
-    assert [(e.day, e.kind) for e in events] == [
-        (D(2025, 3, 3), "unlist"), (D(2024, 3, 3), "list"), (D(2024, 2, 2), "penalty"),
-        (D(2023, 5, 1), "inspection"), (D(2010, 5, 4), "registration")]
-    assert events[0].title == "移出严重违法失信名单" and events[0].detail == "期满"

@@ -1,0 +1,421 @@
+"""Load benchmark (issue 17): gunicorn as production runs it, closed-loop users, req/s and latency per page.
+
+    python -m bench load [--duration 10] [--users 1,24,64] [--db bench_load] [--fresh]
+                         [--code DIR --label NAME] [--workers N] [--json FILE]
+
+- Database: ``bench_load`` (reference data + the demo data of ``load_demo``) on this checkout's
+  embedded PostgreSQL, built once (``--fresh`` rebuilds).  ``--db bench_crackdown`` runs on the
+  200,000-lead database of ``python -m bench crackdown_lists`` instead (the demo accounts are added).
+- Server: ``gunicorn portal.wsgi:application`` with ``portal.settings.production``, ``DJANGO_DEBUG=0``,
+  2 × cores + 1 sync workers, static files collected with the manifest, the app database role, the
+  embedded Redis; requests come "through the proxy" (``TRUSTED_PROXIES=127.0.0.1``,
+  ``X-Forwarded-Proto: https``), so every production middleware runs, HTTPS redirect included.
+  ``--code DIR`` serves another checkout of the portal (e.g. a worktree of the commit before a change)
+  against the same database and Redis: before/after in one sitting.
+- Users: each virtual user has its own session (made directly in the session table, as a login would:
+  auth hash, login time, for ministry staff the verified TOTP device), cycles through its page mix in
+  its own fixed shuffled order and sends the next request when the last one is answered (closed loop).
+  Phases for each N: ``/healthz/`` alone (the floor: the same middleware, one ``SELECT 1``), the public
+  pages (anonymous), the logged-in mix.  Pairs (user, page) not answering 200 at warm-up are dropped
+  and listed.
+- Reports per phase: req/s, p50/p95/p99 in ms and errors (status ≠ 200 or a failed connection) per
+  page; the logged-in mix's rate as a share of the ``/healthz/`` rate.
+
+The clients run in up to four processes (threads inside) on the same machine as the server: on a
+small machine they take part of the CPU, as a proxy would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+BENCH_SECRET = "bench-load-" + "k" * 50  # server and this process sign sessions with the same key
+os.environ["DJANGO_SECRET_KEY"] = BENCH_SECRET
+
+# the logged-in mix: the pages a province's staff and liaison, and the ministry, use most
+STAFF_PAGES = [
+    ("home", "/"),
+    ("leads", "/crackdown/leads/"),
+    ("cases", "/crackdown/cases/"),
+    ("statistics", "/crackdown/statistics/"),
+    ("crackdown lists", "/crackdown/lists/"),
+    ("aid campaigns", "/aid/campaigns/"),
+    ("aid lists", "/aid/lists/"),
+    ("aid needs", "/aid/needs/"),
+    ("aid matches", "/aid/matches/"),
+    ("jobs", "/jobs/"),
+    ("lead API", "/api/crackdown/leads/"),
+]
+PUBLIC_PAGES = [
+    ("public lists", "/crackdown/public/lists/"),
+    ("public report form", "/crackdown/public/report/"),
+    ("login page", "/accounts/login/"),
+]
+HEALTHZ = [("healthz", "/healthz/")]
+# who browses: the demo accounts of the provinces and the ministry (the administrators do not)
+BROWSERS = ["xz_staff", "xz_liaison", "zj_staff", "zj_liaison", "hb_staff", "hb_liaison", "bu_staff"]
+SESSION_COOKIE = "__Host-sessionid"
+
+
+# --- database ------------------------------------------------------------------------------------
+def setup_database(db: str, fresh: bool) -> None:
+    os.environ["TEST_DB_NAME"] = db
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=not fresh, serialize=False)
+    from portal.demo import load_demo, load_demo_accounts
+    from tests.factories import ensure_reference
+
+    ensure_reference()
+    if db == "bench_load":
+        from crackdown.models import Lead
+
+        if not Lead.objects.exists() or fresh:
+            load_demo()
+    load_demo_accounts()
+
+
+def make_sessions(count: int, backend: str) -> list[str]:
+    """``count`` logged-in sessions spread over BROWSERS, as ``login()`` (and the TOTP step) leaves them."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.models import User
+
+    users = list(User.objects.filter(username__in=BROWSERS).order_by("username"))
+    keys = []
+    now = int(time.time())
+    for index in range(count):
+        user = users[index % len(users)]
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = backend
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session["login_at"] = now
+        session["last_seen"] = now
+        if user.requires_second_factor:
+            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                      or TOTPDevice.objects.create(user=user, name="基准测试", confirmed=True))
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.set_expiry(30 * 60)
+        session.save()
+        keys.append(session.session_key)
+    return keys
+
+
+# --- server --------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(code: Path, db: str, static_root: Path) -> dict:
+    from django.conf import settings
+
+    keys = json.loads((ROOT / ".local" / "field-keys.json").read_text())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE", "TEST_DB", "REDIS"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": BENCH_SECRET,
+        "PORTAL_FIELD_KEYS": ",".join(keys["keys"]),
+        "PORTAL_FIELD_HASH_KEY": keys["hash_key"],
+        # this checkout's embedded PostgreSQL and Redis (found running), the bench database, the app role
+        "PORTAL_LOCAL_DIR": str(ROOT / ".local"),
+        "DATABASE_NAME_OVERRIDE": db,
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "CACHE_KEY_PREFIX": f"bench-load-{code.name}",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(code),
+    })
+    assert settings.DATABASES["default"]["NAME"] == db
+    return env
+
+
+def collect_static(code: Path, env: dict, static_root: Path) -> None:
+    if (static_root / "staticfiles.json").exists():
+        return
+    subprocess.run([sys.executable, str(code / "manage.py"), "collectstatic", "--noinput", "-v0"],
+                   cwd=code, env=env, check=True)
+
+
+def start_server(code: Path, env: dict, workers: int, port: int, log: Path) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--chdir", str(code),
+           "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
+           "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn 退出了，见 {log}")
+        try:
+            if get(port, "/healthz/", None)[0] == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"gunicorn 未能在 90 秒内就绪，见 {log}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+# --- server CPU --------------------------------------------------------------------------------------
+# Latency on a shared machine says as much about the neighbours as about the portal; the CPU time the
+# server spends (gunicorn's workers and the PostgreSQL backends, read from /proc) per request does not.
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> tuple[int, list[str]] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return int(fields[1]), fields  # (ppid, fields from "state" on)
+
+
+def tree_cpu_ms(root: int) -> float:
+    """CPU of ``root`` and its live children, plus what its reaped children used (cutime/cstime)."""
+    own = _stat(root)
+    if own is None:
+        return 0.0
+    # fields from "state": utime, stime, cutime, cstime are the 12th–15th
+    total = sum(int(own[1][i]) for i in (11, 12, 13, 14))
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            child = _stat(int(entry.name))
+            if child and child[0] == root:
+                total += int(child[1][11]) + int(child[1][12])
+    return total * TICK_MS
+
+
+def postmaster_pid() -> int | None:
+    try:
+        return int((ROOT / ".local" / "pgdata" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+# --- clients -------------------------------------------------------------------------------------
+def get(port: int, path: str, session_key: str | None) -> tuple[int, float]:
+    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept": "text/html,application/json"}
+    if session_key:
+        headers["Cookie"] = f"{SESSION_COOKIE}={session_key}"
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    finally:
+        conn.close()
+    return status, (time.perf_counter() - start) * 1000
+
+
+def _user_loop(port, plan, session_key, stop_at, out):
+    index = 0
+    while time.monotonic() < stop_at:
+        name, path = plan[index % len(plan)]
+        index += 1
+        try:
+            status, ms = get(port, path, session_key)
+        except OSError:
+            status, ms = 0, 0.0
+        if time.monotonic() <= stop_at:
+            out.append((name, status, ms))
+
+
+def _client_process(args):
+    port, users, duration_s = args  # users: [(plan, session_key)]
+    stop_at = time.monotonic() + duration_s
+    results: list = []
+    threads = [threading.Thread(target=_user_loop, args=(port, plan, key, stop_at, results)) for plan, key in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def run_phase(port: int, users: list, duration: float, server_pid: int | None = None) -> dict:
+    """users: [(plan, session_key)] — one closed-loop user each; returns figures per page and in all."""
+    pg = postmaster_pid()
+    cpu_before = (tree_cpu_ms(server_pid) if server_pid else 0.0, tree_cpu_ms(pg) if pg else 0.0)
+    procs = min(4, len(users))
+    context = multiprocessing.get_context("fork")  # forked: the target need not be importable (runpy)
+    queue = context.Queue()
+
+    def child(chunk):
+        queue.put(_client_process((port, chunk, duration)))
+
+    workers = [context.Process(target=child, args=(users[i::procs],)) for i in range(procs)]
+    for worker in workers:
+        worker.start()
+    results = [row for _ in workers for row in queue.get()]
+    for worker in workers:
+        worker.join()
+    cpu_after = (tree_cpu_ms(server_pid) if server_pid else 0.0, tree_cpu_ms(pg) if pg else 0.0)
+    result = summarize(results, duration)
+    count = max(1, result["all"]["requests"])
+    result["cpu_ms_per_request"] = {"gunicorn": (cpu_after[0] - cpu_before[0]) / count,
+                                    "postgres": (cpu_after[1] - cpu_before[1]) / count}
+    return result
+
+
+def pct(sorted_ms: list[float], q: float) -> float:
+    if not sorted_ms:
+        return 0.0
+    return sorted_ms[min(len(sorted_ms) - 1, round(q * (len(sorted_ms) - 1)))]
+
+
+def figures(rows, duration):
+    ok = sorted(ms for _, status, ms in rows if status == 200)
+    return {"requests": len(rows), "rps": len(rows) / duration, "errors": sum(1 for _, s, _ in rows if s != 200),
+            "p50": statistics.median(ok) if ok else 0.0, "p95": pct(ok, 0.95), "p99": pct(ok, 0.99)}
+
+
+def summarize(results, duration) -> dict:
+    pages = {}
+    for name in sorted({r[0] for r in results}):
+        pages[name] = figures([r for r in results if r[0] == name], duration)
+    return {"all": figures(results, duration), "pages": pages,
+            "statuses": sorted({r[1] for r in results if r[1] != 200})}
+
+
+def print_phase(title: str, result: dict) -> None:
+    a = result["all"]
+    print(f"\n  {title}: {a['rps']:.1f} req/s, p50 {a['p50']:.1f} ms, p95 {a['p95']:.1f} ms, "
+          f"p99 {a['p99']:.1f} ms, errors {a['errors']}/{a['requests']}"
+          + (f" (statuses {result['statuses']})" if result["statuses"] else ""))
+    cpu = result.get("cpu_ms_per_request")
+    if cpu:
+        print(f"    server CPU per request: gunicorn {cpu['gunicorn']:.1f} ms + PostgreSQL {cpu['postgres']:.1f} ms")
+    if len(result["pages"]) > 1:
+        print(f"    {'page':<20}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+        for name, f in result["pages"].items():
+            print(f"    {name:<20}{f['rps']:>8.1f}{f['p50']:>8.1f}{f['p95']:>8.1f}{f['p99']:>8.1f}{f['errors']:>8}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase")
+    parser.add_argument("--users", default="1,24,64")
+    parser.add_argument("--db", default="bench_load")
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--code", type=Path, default=ROOT, help="the checkout gunicorn serves")
+    parser.add_argument("--label", default="")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--phases", default="healthz,public,mix")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    code = args.code.resolve()
+    label = args.label or code.name
+
+    setup_database(args.db, args.fresh)
+    static_root = ROOT / ".local" / f"bench-static-{code.name}"
+    env = server_env(code, args.db, static_root)
+    collect_static(code, env, static_root)
+    base_settings = (code / "portal" / "settings" / "base.py").read_text()
+    backend = ("portal.access.CachedModelBackend" if "portal.access.CachedModelBackend" in base_settings
+               else "django.contrib.auth.backends.ModelBackend")
+    counts = [int(n) for n in args.users.split(",")]
+    keys = make_sessions(max(counts), backend)
+    from portal.models import User
+
+    browsers = list(User.objects.filter(username__in=BROWSERS).order_by("username").values_list("username", flat=True))
+    users_by_key = {key: browsers[index % len(browsers)] for index, key in enumerate(keys)}
+    from django.db import connections
+
+    connections.close_all()  # the client processes are forked from this one
+
+    port = free_port()
+    log = ROOT / ".local" / f"bench-load-{label}.log"
+    load_before = os.getloadavg()
+    print(f"gunicorn {args.workers} workers（{code}，{label}）, 数据库 {args.db}，每阶段 {args.duration:g} 秒；"
+          f"负载 {load_before[0]:.2f}")
+    server = start_server(code, env, args.workers, port, log)
+    report = {"label": label, "db": args.db, "workers": args.workers, "duration": args.duration,
+              "loadavg_before": load_before, "phases": {}}
+    try:
+        # warm-up: every worker imports and renders every page once; pairs not answering 200 are dropped
+        plans = {}
+        dropped = set()
+        for key in keys[: len(BROWSERS)]:
+            plan = []
+            for name, path in STAFF_PAGES:
+                statuses = {get(port, path, key)[0] for _ in range(args.workers)}
+                if statuses == {200}:
+                    plan.append((name, path))
+                else:
+                    dropped.add((users_by_key[key], name, tuple(sorted(statuses))))
+            plans[key] = plan
+        for _name, path in PUBLIC_PAGES + HEALTHZ:
+            for _ in range(args.workers):
+                get(port, path, None)
+        if dropped:
+            print("  预热时未答 200、不计入混合负载的（账号 页面 状态）："
+                  + "，".join(f"{u} {n} {s}" for u, n, s in sorted(dropped)))
+        user_plans = []
+        for index, key in enumerate(keys):
+            template = plans[keys[index % len(BROWSERS)]]
+            plan = template[:]
+            random.Random(index).shuffle(plan)
+            user_plans.append((plan, key))
+        for n in counts:
+            for phase in args.phases.split(","):
+                if phase == "healthz":
+                    users = [(HEALTHZ, None)] * n
+                elif phase == "public":
+                    users = [(random.Random(i).sample(PUBLIC_PAGES, len(PUBLIC_PAGES)), None) for i in range(n)]
+                else:
+                    users = user_plans[:n]
+                result = run_phase(port, users, args.duration, server.pid)
+                report["phases"][f"{phase}@{n}"] = result
+                print_phase(f"{phase}, {n} users", result)
+            mix, floor = report["phases"].get(f"mix@{n}"), report["phases"].get(f"healthz@{n}")
+            if mix and floor and floor["all"]["rps"]:
+                print(f"  → {n} users: logged-in mix = {100 * mix['all']['rps'] / floor['all']['rps']:.0f} % "
+                      f"of /healthz/")
+    finally:
+        stop_server(server)
+        report["loadavg_after"] = os.getloadavg()
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""django-tables2 computes a column's HTML attributes again for every cell (issue 17).
+
+``BoundColumn.attrs`` builds the ``th``/``td``/``tf`` attribute dicts (and their class names) each
+time the table template asks, which is once per cell: a tenth of a list page's rendering time in the
+profile (docs/BENCHMARKS.md).  When neither the table's nor the column's attrs hold a callable — the
+only thing that can make one cell's attributes differ from another's in the same column — the
+result is the same for every cell of that column, so it is kept on the bound column for the rest of
+the rendering.  A table with callable attrs is computed per cell as before.
+"""
+
+from __future__ import annotations
+
+from django_tables2.columns.base import BoundColumn
+
+_original_attrs = BoundColumn.attrs.fget
+
+
+def _holds_callable(value) -> bool:
+    if callable(value):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_callable(item) for item in value.values())
+    return False
+
+
+def _attrs(self):
+    memo = self.__dict__.get("_portal_attrs")
+    if memo is not None:
+        # the header's classes follow the table's ordering: kept only while it is the same
+        if memo[0] == str(self._table.order_by):
+            return memo[1]
+    attrs = _original_attrs(self)
+    if not _holds_callable(self._table.attrs) and not _holds_callable(self.column.attrs):
+        self.__dict__["_portal_attrs"] = (str(self._table.order_by), attrs)
+    return attrs
+
+
+def install() -> None:
+    if BoundColumn.attrs.fget is not _attrs:
+        BoundColumn.attrs = property(_attrs, doc=BoundColumn.attrs.__doc__)

@@ -1,0 +1,261 @@
+"""Issue 17: the fixed cost of a request — no session write on every request, roles and
+permissions from the cache — with every session control as strict as before."""
+
+import time
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from portal import middleware
+from portal.access import user_access
+from portal.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def session_writes(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries
+            if "django_session" in q["sql"] and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+
+
+def logged_out(response):
+    return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The session middleware's clock, moved by hand (``clock.now += 60``)."""
+    fake = SimpleNamespace(now=time.time())
+    monkeypatch.setattr(middleware, "time", SimpleNamespace(time=lambda: fake.now))
+    return fake
+
+
+def test_a_request_within_the_minute_writes_no_session(client, xizang_staff, clock):
+    client.force_login(xizang_staff)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/crackdown/leads/").status_code == 200
+    assert len(session_writes(first)) == 1  # the first request after login starts the idle clock
+    for seconds in (1, 30, 59):
+        clock.now += seconds - (clock.now - client.session["last_seen"])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/crackdown/leads/").status_code == 200
+        assert session_writes(ctx) == [], f"{seconds} s after the last write"
+    clock.now = client.session["last_seen"] + settings.SESSION_REFRESH_SECONDS
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/crackdown/leads/").status_code == 200
+    assert len(session_writes(ctx)) == 1  # a minute on: the idle clock and the expiry move on
+    assert client.session["last_seen"] == int(clock.now)
+
+
+def test_the_refresh_moves_the_rows_expiry(client, xizang_staff, clock):
+    client.force_login(xizang_staff)
+    client.get("/")
+    key = client.session.session_key
+    before = Session.objects.get(session_key=key).expire_date
+    clock.now += 61
+    time.sleep(1.1)  # the row's expiry counts from the database write (timezone.now)
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > before
+
+
+def test_idle_timeout_still_logs_out_after_30_minutes(client, xizang_staff, clock):
+    client.force_login(xizang_staff)
+    assert client.get("/").status_code == 200
+    # busy for 40 minutes, a click every 50 s: never logged out
+    for _ in range(48):
+        clock.now += 50
+        assert client.get("/crackdown/leads/").status_code == 200
+    # then idle 30 minutes and a second after the last refresh: out, and the session is gone
+    clock.now = client.session["last_seen"] + settings.IDLE_TIMEOUT_SECONDS + 1
+    response = client.get("/crackdown/leads/")
+    assert logged_out(response)
+    assert logged_out(client.get("/crackdown/leads/"))
+
+
+def test_idle_timeout_never_later_than_before(client, security_admin, clock):
+    """The idle clock counts from the last write, at most a minute before the last click: the
+    limit can only come sooner than the role's idle limit, never later."""
+    client.force_login(security_admin)
+    client.get("/users/")
+    written = client.session["last_seen"]
+    clock.now = written + 59
+    assert client.get("/users/").status_code == 200  # no write, the clock stays at `written`
+    assert client.session["last_seen"] == written
+    clock.now = written + settings.ADMIN_IDLE_TIMEOUT_SECONDS + 1
+    assert logged_out(client.get("/users/"))
+
+
+def test_deactivation_ends_the_session_within_the_minute(client, xizang_staff, clock):
+    client.force_login(xizang_staff)
+    assert client.get("/").status_code == 200
+    clock.now += 5  # well inside the minute without a session write
+    xizang_staff.is_active = False
+    xizang_staff.save()
+    assert logged_out(client.get("/crackdown/leads/"))
+
+
+def test_logout_ends_the_session_at_once(xizang_staff, clock):
+    client = Client()
+    client.force_login(xizang_staff)
+    assert client.get("/").status_code == 200
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post("/accounts/logout/").status_code == 302
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie  # the old cookie, replayed
+    assert logged_out(replay.get("/crackdown/leads/"))
+    assert not Session.objects.filter(session_key=cookie).exists()
+
+
+# --- roles and permissions from the cache --------------------------------------------------------------
+def fresh(user):
+    return User.objects.get(pk=user.pk)
+
+
+def test_cached_permissions_follow_a_roles_permissions(xizang_staff):
+    assert fresh(xizang_staff).has_perm("crackdown.view_lead")
+    assert fresh(xizang_staff).has_perm("crackdown.view_lead")  # now from the cache
+    group = Group.objects.get(name="省级工作人员")
+    perm = Permission.objects.get(content_type__app_label="crackdown", codename="view_lead")
+    group.permissions.remove(perm)
+    assert not fresh(xizang_staff).has_perm("crackdown.view_lead")
+    group.permissions.add(perm)
+    assert fresh(xizang_staff).has_perm("crackdown.view_lead")
+
+
+def test_cached_permissions_follow_an_accounts_own_permissions(no_role_user):
+    perm = Permission.objects.get(content_type__app_label="portal", codename="view_job")
+    assert not fresh(no_role_user).has_perm("portal.view_job")
+    no_role_user.user_permissions.add(perm)
+    assert fresh(no_role_user).has_perm("portal.view_job")
+
+
+def test_cached_roles_follow_a_role_change(hebei_staff):
+    assert fresh(hebei_staff).role_names == ["省级工作人员"]
+    Group.objects.get(name="联络员").user_set.add(hebei_staff)
+    assert fresh(hebei_staff).role_names == ["省级工作人员", "联络员"]
+    hebei_staff.groups.remove(Group.objects.get(name="省级工作人员"))
+    user = fresh(hebei_staff)
+    assert user.role_names == ["联络员"]
+    backend = ModelBackend()  # what Django's own backend finds in the database now
+    assert set(user_access(user)["perms"]) == backend.get_all_permissions(fresh(hebei_staff))
+
+
+def test_an_inactive_account_has_no_permission(xizang_staff):
+    assert fresh(xizang_staff).has_perm("crackdown.view_lead")
+    User.objects.filter(pk=xizang_staff.pk).update(is_active=False)
+    assert not fresh(xizang_staff).has_perm("crackdown.view_lead")
+
+
+# --- the fixed queries of a page ------------------------------------------------------------------------
+FIXED_QUERIES = 2  # the session row and the user row (with its authority); ministry staff add their TOTP device
+
+
+def test_a_simple_page_runs_a_handful_of_queries(client, xizang_staff, django_assert_max_num_queries):
+    client.force_login(xizang_staff)
+    client.get("/crackdown/leads/")  # starts the idle clock and fills the cache
+    with django_assert_max_num_queries(FIXED_QUERIES + 1) as ctx:  # + the list's own count (no rows)
+        assert client.get("/crackdown/leads/").status_code == 200
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "auth_group" not in sql and "auth_permission" not in sql and not session_writes(ctx)
+
+
+def test_the_home_page_queries_are_its_own(client, xizang_staff, django_assert_max_num_queries):
+    client.force_login(xizang_staff)
+    client.get("/")
+    with django_assert_max_num_queries(8):  # was 14: 2 fixed + the home panels' own
+        assert client.get("/").status_code == 200
+
+
+def test_the_user_list_runs_no_query_per_row(client, security_admin, django_assert_max_num_queries):
+    from tests.factories import make_user
+
+    for number in range(5):
+        make_user(f"extra{number}", "540000", "省级工作人员")
+    client.force_login(security_admin)
+    client.get("/users/")
+    with django_assert_max_num_queries(8):
+        response = client.get("/users/")
+    assert response.status_code == 200 and "省级工作人员" in response.content.decode()
+
+
+def test_an_aiding_provinces_paired_areas_are_read_once_a_request(client, zhejiang_staff):
+    """The scope filter and the filter form of the needs page both want the paired areas: one query."""
+    client.force_login(zhejiang_staff)
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/aid/needs/").status_code == 200
+    pairing_queries = [q for q in ctx.captured_queries if 'FROM "aid_projects_pairing"' in q["sql"]]
+    assert len(pairing_queries) == 1
+
+
+# --- the navigation menus, rendered once per set of permissions ------------------------------------------
+def test_the_menus_follow_the_permissions(client, no_role_user, xizang_staff):
+    client.force_login(no_role_user)
+    assert 'href="/jobs/"' not in client.get("/").content.decode()
+    no_role_user.user_permissions.add(Permission.objects.get(content_type__app_label="portal", codename="view_job"))
+    assert 'href="/jobs/"' in client.get("/").content.decode()  # a new set of permissions: a new menu
+    other = Client()
+    other.force_login(xizang_staff)
+    page = other.get("/").content.decode()
+    assert 'href="/crackdown/leads/"' in page
+    assert 'href="/crackdown/leads/"' not in client.get("/").content.decode()  # not the other user's menu
+
+
+def test_a_menu_is_rendered_once_per_set_of_permissions(client, xizang_staff, zhejiang_staff, monkeypatch):
+    from portal.templatetags import portal_nav
+
+    rendered = []
+    original = portal_nav._RENDERED.__class__.__setitem__
+    monkeypatch.setattr(portal_nav, "_RENDERED", type("Spy", (dict,), {
+        "__setitem__": lambda self, key, value: (rendered.append(key), original(self, key, value))})())
+    for user in (xizang_staff, zhejiang_staff, xizang_staff):
+        client.force_login(user)
+        assert client.get("/crackdown/leads/").status_code == 200
+    assert len(rendered) == 1  # the same roles: the same menu
+
+
+# --- django-tables2: a column's cell attributes once per table (portal.table_cells) -----------------------
+def _render(table_class, data):
+    import django_tables2 as tables_lib
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", {"sort": "-name"})
+    table = table_class(data)
+    tables_lib.RequestConfig(request).configure(table)
+    return table.as_html(request)
+
+
+def test_cell_attributes_are_what_django_tables2_computes():
+    import django_tables2 as tables_lib
+    from django_tables2.columns.base import BoundColumn
+
+    from portal import table_cells
+
+    class Plain(tables_lib.Table):
+        name = tables_lib.Column(attrs={"td": {"class": "text-nowrap"}, "th": {"scope": "col"}})
+        code = tables_lib.Column()
+
+        class Meta:
+            attrs = {"class": "table"}
+
+    class PerRecord(tables_lib.Table):
+        name = tables_lib.Column(attrs={"td": {"data-code": lambda record: record["code"]}})
+
+    data = [{"name": f"机关{n}", "code": f"54{n:04d}"} for n in range(5)]
+    assert BoundColumn.attrs.fget is table_cells._attrs  # installed by portal.apps
+    ours = (_render(Plain, data), _render(PerRecord, data))
+    BoundColumn.attrs = property(table_cells._original_attrs)
+    try:
+        theirs = (_render(Plain, data), _render(PerRecord, data))
+    finally:
+        table_cells.install()
+    assert ours == theirs
+    assert all(f'data-code="54{n:04d}"' in ours[1] for n in range(5))  # callable attrs: still per cell
+    assert "desc orderable" in ours[0]  # the header follows the ordering (?sort=-name)
