@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crackdown', '0004_encrypt_personal_data'),
+        ('crackdown', '0006_case_parties'),
         # the SQL functions registry_search_key / registry_bigrams (registry/text.py)
         ('registry', '0002_register_records_search'),
     ]
