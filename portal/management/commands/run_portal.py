@@ -75,6 +75,17 @@ def migrate_as_owner() -> None:
     connection.close()
     connection.settings_dict.update({key: owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")})
     try:
+        # the web process (started before this) checks for unapplied migrations as the app role: the
+        # migration record must be readable to it from the moment it exists, not only once the
+        # post-migrate signal renews the grants (else runserver dies on "permission denied for table
+        # django_migrations" and the login page never answers on a fresh clone)
+        from django.db.migrations.recorder import MigrationRecorder
+
+        MigrationRecorder(connection).ensure_schema()
+        if settings.DATABASE_APP_ROLE:
+            role = connection.ops.quote_name(settings.DATABASE_APP_ROLE)
+            with connection.cursor() as cursor:
+                cursor.execute(f"GRANT SELECT ON django_migrations TO {role}")
         call_command("migrate", interactive=False, verbosity=0)
     finally:
         connection.close()
