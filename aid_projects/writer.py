@@ -280,7 +280,10 @@ class SheetWriter(_Sheet):
             elif is_amount and isinstance(value, Decimal):
                 write_number(row, col, float(value), fmt)
             elif isinstance(value, str):
-                write_string(row, col, clean_text(value), quoted if value.startswith(FORMULA_PREFIXES) else fmt)
+                fmt_used = quoted if value.startswith(FORMULA_PREFIXES) else fmt
+                if not value.isprintable() or len(value) > 32767:  # clean_text's work, only where it has any
+                    value = clean_text(value)
+                write_string(row, col, value, fmt_used)
             else:
                 self.write(col, value, fmt)
         self.row += 1
