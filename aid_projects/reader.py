@@ -9,6 +9,7 @@ come before it; blank rows, numbered empty rows and the 备注 lines after it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import zipfile
@@ -293,7 +294,16 @@ def _parse(fileobj, *, kind, province_code, has_formulas) -> list[ParsedRow]:
             continue
         check_identity(head, spec, province_code)
         formulas = _formula_texts(fileobj, index, head) if has_formulas else {}
-        return _parse_rows(rows, head, formulas, spec=spec, province_code=province_code)
+        # the parsed rows hold no reference cycles: Python's cycle collector, which would otherwise walk
+        # every row kept so far again and again as they accumulate, is paused while they are made
+        # (≈ 5 % of the parse's CPU time at 10,000 rows; issue 11)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return _parse_rows(rows, head, formulas, spec=spec, province_code=province_code)
+        finally:
+            if collecting:
+                gc.enable()
     if first_head is not None:
         check_identity(first_head, spec, province_code)
     headers = "、".join(c.header for c in spec.columns)

@@ -204,6 +204,14 @@ class SheetWriter(_Sheet):
         # the wrapped columns decide a row's height: (index among the data values, width)
         data = [c for c in spec.columns if c.field]
         self.wrapped = [(i, c.width) for i, c in enumerate(data) if c.wrap]
+        # with the room each leaves for text (``text_lines``), for the inline fast path in ``add_row``
+        self.wrapped_room = [(i, width, max(width - CELL_MARGIN_UNITS, 1.0)) for i, width in self.wrapped]
+        # xlsxwriter's cell writers without their A1-notation wrapper (a call and an int() check per
+        # cell: ≈ 10 % of the national workbook's CPU time); the public ones where a version lacks them
+        ws = self.ws
+        self._string = getattr(ws, "_write_string", ws.write_string)
+        self._number = getattr(ws, "_write_number", ws.write_number)
+        self._blank = getattr(ws, "_write_blank", ws.write_blank)
         # how each column is written, decided once: (column, is 序号, is amount, format, quoted format, value index)
         self.plan = []
         for col, column in enumerate(spec.columns):
@@ -240,9 +248,17 @@ class SheetWriter(_Sheet):
         self.count += 1
         ws, row = self.ws, self.row
         lines = 1
-        for index, width in self.wrapped:
+        for index, width, room in self.wrapped_room:
             value = values[index]
-            if value:
+            if not value:
+                continue
+            if value.__class__ is str and "\n" not in value:  # text_lines, inline (the usual case)
+                n = len(value)
+                if n * 2 > room:  # might not fit on one line: measure it (CJK two units, ASCII one)
+                    n = math.ceil((n + (len(value.encode("utf-8")) - n) / 2) / room)
+                    if n > lines:
+                        lines = n
+            else:
                 lines = max(lines, text_lines(value, width))
         if lines > 1:
             ws.set_row(row, row_height(lines, minimum=MIN_DATA_ROW_HEIGHT))
@@ -253,17 +269,21 @@ class SheetWriter(_Sheet):
                 # sheets have no images)
                 ws.row_info.pop(row - 2, None)
                 ws.row_sizes.pop(row - 2, None)
+        write_string, write_number = self._string, self._number
         for col, is_seq, is_amount, fmt, quoted, index in self.plan:
             if is_seq:
-                ws.write_number(row, col, self.count, fmt)
+                write_number(row, col, self.count, fmt)
                 continue
             value = values[index]
             if value is None or value == "":
-                ws.write_blank(row, col, None, fmt)
+                self._blank(row, col, None, fmt)
             elif is_amount and isinstance(value, Decimal):
-                ws.write_number(row, col, float(value), fmt)
+                write_number(row, col, float(value), fmt)
             elif isinstance(value, str):
-                ws.write_string(row, col, clean_text(value), quoted if value.startswith(FORMULA_PREFIXES) else fmt)
+                fmt_used = quoted if value.startswith(FORMULA_PREFIXES) else fmt
+                if not value.isprintable() or len(value) > 32767:  # clean_text's work, only where it has any
+                    value = clean_text(value)
+                write_string(row, col, value, fmt_used)
             else:
                 self.write(col, value, fmt)
         self.row += 1

@@ -8,6 +8,7 @@ from crackdown.models import Case, CheckBatch, Lead, ListBatch, ListEntry, NameR
 from portal.crypto import phone_digest
 from portal.filtersets import AuthorityScopeFilter, ProvinceForMinistryMixin
 from portal.models import Authority
+from registry.search import name_q
 
 DATE = {"type": "date"}
 
@@ -58,8 +59,11 @@ class LeadFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
+        if not value:
+            return queryset
+        # any part of the name or an alias, two characters and up, on the register's indexes (issue 10 point 8)
         return narrow_to_area(queryset, self.request).filter(
-            Q(org_name__icontains=value) | Q(number=value) | Q(aliases__icontains=value))
+            name_q(value) | Q(number=value))
 
 
 class CaseFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
@@ -75,8 +79,11 @@ class CaseFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
+        if not value:
+            return queryset
+        # any part of the name or an alias, two characters and up, on the register's indexes (issue 10 point 8)
         return narrow_to_area(queryset, self.request).filter(
-            Q(org_name__icontains=value) | Q(number=value) | Q(decision_number=value))
+            name_q(value) | Q(number=value) | Q(decision_number=value))
 
 
 class CheckBatchFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):

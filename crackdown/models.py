@@ -12,7 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import EmailValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from crackdown.choices import (
@@ -41,6 +41,25 @@ from portal.models import Authority
 from portal.scoping import RestrictedQuerySet, ScopedModel, StampedModel
 
 USER = settings.AUTH_USER_MODEL
+
+
+def search_key_expression(aliases: bool):
+    """The register's search key (registry/text.py: NFKC, lower case, no spaces) of ``org_name``, with the
+    aliases (one per line) joined as the register joins former names: the register's two-character
+    (bigram GIN) and longer (pg_trgm) search serves leads and cases alike (registry.search.name_q)."""
+    others = Func(Func(F("aliases"), Value("\r"), Value(""), function="replace"), Value("\n"), Value("|"),
+                  function="replace") if aliases else Value("")
+    return Func(F("org_name"), others, function="registry_search_key")
+
+
+def search_key_field(aliases: bool):
+    return models.GeneratedField(expression=search_key_expression(aliases), output_field=models.TextField(),
+                                 db_persist=True)
+
+
+def search_bigrams_field(aliases: bool):
+    return models.GeneratedField(expression=Func(search_key_expression(aliases), function="registry_bigrams"),
+                                 output_field=ArrayField(models.TextField()), db_persist=True)
 
 
 def upload_path(instance, filename):
@@ -97,6 +116,9 @@ class Lead(StampedModel):
     channel = models.CharField(_("举报渠道"), max_length=10, choices=ReportChannel.choices, blank=True)
     org_name = models.CharField(_("组织名称"), max_length=200, help_text=_("该组织对外使用的名称"))
     aliases = models.TextField(_("别名、曾用名"), blank=True, help_text=_("每行一个"))
+    # the keyword search's columns (registry.search.name_q): normalised name + aliases, and its character pairs
+    search_key = search_key_field(aliases=True)
+    search_bigrams = search_bigrams_field(aliases=True)
     claimed_backing = models.CharField(_("自称的背景或挂靠"), max_length=300, blank=True)
     places = ArrayField(models.CharField(max_length=6), verbose_name=_("活动地（区划代码）"), default=list,
                         blank=True)
@@ -137,6 +159,8 @@ class Lead(StampedModel):
         ]
         indexes = [
             GinIndex(fields=["org_name"], name="crackdown_lead_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_key"], name="crackdown_lead_key_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_bigrams"], name="crackdown_lead_bigrams"),
             models.Index(fields=["authority", "status", "-received_on"], name="crackdown_lead_queue"),
             models.Index(fields=["-received_on", "-id"], name="crackdown_lead_order"),
         ]
@@ -242,6 +266,8 @@ class Case(StampedModel):
 
     number = models.CharField(_("案件编号"), max_length=32, unique=True)
     org_name = models.CharField(_("组织名称"), max_length=200)
+    search_key = search_key_field(aliases=False)
+    search_bigrams = search_bigrams_field(aliases=False)
     lead = models.OneToOneField(Lead, verbose_name=_("来源线索"), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="case")
     target_type = models.CharField(_("查处对象类型"), max_length=16, choices=TargetType.choices)
@@ -297,6 +323,8 @@ class Case(StampedModel):
         ]
         indexes = [
             GinIndex(fields=["org_name"], name="crackdown_case_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_key"], name="crackdown_case_key_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["search_bigrams"], name="crackdown_case_bigrams"),
             models.Index(fields=["authority", "stage"], name="crackdown_case_queue"),
             # the statistics read outcomes by date from this index alone (index-only scan)
             models.Index(fields=["outcome_date"], name="crackdown_case_outcome_stats2",

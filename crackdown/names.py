@@ -31,6 +31,10 @@ SEED_RULES = [
     ("世界", NameRuleKind.PREFIX, True, "",
      "地方性社会组织的名称不得冠以“国际”“世界”等表明跨国活动范围的字样；作为行业用语出现在名称中间的不在此限",
      "《社会组织名称管理办法》第八条"),
+    # 京津冀: a region spanning provinces, which no provincial authority's area covers (issue 10 point 4)
+    ("京津冀", NameRuleKind.PREFIX, True, "",
+     "地方性社会组织的名称不得冠以“京津冀”等跨省（区、市）区域字样，冠以这些字样的须经民政部登记",
+     "《社会团体登记管理条例》第十条；《社会组织名称管理办法》第八条"),
     ("第一", NameRuleKind.ANYWHERE, False, "",
      "社会组织名称不得使用“第一”“最高”“国家级”等可能对公众造成欺骗或者误解的字样",
      "《社会组织名称管理办法》第八条"),

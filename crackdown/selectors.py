@@ -351,12 +351,17 @@ class NameWarning:
 
 
 def _similar(queryset, field: str, name: str):
+    """Leads or cases whose name is the same, trigram-similar, or holds the whole name (or alias) entered —
+    the last through the register's search (``registry.search.name_q``), which serves two characters too."""
     from django.contrib.postgres.search import TrigramSimilarity
     from django.db.models import Q
 
-    return (queryset.filter(Q(**{field: name}) | Q(**{f"{field}__trigram_similar": name}))
+    from registry.search import name_q
+
+    contains = name_q(name)
+    return (queryset.filter(Q(**{field: name}) | Q(**{f"{field}__trigram_similar": name}) | contains)
             .annotate(similarity=TrigramSimilarity(field, name))
-            .filter(Q(**{field: name}) | Q(similarity__gte=SIMILARITY)))
+            .filter(Q(**{field: name}) | Q(similarity__gte=SIMILARITY) | contains))
 
 
 def name_warnings(name: str, *, user, exclude_lead: Lead | None = None) -> list[NameWarning]:

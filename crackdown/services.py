@@ -638,7 +638,7 @@ def list_entry_add(*, batch: ListBatch, actor, lead: Lead | None = None, case: C
     name = (name or (source.org_name if source else "")).strip()
     province = province or province_of(source.authority)
     if batch.entries.filter(name=name).exists():
-        raise ApplicationError(f"“{name}”已在本批名单中。", extra={"field": "name"})
+        raise ApplicationError(f"“{name}”已在本批名单中。", extra={"name": [f"“{name}”已在本批名单中。"]})
     entry = ListEntry(batch=batch, name=name, province=province, lead=lead, case=case)
     _full_clean(entry)
     entry.save()

@@ -69,3 +69,23 @@ class CreditListKind(models.TextChoices):
     # 《社会组织信用信息管理办法》第九条（活动异常名录）、第十四条（严重违法失信名单）
     ABNORMAL = "abnormal", _("活动异常名录")
     DISHONEST = "dishonest", _("严重违法失信名单")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("待确认")
+    COMMITTED = "committed", _("已导入")
+    DISCARDED = "discarded", _("已放弃")
+
+
+class NominationStage(models.TextChoices):
+    """全国先进社会组织 推荐: two review levels, three publicity periods, then the province forwards."""
+
+    NOMINATED = "nominated", _("已推荐")
+    FIRST_REVIEWED = "first_reviewed", _("初审通过")
+    SECOND_REVIEWED = "second_reviewed", _("复审通过")
+    PUBLICITY_1 = "publicity_1", _("第一次公示完成")
+    PUBLICITY_2 = "publicity_2", _("第二次公示完成")
+    PUBLICITY_3 = "publicity_3", _("第三次公示完成")
+    FORWARDED = "forwarded", _("已报送民政部")
+    REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")

@@ -105,3 +105,52 @@ class NameCheckForm(forms.Form):
         self.fields["authority"].queryset = Authority.objects.filter(level__in=["ministry", "province"])
         if user is not None and user.authority is not None:
             self.fields["authority"].initial = user.authority.province
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="导入内容", choices=[])
+    file = forms.FileField(label="Excel 文件（.xlsx，10 MB 以内）",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def __init__(self, *args, **kwargs):
+        from registry.sheets import SPECS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, spec.title) for kind, spec in SPECS.items()]
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label="评选名称", max_length=100, initial="全国先进社会组织评选")
+    reference_date = forms.DateField(label="条件截止日期", widget=DATE, help_text="硬性条件按此日期判断")
+    since_year = forms.IntegerField(label="考察起始年度", initial=2021, min_value=1988, max_value=2100)
+    local_quota = forms.IntegerField(label="地方名额", initial=170, min_value=0)
+    ministry_quota = forms.IntegerField(label="部管社会组织名额", initial=130, min_value=0)
+    closes_on = forms.DateField(label="报送截止日期", required=False, widget=DATE)
+    quotas = forms.CharField(label="分省名额", widget=TEXT3,
+                             help_text="每行一个省份：区划代码=名额，如 330000=6")
+
+    def clean_quotas(self):
+        quotas = {}
+        for number, line in enumerate(self.cleaned_data["quotas"].splitlines(), start=1):
+            line = line.strip().replace("＝", "=")
+            if not line:
+                continue
+            code, _, count = line.partition("=")
+            if not (code.strip().isdigit() and count.strip().isdigit()):
+                raise forms.ValidationError(f"第{number}行应写成“区划代码=名额”，如 330000=6。")
+            quotas[code.strip()] = int(count)
+        return quotas
+
+
+class NominateForm(forms.Form):
+    round = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="推荐理由", max_length=300)
+
+
+class NominationStepForm(forms.Form):
+    to_stage = forms.CharField(widget=forms.HiddenInput)
+    opinion = forms.CharField(label="意见", max_length=300, required=False)
+    starts_on = forms.DateField(label="公示开始日期", required=False, widget=DATE)
+    ends_on = forms.DateField(label="公示结束日期", required=False, widget=DATE)
+    objections = forms.CharField(label="公示期间收到的异议", required=False, widget=TEXT3)
+    objection_outcome = forms.CharField(label="异议核实结果", max_length=300, required=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
@@ -26,8 +27,10 @@ from registry.choices import (
     BranchKind,
     CreditListKind,
     Grade,
+    ImportStatus,
     InspectionKind,
     InspectionResult,
+    NominationStage,
     OrgKind,
     OrgStatus,
     PenaltyType,
@@ -343,3 +346,169 @@ class CreditListEntry(OrganizationChild):
     @property
     def in_force(self) -> bool:
         return self.removed_on is None
+
+
+class OrganizationImport(models.Model):
+    """An uploaded organization workbook (a run, as find-that-charity keeps them): parsed into a preview,
+    then committed all-or-nothing or discarded.  Its authority is the importer's: a province's clerk sees
+    and commits only the imports of the province's area."""
+
+    authority = models.ForeignKey(Authority, verbose_name=_("导入机关"), on_delete=models.PROTECT,
+                                  related_name="+")
+    # what the file holds: organizations, or one kind of credit record (registry.sheets.SPECS)
+    kind = models.CharField(_("导入内容"), max_length=16, default="organization")
+    file = models.FileField(_("文件"), upload_to="registry/imports/%Y/%m/", max_length=300)
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    rows = models.JSONField(_("解析结果"), default=list)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    skipped_count = models.PositiveIntegerField(_("已登记（不再导入）行数"), default=0)
+    added_count = models.PositiveIntegerField(_("导入数"), default=0)
+    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        verbose_name = _("社会组织导入")
+        verbose_name_plural = _("社会组织导入")
+        ordering = ["-created", "-id"]
+        constraints = [
+            # the same file committed twice would be refused row by row anyway; this says so at once
+            models.UniqueConstraint(fields=["sha256"], condition=Q(status="committed"),
+                                    name="organizationimport_file_committed_once",
+                                    violation_error_message="同一文件已导入。"),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+
+class CommendationRound(models.Model):
+    """A round of 全国先进社会组织 commendation opened by the ministry, with its quotas.
+
+    The hard criteria are judged as of ``reference_date`` over the years from ``since_year``
+    (``registry.commendation.eligibility``).  Every authority reads the round (scope_field None)."""
+
+    title = models.CharField(_("名称"), max_length=100)
+    reference_date = models.DateField(_("条件截止日期"))
+    since_year = models.PositiveSmallIntegerField(_("考察起始年度"), default=2021)
+    local_quota = models.PositiveIntegerField(_("地方名额"), default=170)
+    ministry_quota = models.PositiveIntegerField(_("部管社会组织名额"), default=130)
+    closes_on = models.DateField(_("报送截止日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = None
+
+    class Meta:
+        verbose_name = _("先进社会组织评选")
+        verbose_name_plural = _("先进社会组织评选")
+        ordering = ["-reference_date", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def quota_for(self, authority: Authority) -> int:
+        """The number the authority's area may nominate: the ministry's share for 民政部, else its province's."""
+        if authority.is_ministry:
+            return self.ministry_quota
+        province = authority.province
+        row = self.quotas.filter(authority=province).first()
+        return row.quota if row else 0
+
+
+class RoundQuota(models.Model):
+    """A province's share of the round's local quota."""
+
+    round = models.ForeignKey(CommendationRound, verbose_name=_("评选"), on_delete=models.CASCADE,
+                              related_name="quotas")
+    authority = models.ForeignKey(Authority, verbose_name=_("省份"), on_delete=models.PROTECT, related_name="+")
+    quota = models.PositiveIntegerField(_("名额"))
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = None
+
+    class Meta:
+        verbose_name = _("名额")
+        verbose_name_plural = _("名额")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "authority"], name="roundquota_one_per_province",
+                                    violation_error_message="该省份的名额已分配。"),
+        ]
+
+    def __str__(self):
+        return f"{self.authority}：{self.quota}"
+
+
+class Nomination(models.Model):
+    """A province's (or the ministry's) nominee of a round, through review and publicity."""
+
+    round = models.ForeignKey(CommendationRound, verbose_name=_("评选"), on_delete=models.CASCADE,
+                              related_name="nominations")
+    organization = models.ForeignKey(Organization, verbose_name=_("社会组织"), on_delete=models.PROTECT,
+                                     related_name="nominations")
+    # the province (or the ministry) whose quota the nominee takes: its users see and move it
+    authority = models.ForeignKey(Authority, verbose_name=_("推荐单位"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("推荐理由"), max_length=300)
+    preferred = models.BooleanField(_("4A 及以上（优先）"), default=False)
+    stage = models.CharField(_("环节"), max_length=16, choices=NominationStage.choices,
+                             default=NominationStage.NOMINATED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("推荐人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("推荐时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        verbose_name = _("推荐对象")
+        verbose_name_plural = _("推荐对象")
+        ordering = ["round", "authority__code", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organization"], name="nomination_once_per_round",
+                                    violation_error_message="该社会组织已被推荐。"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}（{self.get_stage_display()}）"
+
+
+class NominationStep(models.Model):
+    """One step of a nomination: a review decision, or a publicity period with its objections."""
+
+    nomination = models.ForeignKey(Nomination, verbose_name=_("推荐对象"), on_delete=models.CASCADE,
+                                   related_name="steps")
+    stage = models.CharField(_("进入环节"), max_length=16, choices=NominationStage.choices)
+    opinion = models.CharField(_("意见"), max_length=300, blank=True)
+    starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("公示结束日期"), null=True, blank=True)
+    objections = models.TextField(_("公示期间收到的异议"), blank=True)
+    objection_outcome = models.CharField(_("异议核实结果"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scope_field = "nomination__authority"
+
+    class Meta:
+        verbose_name = _("推荐环节")
+        verbose_name_plural = _("推荐环节")
+        ordering = ["nomination", "at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                                   name="nominationstep_publicity_in_order",
+                                   violation_error_message="公示结束日期不能早于开始日期。"),
+        ]
+
+    def __str__(self):
+        return self.get_stage_display()

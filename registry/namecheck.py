@@ -13,25 +13,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from rapidfuzz import fuzz
 
+from crackdown.names import NameFinding, check_name
 from registry.choices import OrgStatus
 from registry.models import Organization
 from registry.search import search_q
 from registry.text import SEPARATOR, name_key
 
-# 《社会团体登记管理条例》第十条第二款: 地方性的社会团体的名称不得冠以“中国”“全国”“中华”等字样;
-# the ministry's 规范特殊名称 notice adds 国际 and 京津冀.  More words: settings.REGISTRY_RESERVED_WORDS.
-RESERVED_WORDS = ("中国", "中华", "全国", "国际", "京津冀")
+# Reserved words (《社会团体登记管理条例》第十条第二款: 地方性的社会团体的名称不得冠以“中国”“全国”“中华”等
+# 字样; 国际、京津冀 and the rest: 《社会组织名称管理办法》第八条) are the ``NameRule`` table the ministry edits
+# (crackdown/names.py), read through ``check_name`` as the lead form reads it: one list, one place.
 NEAR_SCORE = 85  # rapidfuzz ratio (0–100) from which a registered name counts as "nearly the same"
 LIST_SCORE = 80  # ... and a listed illegal organization's name as "resembling"
 CANDIDATES = 200
 
 
-def reserved_words() -> tuple[str, ...]:
-    extra = tuple(getattr(settings, "REGISTRY_RESERVED_WORDS", ()))
-    return RESERVED_WORDS + tuple(w for w in extra if w not in RESERVED_WORDS)
+def name_rules(key: str) -> tuple[list[str], list[NameFinding]]:
+    """(reserved words the name uses — allowed only to organizations the ministry registers —, the other
+    rules it breaks whoever registers it), from the ministry's rule table."""
+    every = check_name(key)
+    for_ministry = check_name(key, ministry_registered=True)
+    allowed = {(f.word, f.rule_text) for f in for_ministry}
+    reserved = list(dict.fromkeys(f.word for f in every if (f.word, f.rule_text) not in allowed))
+    return reserved, for_ministry
 
 
 @dataclass
@@ -66,6 +71,7 @@ class NameCheck:
     matches: list[Match] = field(default_factory=list)
     reserved: list[str] = field(default_factory=list)
     reserved_ok: bool | None = None  # None: no reserved word, or no authority known to judge by
+    rule_findings: list[NameFinding] = field(default_factory=list)  # rules broken whoever registers it
     list_hits: list[ListHit] = field(default_factory=list)
 
     @property
@@ -101,6 +107,8 @@ class NameCheck:
                 out.append(("success", f"名称使用了“{words}”字样，登记机关为民政部，符合规范特殊名称要求。"))
             else:
                 out.append(("warning", f"名称使用了“{words}”字样，只有在民政部登记的社会组织可以使用。"))
+        for finding in self.rule_findings:
+            out.append(("danger", finding.message))
         for m in self.registered:
             org = m.organization
             if not m.inactive:
@@ -166,7 +174,7 @@ def name_check(name: str, *, authority=None, limit: int = 10) -> NameCheck:
             scored.append(Match(org, found[0], found[1], found[2]))
     order = {"same": 0, "former": 1, "near": 2}
     result.matches = sorted(scored, key=lambda m: (order[m.how], -m.score, m.organization.name))[:limit]
-    result.reserved = [w for w in reserved_words() if w in key]
+    result.reserved, result.rule_findings = name_rules(key)
     if result.reserved:
         judged = authority or next((m.organization.authority for m in result.registered), None)
         result.reserved_ok = None if judged is None else judged.is_ministry

@@ -32,9 +32,18 @@ def search_q(term: str) -> Q:
     code = normalise_code(term)
     if CREDIT_CODE.match(code):
         return Q(credit_code=code)
-    key = name_key(term)
-    if not key:
+    return name_q(term)
+
+
+def name_q(term: str, *, key: str = "search_key", pairs: str = "search_bigrams") -> Q:
+    """Any part of a name: two characters on the character-pair GIN index, three and more on pg_trgm.
+
+    ``key`` and ``pairs`` name a model's generated columns built with the SQL functions of
+    ``registry.text`` (the register's; crackdown's leads and cases have the same two columns).
+    """
+    normalised = name_key(term)
+    if not normalised:
         return Q()
-    if len(key) == 2:
-        return Q(search_bigrams__contains=[key])
-    return Q(search_key__contains=key)
+    if len(normalised) == 2:
+        return Q(**{f"{pairs}__contains": [normalised]})
+    return Q(**{f"{key}__contains": normalised})

@@ -7,16 +7,18 @@ filters on (former names, current grade, list membership) are kept here, in the 
 from __future__ import annotations
 
 import datetime
+import os
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.audit import record_change, snapshot
-from portal.models import AuditAction
+from portal.models import AuditAction, Authority
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
-from registry.choices import GRADE_VALID_YEARS
+from registry.choices import GRADE_VALID_YEARS, ImportStatus
 from registry.models import (
     AnnualInspection,
     Branch,
@@ -24,6 +26,7 @@ from registry.models import (
     Evaluation,
     FormerName,
     Organization,
+    OrganizationImport,
     Penalty,
     add_years,
 )
@@ -147,3 +150,168 @@ def list_entry_remove(*, actor, entry: CreditListEntry, removed_on: datetime.dat
     record_change(actor=actor, action=AuditAction.UPDATE, obj=entry, before=before, after=snapshot(entry),
                   note=f"{entry.organization.name}：移出{entry.get_list_kind_display()}")
     return entry
+
+
+# --- bulk import: preview, then commit all-or-nothing (the aid uploads' pattern) ----------------------
+def import_preview(*, actor, fileobj, filename: str, size: int, kind: str = "organization") -> OrganizationImport:
+    """Check and read the file, keep it and its rows as a preview.  Nothing is registered yet.
+
+    ``kind``: organizations, or one kind of credit record (``registry.sheets.SPECS``)."""
+    from registry.importer import UploadRefused, check_container, parse_workbook, sha256_of
+    from registry.sheets import SPECS
+
+    if kind not in SPECS:
+        raise ApplicationError("没有这种导入内容。")
+    if actor.authority is None:
+        raise ApplicationError("您的账号没有所属登记管理机关，不能导入。")
+    if not filename.lower().endswith(".xlsx"):
+        raise ApplicationError("请上传 .xlsx 格式的文件")
+    try:
+        has_formulas = check_container(fileobj, size)
+        digest = sha256_of(fileobj)
+        already = OrganizationImport.objects.filter(sha256=digest, status=ImportStatus.COMMITTED).first()
+        if already is not None:
+            raise ApplicationError(f"同一文件已于 {timezone.localtime(already.committed_at):%Y-%m-%d %H:%M} 导入，"
+                                   "未重复添加。")
+        rows = parse_workbook(fileobj, spec=SPECS[kind], actor=actor, has_formulas=has_formulas)
+    except UploadRefused as exc:
+        raise ApplicationError(str(exc)) from None
+    if not rows:
+        raise ApplicationError("文件中表头下面没有任何数据行")
+    fileobj.seek(0)
+    with transaction.atomic():
+        run = OrganizationImport(
+            authority=actor.authority, kind=kind, filename=os.path.basename(filename)[:200], sha256=digest, size=size,
+            rows=[r.as_json() for r in rows], row_count=len(rows),
+            error_count=sum(len(r.errors) for r in rows),
+            skipped_count=sum(1 for r in rows if "registered" in r.warnings), uploaded_by=actor)
+        run.file.save(f"{digest[:16]}.xlsx", ContentFile(fileobj.read()), save=False)
+        run.save()
+        record_change(actor=actor, action=AuditAction.CREATE, obj=run,
+                      note=f"上传导入文件（{SPECS[kind].title}）：{run.filename}，{run.row_count} 行，"
+                           f"错误 {run.error_count} 处")
+    return run
+
+
+def _lock_import(run: OrganizationImport, actor) -> OrganizationImport:
+    run = OrganizationImport.objects.select_for_update().get(pk=run.pk)
+    if not object_in_scope(run, actor, "view"):
+        raise ApplicationError("该导入不属于您所在的登记管理机关。")
+    if run.status != ImportStatus.PREVIEW:
+        raise ApplicationError(f"该导入已{run.get_status_display()}，不能再次操作")
+    return run
+
+
+@transaction.atomic
+def import_commit(*, actor, run: OrganizationImport) -> int:
+    """Register the previewed organizations — all of them or none.  Returns the number added.
+
+    Each row is checked again by the page's form at commit (the register or the importer's area may have
+    changed since the preview); one failing row rolls the whole file back.
+    """
+    from registry.importer import ImportRowForm
+
+    run = _lock_import(run, actor)
+    if run.error_count:
+        raise ApplicationError(f"文件中还有 {run.error_count} 处错误，请修改文件后重新上传，本次未导入任何数据")
+    pending = [r for r in run.rows if "registered" not in r["warnings"]]
+    if run.kind != "organization":
+        return _commit_records(actor=actor, run=run, pending=pending)
+    codes = [r["values"]["credit_code"] for r in pending]
+    taken = set(Organization.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True))
+    if taken:
+        late = "、".join(str(r["row"]) for r in pending if r["values"]["credit_code"] in taken)
+        raise ApplicationError(f"预览之后，第{late}行的统一社会信用代码已被登记，请重新上传文件核对，"
+                               "本次未导入任何数据")
+    authorities = {a.code: a for a in Authority.objects.filter(code__in={r["values"]["authority"] for r in pending})}
+    by_pk = {str(a.pk): a for a in authorities.values()}
+    organizations = []
+    for row in pending:
+        data = dict(row["values"])
+        authority = authorities.get(data["authority"])
+        data["authority"] = str(authority.pk) if authority else ""
+        data.setdefault("status", "normal")
+        form = ImportRowForm(data=data, user=actor, authorities=by_pk)
+        if not form.is_valid() or (authority and not authority.is_within(actor.authority)):
+            raise ApplicationError(f"第{row['row']}行已不能通过检查，请重新上传文件，本次未导入任何数据")
+        org = form.save(commit=False)
+        org.province_code = org.authority.code[:2]  # what save() sets; bulk_create does not call it
+        organizations.append(org)
+    try:
+        with transaction.atomic():
+            Organization.objects.bulk_create(organizations, batch_size=2000)
+    except IntegrityError:  # a database rule the rows broke after all: the whole file stays out
+        raise ApplicationError("文件中的数据与登记库的规则冲突，本次未导入任何数据；请重新上传文件核对") from None
+    for org in organizations:
+        record_change(actor=actor, action=AuditAction.CREATE, obj=org, after=snapshot(org),
+                      note=f"批量导入（{run.filename}）")
+    run.status, run.committed_at, run.added_count = ImportStatus.COMMITTED, timezone.now(), len(organizations)
+    try:
+        with transaction.atomic():
+            run.save(update_fields=["status", "committed_at", "added_count"])
+    except IntegrityError:
+        raise ApplicationError("同一文件已导入，未重复添加") from None
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=run,
+                  note=f"导入社会组织 {len(organizations)} 个，已登记不再导入 {run.skipped_count} 个")
+    return len(organizations)
+
+
+@transaction.atomic
+def import_discard(*, actor, run: OrganizationImport) -> None:
+    run = _lock_import(run, actor)
+    run.status = ImportStatus.DISCARDED
+    run.save(update_fields=["status"])
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=run, note="放弃导入")
+
+
+def _commit_records(*, actor, run: OrganizationImport, pending: list[dict]) -> int:
+    """The previewed credit records, each checked again (form, model constraints, the importer's area,
+    a repeat of a record added since the preview): one failing row and nothing is added."""
+    from registry.importer import RECORD_KEYS, record_form, record_key
+
+    model = RECORD_MODELS[run.kind]
+    organizations = Organization.objects.select_related("authority").in_bulk(
+        {r["values"]["organization_id"] for r in pending})
+    existing = {record_key(run.kind, row[0], dict(zip(RECORD_KEYS[run.kind], row[1:], strict=True)))
+                for row in model.objects.filter(organization__in=list(organizations)).values_list(
+                    "organization_id", *RECORD_KEYS[run.kind])}
+    records = []
+    for row in pending:
+        org = organizations.get(row["values"]["organization_id"])
+        form = record_form(run.kind, row["values"])
+        failed = org is None or not form.is_valid() or not org.authority.is_within(actor.authority)
+        if not failed:
+            record = form.save(commit=False)
+            record.organization = org
+            if run.kind == "evaluation":
+                record.expires_on = add_years(record.rated_on, GRADE_VALID_YEARS)
+            try:
+                record.full_clean()
+            except ValidationError:
+                failed = True
+            failed = failed or record_key(run.kind, org.pk, {f: getattr(record, f) for f in RECORD_KEYS[run.kind]}) \
+                in existing
+        if failed:
+            raise ApplicationError(f"第{row['row']}行已不能通过检查（或该记录已在登记库中），请重新上传文件，"
+                                   "本次未导入任何数据")
+        records.append(record)
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(records, batch_size=2000)
+    except IntegrityError:
+        raise ApplicationError("文件中的记录与登记库中的记录冲突（如同一名录未移出又列入），"
+                               "本次未导入任何数据") from None
+    for org in {r.organization_id: r.organization for r in records}.values():
+        refresh_summary(org)
+    for record in records:
+        record_change(actor=actor, action=AuditAction.CREATE, obj=record, after=snapshot(record),
+                      note=f"{record.organization.name}：{model._meta.verbose_name}（批量导入 {run.filename}）")
+    run.status, run.committed_at, run.added_count = ImportStatus.COMMITTED, timezone.now(), len(records)
+    try:
+        with transaction.atomic():
+            run.save(update_fields=["status", "committed_at", "added_count"])
+    except IntegrityError:
+        raise ApplicationError("同一文件已导入，未重复添加") from None
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=run,
+                  note=f"导入{model._meta.verbose_name} {len(records)} 条，已有不再导入 {run.skipped_count} 条")
+    return len(records)

@@ -225,4 +225,17 @@ ROUTES = {
     'registry:public-organization': ('GET', 404, 404, 404, 404, 404, 404, 404, 404),
     'registry:public-search': ('GET', 200, 200, 200, 200, 200, 200, 200, 200),
     'registry:record-add': ('GET', 404, 404, 404, 404, 404, 404, 'login', 404),
+    # bulk import: an import is its authority's (the ministry sees all); the template carries no data
+    'registry:import-upload': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'registry:import-template': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'registry:import-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 404),
+    # the export job of a search (the register is read by every authority)
+    'registry:organization-export': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 302),
+    # 全国先进社会组织: the round is the ministry's and read by all; nominees are their province's
+    'registry:round-list': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'registry:round-create': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
+    'registry:round-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
+    'registry:round-export': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 302),
+    'registry:organization-nominate': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    'registry:nomination-step': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
 }

@@ -26,6 +26,11 @@
     if (form && !window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
   });
 
+  // <button data-print>: the printable documents' 打印 (no onclick="…" under the policy)
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
   // <a data-history-back>: 取消 goes back a page (no javascript: address under the policy)
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-history-back]");

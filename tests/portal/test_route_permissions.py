@@ -93,6 +93,16 @@ def build(world):
     rows["listversion"]["hb"].file.save("version.xlsx", xlsx(), save=True)
     report = public_report_create(org_name="冀举报研究会", place="河北省石家庄市", description="",
                                   informant={"name": "张三", "phone": "13912341111"})
+    from portal.models import Authority
+    from registry.models import CommendationRound, Nomination, OrganizationImport
+
+    rows["organizationimport"] = {"hb": OrganizationImport.objects.create(
+        authority=Authority.objects.get(code=PROVINCE), filename="导入.xlsx", sha256="0" * 64, size=1)}
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    hebei_org = rows["organization"]["hb"]
+    rows["commendationround"] = {"bu": round_}
+    rows["nomination"] = {"hb": Nomination.objects.create(round=round_, organization=hebei_org,
+                                                          authority=hebei_org.authority, reason="成效突出")}
     rows.update(leadattachment={"hb": attachment}, casedocument={"hb": document}, evidence={"hb": evidence},
                 scanned_list={"hb": scanned}, paired_need={"hb": rows["aiditem"]["xz"]},
                 receipt={"hb": report.receipt_number})

@@ -86,6 +86,11 @@ NOT_LISTS = {
     "api-docs": "API 文档页面",
     "crackdown:lead-create": "新建线索的表单",
     "registry:organization-create": "登记社会组织的表单",
+    "registry:import-upload": "上传导入文件的表单；导入预览只给本机关看（tests/registry/test_write_scope.py）",
+    "registry:import-template": "空白导入模板，不含数据",
+    "registry:round-list": "先进社会组织评选由部里发起，对所有机关公开（scope_field = None）",
+    "registry:round-create": "发起评选的表单（部级）",
+    "registry:organization-export": "只接受 POST，启动导出任务；导出内容见 test_import_export 的 worker 测试",
     "registry:name-check": "名称核查：登记库与已公布名单是公开信息（tests/registry/test_namecheck.py）",
     "api-name-check": "名称核查：登记库与已公布名单是公开信息（tests/registry/test_namecheck.py）",
     "crackdown:lead-check-name": "名称提示：外省的相似线索只说省名（tests/crackdown/test_leads.py）",
@@ -165,6 +170,7 @@ NOT_SCOPED_WRITES = {
     "aid_projects:campaign-accept": "部级操作（批量接收）：省级答 403（test_progress）",
     "api-campaign-detail": "对接年度由部里维护（scope_field = None）",
     "crackdown:namerule-update": "名称规则表由部里维护，对所有机关公开（scope_field = None）",
+    "registry:round-export": "评选各机关共用；导出的名单按发起人范围（tests/registry/test_commendation.py）",
 }
 
 

@@ -64,9 +64,32 @@ def test_a_reserved_word_judged_by_the_intended_authority():
     assert "须由民政部登记" in result.findings[0][1]
 
 
-def test_configured_reserved_words(settings):
-    settings.REGISTRY_RESERVED_WORDS = ["一带一路"]
+def test_reserved_words_are_the_ministrys_rule_table():
+    """One list, one place: the NameRule table the ministry edits (crackdown/names.py), as the lead form reads it."""
+    from crackdown.models import NameRule
+
+    assert name_check("一带一路文化交流促进会").reserved == []
+    rule = NameRule.objects.create(word="一带一路", kind="prefix", local_only=True, rule_text="须经民政部登记",
+                                   source="《社会团体登记管理条例》第十条")
     assert name_check("一带一路文化交流促进会").reserved == ["一带一路"]
+    rule.active = False
+    rule.save()
+    assert name_check("一带一路文化交流促进会").reserved == []
+    # a word the ministry switched off is off for the registry too
+    NameRule.objects.filter(word="中华").update(active=False)
+    assert name_check("中华书法家协会").reserved == []
+
+
+def test_a_rule_for_everyone_is_a_finding_whoever_registers():
+    result = name_check("河北省第一书法协会", authority=Authority.objects.get(code="000000"))
+    assert result.reserved == [] and [f.word for f in result.rule_findings] == ["第一"]
+    assert any("《社会组织名称管理办法》第八条" in text for tone, text in result.findings if tone == "danger")
+
+
+def test_a_reserved_word_in_the_middle_is_not_a_prefix():
+    # 条例第十条: 不得“冠以” — 河北省中华文化促进会 does not start with 中华
+    assert name_check("河北省中华文化促进会").reserved == []
+    assert name_check("中 华文化促进会").reserved == ["中华"]  # spaces do not hide it
 
 
 def test_revoked_and_deregistered_are_flagged():

@@ -18,7 +18,66 @@ def org_form(world):
     return {"name": "改名书画协会", "kind": org.kind, "authority": org.authority_id, "status": "normal"}
 
 
+def import_commit_by_another_province(client, world):
+    """A preview of 浙江's import committed (or discarded) by 河北: 404, still a preview, nothing registered."""
+    import io
+
+    from openpyxl import Workbook
+
+    from registry import services
+    from registry.demo import credit_code
+    from registry.models import Organization
+    from registry.sheets import ORGANIZATION_SPEC
+
+    owner, attacker = world.users["zj"], world.users["hb"]
+    code = credit_code("social_group", "330000", "MJ3309901")
+    wb = Workbook()
+    wb.active.append([c.header for c in ORGANIZATION_SPEC.import_columns])
+    wb.active.append([code, "浙江省导入测试协会", "社会团体", "330000"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    run = services.import_preview(actor=owner, fileobj=io.BytesIO(buffer.getvalue()), filename="a.xlsx",
+                                  size=len(buffer.getvalue()))
+    client.force_login(attacker)
+    for action in ("commit", "discard"):
+        assert client.post(f"/registry/imports/{run.pk}/", {"action": action}).status_code == 404
+    run.refresh_from_db()
+    assert run.status == "preview" and not Organization.objects.filter(credit_code=code).exists()
+    client.force_login(owner)
+    assert client.post(f"/registry/imports/{run.pk}/", {"action": "commit"}).status_code == 302
+    assert Organization.objects.filter(credit_code=code).exists()
+
+
+def a_round(world):
+    from registry.models import CommendationRound
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    return {"round": round_.pk, "reason": "成效突出"}
+
+
+def nomination_step_by_another_province(client, world):
+    """河北 moving 浙江's nominee: 404, the nominee stays where it was, no step written."""
+    from registry.models import CommendationRound, Nomination
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    org = world.obj("organization", "zj")
+    nominee = Nomination.objects.create(round=round_, organization=org, authority=org.authority, reason="好")
+    client.force_login(world.users["hb"])
+    url = f"/registry/nominations/{nominee.pk}/step/"
+    assert client.post(url, {"to_stage": "withdrawn", "opinion": "撤回"}).status_code == 404
+    nominee.refresh_from_db()
+    assert nominee.stage == "nominated" and not nominee.steps.exists()
+    client.force_login(world.users["zj"])
+    assert client.post(url, {"to_stage": "withdrawn", "opinion": "撤回"}).status_code == 302
+    nominee.refresh_from_db()
+    assert nominee.stage == "withdrawn"
+
+
 WRITE_CHECKS = {
+    "registry:organization-nominate": WriteCheck(lambda o: f"/registry/organizations/{o.pk}/nominate/",
+                                                 "organization", data=a_round),
+    "registry:nomination-step": nomination_step_by_another_province,
+    "registry:import-detail": import_commit_by_another_province,
     "registry:organization-update": WriteCheck(lambda o: f"/registry/organizations/{o.pk}/edit/", "organization",
                                                data=org_form),
     "registry:record-add": WriteCheck(lambda o: f"/registry/organizations/{o.pk}/records/penalty/new/",

@@ -59,6 +59,40 @@ def pending_migrations() -> list:
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
+def migrate_as_owner() -> None:
+    """``migrate`` in this process, connected as the owner role for its duration.
+
+    ``manage.py migrate`` from the app role's connection runs migrate again in a child process as the
+    owner (portal/management/commands/migrate.py): a second Django start-up and the system checks,
+    ≈ 3 CPU-seconds here, for nothing — the web process runs the checks.  The post-migrate signals
+    (roles, the app role's grants) run as they do there."""
+    import dj_database_url
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    owner = dj_database_url.parse(settings.DATABASE_OWNER_URL)
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update({key: owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")})
+    try:
+        # the web process (started before this) checks for unapplied migrations as the app role: the
+        # migration record must be readable to it from the moment it exists, not only once the
+        # post-migrate signal renews the grants (else runserver dies on "permission denied for table
+        # django_migrations" and the login page never answers on a fresh clone)
+        from django.db.migrations.recorder import MigrationRecorder
+
+        MigrationRecorder(connection).ensure_schema()
+        if settings.DATABASE_APP_ROLE:
+            role = connection.ops.quote_name(settings.DATABASE_APP_ROLE)
+            with connection.cursor() as cursor:
+                cursor.execute(f"GRANT SELECT ON django_migrations TO {role}")
+        call_command("migrate", interactive=False, verbosity=0)
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+
 class Child:
     """One of web, worker, beat: its process, its log file, and a thread passing its output on."""
 
@@ -186,7 +220,7 @@ class Command(BaseCommand):
         """Migrations (when any is pending), reference data, demo data; lost jobs queued again."""
         plan = self.step("检查迁移", pending_migrations)
         if plan:
-            self.step(f"数据库迁移（{len(plan)} 个）", call_command, "migrate", interactive=False, verbosity=0)
+            self.step(f"数据库迁移（{len(plan)} 个）", migrate_as_owner)
         from portal.reference import load_reference
 
         self.step("基础数据", load_reference)
