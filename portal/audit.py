@@ -53,7 +53,8 @@ def snapshot(obj: models.Model | None) -> dict | None:
         return None
     data = {}
     for field in obj._meta.concrete_fields:
-        if field.name in REDACTED_FIELDS:
+        # a generated column (a search key) is derived from the fields beside it: not a change of its own
+        if field.name in REDACTED_FIELDS or isinstance(field, models.GeneratedField):
             continue
         value = field.value_from_object(obj)
         if isinstance(field, models.FileField):
