@@ -42,6 +42,8 @@ class ScopedFileDownloadView(ScopedMixin, View):
         file = self.get_file(obj)
         if not file:
             raise Http404(self.missing_message)
+        if not file.storage.exists(file.name):  # the row outlived its file (a restore without media): 404, not 500
+            raise Http404("文件已不在存储中，请联系系统管理员。")
         filename = self.get_filename(obj, file)
         if self.carries_personal_data(obj):
             return personal_data_response(request, file, obj=obj, filename=filename)

@@ -101,6 +101,19 @@ def test_a_provinces_attachment_1_is_stamped_and_its_need_list_is_not(celery_wor
 
 
 @pytest.mark.django_db
+def test_a_version_whose_file_is_gone_answers_404_not_500(client, xizang_liaison, xizang_staff):
+    campaign = make_campaign()
+    liaison_list = make_list(campaign, "540000", ListKind.LIAISON)
+    make_liaison(campaign, "540000", name="卓玛")
+    version = services.list_submit(aid_list=liaison_list, user=xizang_liaison)
+    version.file.storage.delete(version.file.name)
+    client.force_login(xizang_staff)
+    response = client.get(f"/aid/versions/{version.pk}/download/")
+    assert response.status_code == 404 and 'lang="zh-CN"' in response.content.decode()  # the portal's own page
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT, object_id=str(version.pk)).exists()
+
+
+@pytest.mark.django_db
 def test_a_submitted_liaison_table_is_stamped_when_downloaded(client, xizang_liaison, xizang_staff):
     campaign = make_campaign()
     liaison_list = make_list(campaign, "540000", ListKind.LIAISON)
