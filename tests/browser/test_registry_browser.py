@@ -9,6 +9,7 @@ from portal.models import Authority
 from registry import services
 from registry.demo import credit_code
 from registry.models import Organization
+from tests.browser.a11y import AxeEveryPage
 from tests.browser.test_aid_journey_browser import login, shot
 from tests.factories import make_user
 
@@ -30,7 +31,7 @@ def test_clerk_searches_reads_the_timeline_and_checks_a_name(page):
     services.record_add(actor=clerk, organization=org, kind="penalty", decided_on=datetime.date(2025, 2, 3),
                         penalty_type="warning", document_number="冀民罚〔2025〕7号")
 
-    login(page, "hb_clerk_b")
+    login(page, "hb_clerk_b", AxeEveryPage(page))  # the login and home pages checked by axe-core
     page.goto("/registry/organizations/")
     page.fill("input[name=q]", "古琴")
     page.click("form.filter-form button[type=submit]")

@@ -63,9 +63,9 @@ def test_buttons_are_coloured_and_irreversible_steps_confirm(client, make_case, 
     buttons = {stage: tone for tone, stage in re.findall(r'data-tone="(\w+)" href="[^"]*/step/(\w+)/"', page)}
     assert buttons["service"] == "danger" and buttons["withdrawn"] == "danger" and buttons["notice"] == "secondary"
     form = client.get(f"/crackdown/cases/{case.pk}/step/service/").content.decode()
-    assert "return confirm(" in form and 'id="irreversible-note"' in form and "btn-danger" in form
+    assert "data-confirm=" in form and 'id="irreversible-note"' in form and "btn-danger" in form
     back = client.get(f"/crackdown/cases/{case.pk}/step/notice/").content.decode()
-    assert "return confirm(" not in back and "btn-secondary" in back
+    assert "data-confirm=" not in back and "btn-secondary" in back
 
 
 def test_printable_filing_form_and_ban_decision(client, make_case, hebei_staff, hebei_approver):
