@@ -29,6 +29,14 @@ from aid_projects.choices import ListKind
 from aid_projects.sheets import CATEGORIES, SPECS, FormSpec
 from portal.excel import FORMULA_PREFIXES, print_a4
 
+try:  # xlsxwriter's cell and row records (3.3, pinned), for ``SheetWriter._add_row_fast``
+    from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple
+    from xlsxwriter.worksheet import RowInfo as _ROW_INFO
+
+    _CELL_TUPLES = (CellStringTuple, CellNumberTuple, CellBlankTuple)
+except ImportError:  # another version: the public methods only
+    _CELL_TUPLES = _ROW_INFO = None
+
 # Row layout of an attachment sheet: 附件N / title / filers line / 单位 line / header / data …
 ATTACHMENT_ROW = 1
 TITLE_ROW = 2
@@ -218,6 +226,16 @@ class SheetWriter(_Sheet):
             fmt = self.formats[col]
             self.plan.append((col, not column.field, column.field == "amount", fmt, styles.quoted(fmt),
                               data.index(column) if column.field else -1))
+        # the fast path of ``add_row`` (streaming only): the row's cells put straight into xlsxwriter's
+        # row table, its height as a ready ``RowInfo``, the bookkeeping done once per row rather than
+        # once per cell (what ``_write_string``/``_write_number``/``_write_blank`` and ``set_row`` do,
+        # the same bytes out: tests/aid_projects/test_writer.py compares it with the public methods)
+        self.fast = self.streaming and _CELL_TUPLES is not None and isinstance(getattr(ws, "table", None), dict)
+        self._row_infos: dict[int, object] = {}
+        # (column, value index, format, quoted format, is amount) of the data columns; 序号's columns
+        self.value_plan = [(col, index, fmt, quoted, is_amount)
+                           for col, is_seq, is_amount, fmt, quoted, index in self.plan if not is_seq]
+        self.seq_plan = [(col, fmt) for col, is_seq, _, fmt, _, _ in self.plan if is_seq]
         self._write_head(unit, title)
 
     def _column_format(self, column):
@@ -245,8 +263,11 @@ class SheetWriter(_Sheet):
         The national workbook calls this 100,000 times: each column's way of writing is decided once
         (``self.plan``) and the row gets a height only when its text wraps to more than one line.
         """
-        self.count += 1
         ws, row = self.ws, self.row
+        if self.fast and row < ws.xls_rowmax and ws.dim_colmin == 0 and ws.dim_colmax >= self.ncols - 1:
+            self._add_row_fast(values, ws, row)
+            return
+        self.count += 1
         lines = 1
         for index, width, room in self.wrapped_room:
             value = values[index]
@@ -284,6 +305,63 @@ class SheetWriter(_Sheet):
                 if not value.isprintable() or len(value) > 32767:  # clean_text's work, only where it has any
                     value = clean_text(value)
                 write_string(row, col, value, fmt_used)
+            else:
+                self.write(col, value, fmt)
+        self.row += 1
+
+    def _add_row_fast(self, values: Sequence, ws, row: int) -> None:
+        """``add_row`` in constant-memory mode, writing what the public methods would write."""
+        self.count += 1
+        lines = 1
+        for index, width, room in self.wrapped_room:
+            value = values[index]
+            if not value:
+                continue
+            if value.__class__ is str and "\n" not in value:  # text_lines, inline (the usual case)
+                n = len(value)
+                if n * 2 > room:  # might not fit on one line: measure it (CJK two units, ASCII one)
+                    n = math.ceil((n + (len(value.encode("utf-8")) - n) / 2) / room)
+                    if n > lines:
+                        lines = n
+            else:
+                lines = max(lines, text_lines(value, width))
+        if row > ws.previous_row:  # constant-memory mode: the previous row goes out as this one starts
+            ws._write_single_row(row)
+        if ws.dim_rowmax is None or row > ws.dim_rowmax:  # what _check_dimensions records per cell
+            ws.dim_rowmax = row
+        if ws.dim_rowmin is None or row < ws.dim_rowmin:
+            ws.dim_rowmin = row
+        if lines > 1:
+            info = self._row_infos.get(lines)
+            if info is None:  # what set_row(row, height) stores: the height in pixels, rounded
+                height = row_height(lines, minimum=MIN_DATA_ROW_HEIGHT)
+                info = self._row_infos[lines] = _ROW_INFO(height=int(height * 4.0 / 3.0 + 0.5), row_format=None,
+                                                          hidden=False, level=0, collapsed=False)
+            ws.row_info[row] = info
+            # the rows already written out need no height any more (see ``add_row``)
+            ws.row_info.pop(row - 2, None)
+        string, number, blank = _CELL_TUPLES
+        cells = ws.table[row]
+        for col, fmt in self.seq_plan:
+            cells[col] = number(self.count, fmt)
+        for col, index, fmt, quoted, is_amount in self.value_plan:
+            value = values[index]
+            if value.__class__ is str:
+                if not value:
+                    cells[col] = blank(fmt)
+                    continue
+                if value.startswith(FORMULA_PREFIXES):
+                    fmt = quoted
+                if not value.isprintable() or len(value) > 16383:  # control characters, or near the limit
+                    value = clean_text(value)
+                    if len(value) > 16383:  # xlsxwriter's own check of the UTF-16 length
+                        self._string(row, col, value, fmt)
+                        continue
+                cells[col] = string(value, fmt)
+            elif value is None:
+                cells[col] = blank(fmt)
+            elif is_amount and value.__class__ is Decimal and value.is_finite():
+                cells[col] = number(float(value), fmt)
             else:
                 self.write(col, value, fmt)
         self.row += 1

@@ -229,3 +229,37 @@ def test_streaming_write_keeps_memory_flat_in_the_row_count(tmp_path):
     assert peaks[1] < peaks[0] + 512 * 1024, peaks
     ws = load_workbook(tmp_path / "10000.xlsx", read_only=False).worksheets[0]
     assert ws.row_dimensions[FIRST_DATA_ROW + 9_999].height > 20  # the heights were written, not dropped
+
+
+def test_streaming_fast_path_writes_what_the_public_methods_write(tmp_path, monkeypatch):
+    """``SheetWriter._add_row_fast`` fills xlsxwriter's row table itself: the sheet's XML must be byte for
+    byte what ``write_string``/``write_number``/``write_blank`` and ``set_row`` give (formula-like text,
+    line breaks, blanks, None, control characters, a text past xlsxwriter's length check, 1–4 lines)."""
+    import zipfile
+
+    from aid_projects import writer
+
+    rows = []
+    for i in range(400):
+        rows.append(need_row(
+            name=f"=SUM(A{i})" if i % 7 == 0 else ("名称\n第二行" if i % 5 == 0 else "项目" * (i % 30)),
+            category="" if i % 11 == 0 else "产业帮扶",
+            place=None if i % 13 == 0 else "西藏自治区拉萨市城关区",
+            summary="长" * 20_000 if i == 5 else (
+                "说明\x01控制" if i % 17 == 0 else "建设冷库一座，服务周边合作社" * (i % 9)),
+            amount=Decimal("12.50") if i % 3 else (None if i % 2 else Decimal(i)),
+            contact_name="次仁" if i % 4 else "",
+        ))
+    calls = []
+    fast = writer.SheetWriter._add_row_fast
+    monkeypatch.setattr(writer.SheetWriter, "_add_row_fast", lambda self, *a: calls.append(1) or fast(self, *a))
+    write_attachment(tmp_path / "fast.xlsx", NEED_SPEC, UNIT, rows)
+    assert len(calls) == len(rows)  # the fast path wrote every row
+    monkeypatch.setattr(writer, "_CELL_TUPLES", None)  # the public methods only
+    write_attachment(tmp_path / "public.xlsx", NEED_SPEC, UNIT, rows)
+    assert len(calls) == len(rows)
+    with zipfile.ZipFile(tmp_path / "fast.xlsx") as fast_zip, zipfile.ZipFile(tmp_path / "public.xlsx") as public:
+        names = [n for n in fast_zip.namelist() if n.startswith("xl/")]
+        assert names == [n for n in public.namelist() if n.startswith("xl/")]
+        for name in names:
+            assert fast_zip.read(name) == public.read(name), name
