@@ -124,20 +124,21 @@ def _other_form(texts: list[str], spec: SheetSpec) -> str | None:
     return None
 
 
-def parse_workbook(fileobj, *, spec: SheetSpec, actor, has_formulas: bool = True) -> list[ParsedRow]:
+def parse_workbook(fileobj, *, spec: SheetSpec, actor, has_formulas: bool = True, progress=None) -> list[ParsedRow]:
     """Every data row of the first sheet holding the table, each checked as the page's form checks it.
 
-    Whatever the parser raises on a damaged file becomes one Chinese sentence.
+    Whatever the parser raises on a damaged file becomes one Chinese sentence.  ``progress(done, total)``,
+    when given, is called as the rows are checked (the preview job's progress bar).
     """
     try:
-        return _parse(fileobj, spec=spec, actor=actor, has_formulas=has_formulas)
+        return _parse(fileobj, spec=spec, actor=actor, has_formulas=has_formulas, progress=progress)
     except UploadRefused:
         raise
     except Exception:  # the parsers raise many kinds for a broken file
         raise UploadRefused(UNREADABLE) from None
 
 
-def _parse(fileobj, *, spec, actor, has_formulas) -> list[ParsedRow]:
+def _parse(fileobj, *, spec, actor, has_formulas, progress=None) -> list[ParsedRow]:
     texts: list[str] = []
     for index, rows in _sheets(fileobj):
         rows = iter(rows)
@@ -148,9 +149,9 @@ def _parse(fileobj, *, spec, actor, has_formulas) -> list[ParsedRow]:
         formulas = _formula_texts(fileobj, index, head) if has_formulas else {}
         parsed = _read_rows(rows, head, formulas, spec)
         if spec.kind == "organization":
-            _check_organizations(parsed, actor=actor)
+            _check_organizations(parsed, actor=actor, progress=progress)
         else:
-            _check_records(parsed, spec=spec, actor=actor)
+            _check_records(parsed, spec=spec, actor=actor, progress=progress)
         return parsed
     other = _other_form(texts, spec)
     if other:
@@ -204,13 +205,15 @@ def _form_errors(row: ParsedRow, form, spec: SheetSpec) -> None:
         row.errors[fld or "__all__"] = f"第{row.row}行" + (f"“{label}”" if label else " ") + "；".join(messages)
 
 
-def _check_organizations(parsed: list[ParsedRow], *, actor) -> None:
+def _check_organizations(parsed: list[ParsedRow], *, actor, progress=None) -> None:
     """Authority in the importer's area, each row through the form, codes unique in the file, codes already
     registered marked (they are not imported again: the same file twice adds nothing)."""
     codes = {r.values.get("authority") for r in parsed if "authority" not in r.errors}
     authorities = {a.code: a for a in Authority.objects.filter(code__in=codes - {None, ""})}
     header = {c.field: c.header for c in SPECS["organization"].columns}
-    for row in parsed:
+    for done, row in enumerate(parsed, start=1):
+        if progress is not None:
+            progress(done, len(parsed))
         code = row.values.get("authority", "")
         if "authority" not in row.errors:
             authority = authorities.get(code)
@@ -272,7 +275,7 @@ def record_form(kind: str, values: dict):
     return RECORD_FORMS[kind][0](data={k: v for k, v in values.items() if k not in NOT_FORM_FIELDS})
 
 
-def _check_records(parsed: list[ParsedRow], *, spec: SheetSpec, actor) -> None:
+def _check_records(parsed: list[ParsedRow], *, spec: SheetSpec, actor, progress=None) -> None:
     """The organization by its code, in the importer's area; each row through the page's record form;
     rows repeating a record in the register marked (not imported), repeats within the file refused."""
     kind = spec.kind
@@ -289,7 +292,9 @@ def _check_records(parsed: list[ParsedRow], *, spec: SheetSpec, actor) -> None:
                                                           removed_on__isnull=True)
                            .values_list("organization_id", "list_kind"))
     first_seen: dict[tuple, int] = {}
-    for row in parsed:
+    for done, row in enumerate(parsed, start=1):
+        if progress is not None:
+            progress(done, len(parsed))
         code = row.values.get("credit_code", "")
         org = organizations.get(code)
         if "credit_code" not in row.errors:
