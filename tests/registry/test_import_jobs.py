@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.models import Authority, Job, JobStatus
+from portal.audit import verify_chain
+from portal.models import AuditAction, AuditEntry, Authority, Job, JobStatus
 from registry.choices import ImportStatus
 from registry.import_jobs import COMMIT_KIND, PREVIEW_KIND
 from registry.models import Organization, OrganizationImport
@@ -61,6 +62,12 @@ def test_a_file_previewed_and_committed_through_the_pages_by_jobs(celery_worker,
     run.refresh_from_db()
     assert (run.status, run.added_count) == (ImportStatus.COMMITTED, 3)
     assert Organization.objects.filter(credit_code__in=CODES).count() == 3
+    # one audit row per organization, by the clerk who committed, and the chain intact (portal.audit.record_changes)
+    created = AuditEntry.objects.filter(action=AuditAction.CREATE, note="批量导入（b.xlsx）")
+    assert sorted(created.values_list("object_repr", flat=True)) == sorted(
+        Organization.objects.filter(credit_code__in=CODES).values_list("name", flat=True))
+    assert set(created.values_list("user", flat=True)) == {zhejiang_staff.pk}
+    assert verify_chain().broken_id is None
     page = client.get(url).content.decode()
     assert "已导入 3 个" in page and 'hx-trigger="every 1s"' not in page
 
