@@ -84,8 +84,8 @@ class ImportDetailView(ScopedMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "object": run, "rows": rows,
                 "rows_limited": len(rows) < run.row_count, "columns": SPECS[run.kind].import_columns,
                 "spec": SPECS[run.kind], "job": job,
-                "working": run.status in (ImportStatus.PARSING, ImportStatus.COMMITTING)
-                or (job is not None and not job.is_finished),
+                # polled while its job runs; a job that failed leaves the page still, saying why
+                "working": job is not None and not job.is_finished,
                 "can_commit": run.status == ImportStatus.PREVIEW and not run.error_count
                 and self.request.user.has_perm("registry.add_organizationimport")}
 
