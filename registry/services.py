@@ -308,7 +308,7 @@ def import_commit(*, actor, run: OrganizationImport, progress=None, statuses=(Im
                                "本次未导入任何数据")
     authorities = {a.code: a for a in Authority.objects.filter(code__in={r["values"]["authority"] for r in pending})}
     by_pk = {str(a.pk): a for a in authorities.values()}
-    organizations = []
+    organizations, fields = [], ImportRowForm.fields_for_a_file()
     for done, row in enumerate(pending, start=1):
         if progress is not None:
             progress(done, len(pending))
@@ -316,7 +316,7 @@ def import_commit(*, actor, run: OrganizationImport, progress=None, statuses=(Im
         authority = authorities.get(data["authority"])
         data["authority"] = str(authority.pk) if authority else ""
         data.setdefault("status", "normal")
-        form = ImportRowForm(data=data, user=actor, authorities=by_pk)
+        form = ImportRowForm(data=data, user=actor, authorities=by_pk, fields=fields)
         if not form.is_valid() or (authority and not authority.is_within(actor.authority)):
             raise ApplicationError(f"第{row['row']}行已不能通过检查，请重新上传文件，本次未导入任何数据")
         org = form.save(commit=False)

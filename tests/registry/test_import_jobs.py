@@ -138,3 +138,13 @@ def test_a_small_file_stays_in_the_request(client, zhejiang_staff):
     assert Organization.objects.filter(credit_code__in=CODES).count() == 3
     assert not Job.objects.filter(kind__in=[PREVIEW_KIND, COMMIT_KIND]).exists()
 
+
+
+def test_rows_sharing_one_copy_of_the_form_fields_keep_their_own_errors(zhejiang_staff):
+    """The rows of a file share one copy of the form's fields (importer.FieldsOfAFile): a row's errors stay its own."""
+    from tests.registry.test_import_export import preview
+
+    run = preview(zhejiang_staff, workbook(row(BAD_CODE, "浙江省书法家协会"), GOOD[1],
+                                           row(ZJ_SERVICE, "浙江省老年服务中心", "不存在的类型"), GOOD[0]))
+    errors = {r["row"]: sorted(r["errors"]) for r in run.rows}
+    assert errors == {2: ["credit_code"], 3: [], 4: ["kind"], 5: []}
