@@ -2,7 +2,8 @@
 
 An import belongs to the importer's authority (``OrganizationImport.scope_field``): another province's
 import answers 404; the rows themselves may only name authorities within the importer's area
-(``registry.importer``)."""
+(``registry.importer``).  A larger file is read, and a larger commit runs, as a job (``registry.import_jobs``);
+the import's page polls its progress."""
 
 from __future__ import annotations
 

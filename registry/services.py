@@ -343,7 +343,14 @@ def import_commit(*, actor, run: OrganizationImport, progress=None, statuses=(Im
 
 @transaction.atomic
 def import_discard(*, actor, run: OrganizationImport) -> None:
-    run = _lock_import(run, actor)
+    """Set a preview aside; also an import left 检查中/导入中 by a job that ended without finishing it (the
+    worker gave up on it): nothing of it was registered (the commit is one transaction)."""
+    from registry.import_jobs import import_job
+
+    run = _lock_import(run, actor, (ImportStatus.PREVIEW, ImportStatus.PARSING, ImportStatus.COMMITTING))
+    job = import_job(run)
+    if run.status != ImportStatus.PREVIEW and (job is None or not job.is_finished):
+        raise ApplicationError("后台任务仍在进行，请等待其结束")
     run.status = ImportStatus.DISCARDED
     run.save(update_fields=["status"])
     record_change(actor=actor, action=AuditAction.UPDATE, obj=run, note="放弃导入")

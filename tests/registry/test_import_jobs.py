@@ -148,3 +148,26 @@ def test_rows_sharing_one_copy_of_the_form_fields_keep_their_own_errors(zhejiang
                                            row(ZJ_SERVICE, "浙江省老年服务中心", "不存在的类型"), GOOD[0]))
     errors = {r["row"]: sorted(r["errors"]) for r in run.rows}
     assert errors == {2: ["credit_code"], 3: [], 4: ["kind"], 5: []}
+
+
+def test_an_import_its_job_left_unfinished_can_be_set_aside(client, zhejiang_staff):
+    """The worker gave up on the commit (GAVE_UP_MESSAGE): the import stays 导入中 with nothing registered; it can be
+    discarded once its job has ended, not while it runs."""
+    from tests.registry.test_import_export import preview
+
+    run = preview(zhejiang_staff, workbook(*GOOD))
+    OrganizationImport.objects.filter(pk=run.pk).update(status=ImportStatus.COMMITTING)
+    job = Job.objects.create(kind=COMMIT_KIND, title="导入", params={"import": run.pk}, created_by=zhejiang_staff,
+                             authority=zhejiang_staff.authority, status=JobStatus.RUNNING)
+    client.force_login(zhejiang_staff)
+    url = reverse("registry:import-detail", args=[run.pk])
+    assert 'hx-trigger="every 1s"' in client.get(url).content.decode()
+    client.post(url, {"action": "discard"})
+    run.refresh_from_db()
+    assert run.status == ImportStatus.COMMITTING
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message="工作进程已中断 3 次，任务终止")
+    page = client.get(url).content.decode()
+    assert 'id="discard-stuck"' in page and "工作进程已中断" in page
+    client.post(url, {"action": "discard"})
+    run.refresh_from_db()
+    assert run.status == ImportStatus.DISCARDED and not Organization.objects.filter(credit_code__in=CODES).exists()
