@@ -16,6 +16,7 @@ COLOURS = {
     "unfounded": "secondary", "declined": "secondary", "queued": "secondary", "not_started": "light",
     # blue: with someone, in progress
     "submitted": "primary", "checking": "info", "running": "info", "received": "primary", "proposed": "primary",
+    "parsing": "info", "committing": "info",
     "in_progress": "info", "investigation": "info", "report": "info", "legal_review": "primary",
     "notice": "info", "decision": "primary", "filing": "primary", "announcement": "info",
     # amber: waits for this clerk or came back

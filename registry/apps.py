@@ -6,4 +6,4 @@ class RegistryConfig(AppConfig):
     verbose_name = "登记管理"
 
     def ready(self):
-        from registry import jobs  # noqa: F401  (job kinds)
+        from registry import import_jobs, jobs  # noqa: F401  (job kinds)

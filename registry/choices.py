@@ -72,7 +72,9 @@ class CreditListKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    PARSING = "parsing", _("检查中")  # the preview job reads the file (registry.import_jobs)
     PREVIEW = "preview", _("待确认")
+    COMMITTING = "committing", _("导入中")  # the commit job registers the rows
     COMMITTED = "committed", _("已导入")
     DISCARDED = "discarded", _("已放弃")
 

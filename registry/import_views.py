@@ -2,10 +2,12 @@
 
 An import belongs to the importer's authority (``OrganizationImport.scope_field``): another province's
 import answers 404; the rows themselves may only name authorities within the importer's area
-(``registry.importer``)."""
+(``registry.importer``).  A larger file is read, and a larger commit runs, as a job (``registry.import_jobs``);
+the import's page polls its progress."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpResponseRedirect
@@ -21,6 +23,7 @@ from portal.views.generic import ScopedMixin
 from registry import services
 from registry.choices import ImportStatus
 from registry.forms import ImportUploadForm
+from registry.import_jobs import PREVIEW_KIND, import_job
 from registry.jobs import EXPORT_KIND, export_params
 from registry.models import Organization, OrganizationImport
 from registry.sheets import SPECS
@@ -46,9 +49,15 @@ class ImportUploadView(ScopedMixin, FormView):
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
+        # a larger file is read by the preview job (registry/import_jobs.py); the page polls its progress
+        defer = upload.size > settings.REGISTRY_IMPORT_INLINE_BYTES
         try:
-            run = services.import_preview(actor=self.request.user, fileobj=upload, filename=upload.name,
-                                          size=upload.size, kind=form.cleaned_data["kind"])
+            with transaction.atomic():
+                run = services.import_preview(actor=self.request.user, fileobj=upload, filename=upload.name,
+                                              size=upload.size, kind=form.cleaned_data["kind"], defer=defer)
+                if defer:
+                    job_start(kind=PREVIEW_KIND, user=self.request.user, authority=run.authority,
+                              params={"import": run.pk}, title=f"检查导入文件：{run.filename}")
         except ApplicationError as exc:
             form.add_error("file", exc.message)
             return self.form_invalid(form)
@@ -70,11 +79,14 @@ class ImportDetailView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         run = self.get_object()
         show_all = self.request.GET.get("all") == "1"
+        job = import_job(run)
         rows = run.rows if show_all or run.row_count <= PREVIEW_ROWS else [
             r for r in run.rows if r["errors"] or r["warnings"]][:PREVIEW_ROWS]
         return {**super().get_context_data(**kwargs), "object": run, "rows": rows,
                 "rows_limited": len(rows) < run.row_count, "columns": SPECS[run.kind].import_columns,
-                "spec": SPECS[run.kind],
+                "spec": SPECS[run.kind], "job": job,
+                # polled while its job runs; a job that failed leaves the page still, saying why
+                "working": job is not None and not job.is_finished,
                 "can_commit": run.status == ImportStatus.PREVIEW and not run.error_count
                 and self.request.user.has_perm("registry.add_organizationimport")}
 
@@ -86,6 +98,9 @@ class ImportDetailView(ScopedMixin, TemplateView):
             if request.POST.get("action") == "discard":
                 services.import_discard(actor=request.user, run=run)
                 messages.info(request, "已放弃本次导入，登记库没有变化。")
+            elif run.row_count - run.skipped_count > settings.REGISTRY_IMPORT_INLINE_ROWS:
+                services.import_commit_start(actor=request.user, run=run)
+                messages.info(request, "正在后台导入，本页显示进度；全部通过才登记，中途出错一行也不会导入。")
             else:
                 added = services.import_commit(actor=request.user, run=run)
                 unit = "个社会组织" if run.kind == "organization" else "条记录"

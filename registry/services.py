@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.audit import record_change, snapshot
+from portal.audit import record_change, record_changes, snapshot
 from portal.models import AuditAction, Authority
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
@@ -153,11 +153,10 @@ def list_entry_remove(*, actor, entry: CreditListEntry, removed_on: datetime.dat
 
 
 # --- bulk import: preview, then commit all-or-nothing (the aid uploads' pattern) ----------------------
-def import_preview(*, actor, fileobj, filename: str, size: int, kind: str = "organization") -> OrganizationImport:
-    """Check and read the file, keep it and its rows as a preview.  Nothing is registered yet.
-
-    ``kind``: organizations, or one kind of credit record (``registry.sheets.SPECS``)."""
-    from registry.importer import UploadRefused, check_container, parse_workbook, sha256_of
+def _check_upload(*, actor, fileobj, filename: str, size: int, kind: str) -> tuple[bool, str]:
+    """The quick checks of an upload (kind, importer, extension, container, the same file committed before):
+    whether it holds formulas, and its digest."""
+    from registry.importer import UploadRefused, check_container, sha256_of
     from registry.sheets import SPECS
 
     if kind not in SPECS:
@@ -169,54 +168,138 @@ def import_preview(*, actor, fileobj, filename: str, size: int, kind: str = "org
     try:
         has_formulas = check_container(fileobj, size)
         digest = sha256_of(fileobj)
-        already = OrganizationImport.objects.filter(sha256=digest, status=ImportStatus.COMMITTED).first()
-        if already is not None:
-            raise ApplicationError(f"同一文件已于 {timezone.localtime(already.committed_at):%Y-%m-%d %H:%M} 导入，"
-                                   "未重复添加。")
-        rows = parse_workbook(fileobj, spec=SPECS[kind], actor=actor, has_formulas=has_formulas)
+    except UploadRefused as exc:
+        raise ApplicationError(str(exc)) from None
+    already = OrganizationImport.objects.filter(sha256=digest, status=ImportStatus.COMMITTED).first()
+    if already is not None:
+        raise ApplicationError(f"同一文件已于 {timezone.localtime(already.committed_at):%Y-%m-%d %H:%M} 导入，"
+                               "未重复添加。")
+    return has_formulas, digest
+
+
+def _parse_rows(*, actor, fileobj, kind: str, has_formulas: bool, progress=None) -> list:
+    from registry.importer import UploadRefused, parse_workbook
+    from registry.sheets import SPECS
+
+    try:
+        rows = parse_workbook(fileobj, spec=SPECS[kind], actor=actor, has_formulas=has_formulas, progress=progress)
     except UploadRefused as exc:
         raise ApplicationError(str(exc)) from None
     if not rows:
         raise ApplicationError("文件中表头下面没有任何数据行")
+    return rows
+
+
+def _fill_preview(run: OrganizationImport, rows: list) -> None:
+    run.rows = [r.as_json() for r in rows]
+    run.row_count = len(rows)
+    run.error_count = sum(len(r.errors) for r in rows)
+    run.skipped_count = sum(1 for r in rows if "registered" in r.warnings)
+
+
+def import_preview(*, actor, fileobj, filename: str, size: int, kind: str = "organization",
+                   defer: bool = False) -> OrganizationImport:
+    """Check and read the file, keep it and its rows as a preview.  Nothing is registered yet.
+
+    ``kind``: organizations, or one kind of credit record (``registry.sheets.SPECS``).  ``defer``: only the
+    quick checks here; the file is kept as 检查中 and ``import_parse`` (the preview job) reads its rows."""
+    from registry.sheets import SPECS
+
+    has_formulas, digest = _check_upload(actor=actor, fileobj=fileobj, filename=filename, size=size, kind=kind)
+    rows = [] if defer else _parse_rows(actor=actor, fileobj=fileobj, kind=kind, has_formulas=has_formulas)
     fileobj.seek(0)
     with transaction.atomic():
         run = OrganizationImport(
             authority=actor.authority, kind=kind, filename=os.path.basename(filename)[:200], sha256=digest, size=size,
-            rows=[r.as_json() for r in rows], row_count=len(rows),
-            error_count=sum(len(r.errors) for r in rows),
-            skipped_count=sum(1 for r in rows if "registered" in r.warnings), uploaded_by=actor)
+            uploaded_by=actor, status=ImportStatus.PARSING if defer else ImportStatus.PREVIEW)
+        _fill_preview(run, rows)
         run.file.save(f"{digest[:16]}.xlsx", ContentFile(fileobj.read()), save=False)
         run.save()
+        note = "，待后台检查" if defer else f"，{run.row_count} 行，错误 {run.error_count} 处"
         record_change(actor=actor, action=AuditAction.CREATE, obj=run,
-                      note=f"上传导入文件（{SPECS[kind].title}）：{run.filename}，{run.row_count} 行，"
-                           f"错误 {run.error_count} 处")
+                      note=f"上传导入文件（{SPECS[kind].title}）：{run.filename}{note}")
     return run
 
 
-def _lock_import(run: OrganizationImport, actor) -> OrganizationImport:
+def import_parse(*, actor, run: OrganizationImport, progress=None) -> OrganizationImport:
+    """The preview job's work: read the kept file of an import 检查中 into its preview (nothing registered).
+    A file that cannot be read leaves the import 已放弃 and raises the reason."""
+    import io
+
+    from registry.importer import UploadRefused, check_container
+
+    run = OrganizationImport.objects.get(pk=run.pk)
+    if not object_in_scope(run, actor, "view"):
+        raise ApplicationError("该导入不属于您所在的登记管理机关。")
+    if run.status != ImportStatus.PARSING:
+        raise ApplicationError(f"该导入已{run.get_status_display()}，不能再次检查")
+    with run.file.open("rb") as fh:
+        fileobj = io.BytesIO(fh.read())
+    try:
+        try:
+            has_formulas = check_container(fileobj, run.size)
+        except UploadRefused as exc:
+            raise ApplicationError(str(exc)) from None
+        rows = _parse_rows(actor=actor, fileobj=fileobj, kind=run.kind, has_formulas=has_formulas, progress=progress)
+    except ApplicationError as exc:
+        with transaction.atomic():
+            OrganizationImport.objects.filter(pk=run.pk, status=ImportStatus.PARSING).update(
+                status=ImportStatus.DISCARDED)
+            record_change(actor=actor, action=AuditAction.UPDATE, obj=run, note=f"导入文件未通过检查：{exc.message}")
+        raise
+    with transaction.atomic():
+        locked = OrganizationImport.objects.select_for_update().get(pk=run.pk)
+        if locked.status != ImportStatus.PARSING:  # discarded meanwhile
+            raise ApplicationError(f"该导入已{locked.get_status_display()}")
+        _fill_preview(locked, rows)
+        locked.status = ImportStatus.PREVIEW
+        locked.save(update_fields=["rows", "row_count", "error_count", "skipped_count", "status"])
+        record_change(actor=actor, action=AuditAction.UPDATE, obj=locked,
+                      note=f"导入文件检查完毕：{locked.row_count} 行，错误 {locked.error_count} 处")
+    return locked
+
+
+def _lock_import(run: OrganizationImport, actor, statuses=(ImportStatus.PREVIEW,)) -> OrganizationImport:
     run = OrganizationImport.objects.select_for_update().get(pk=run.pk)
     if not object_in_scope(run, actor, "view"):
         raise ApplicationError("该导入不属于您所在的登记管理机关。")
-    if run.status != ImportStatus.PREVIEW:
+    if run.status not in statuses:
         raise ApplicationError(f"该导入已{run.get_status_display()}，不能再次操作")
     return run
 
 
+def import_commit_start(*, actor, run: OrganizationImport):
+    """Hand the commit of a checked import to the commit job (registry.import_jobs); the import is 导入中
+    until the job ends (registered all, or back to 待确认 with nothing registered)."""
+    from portal.jobs import job_start
+    from registry.import_jobs import COMMIT_KIND
+
+    with transaction.atomic():
+        run = _lock_import(run, actor)
+        if run.error_count:
+            raise ApplicationError(f"文件中还有 {run.error_count} 处错误，请修改文件后重新上传，本次未导入任何数据")
+        run.status = ImportStatus.COMMITTING
+        run.save(update_fields=["status"])
+        return job_start(kind=COMMIT_KIND, user=actor, authority=run.authority, params={"import": run.pk},
+                         title=f"导入：{run.filename}")
+
+
 @transaction.atomic
-def import_commit(*, actor, run: OrganizationImport) -> int:
+def import_commit(*, actor, run: OrganizationImport, progress=None, statuses=(ImportStatus.PREVIEW,)) -> int:
     """Register the previewed organizations — all of them or none.  Returns the number added.
 
     Each row is checked again by the page's form at commit (the register or the importer's area may have
-    changed since the preview); one failing row rolls the whole file back.
+    changed since the preview); one failing row rolls the whole file back.  ``progress(done, total)`` is
+    called as rows are checked (the commit job passes one writing outside this transaction).
     """
     from registry.importer import ImportRowForm
 
-    run = _lock_import(run, actor)
+    run = _lock_import(run, actor, statuses)
     if run.error_count:
         raise ApplicationError(f"文件中还有 {run.error_count} 处错误，请修改文件后重新上传，本次未导入任何数据")
     pending = [r for r in run.rows if "registered" not in r["warnings"]]
     if run.kind != "organization":
-        return _commit_records(actor=actor, run=run, pending=pending)
+        return _commit_records(actor=actor, run=run, pending=pending, progress=progress)
     codes = [r["values"]["credit_code"] for r in pending]
     taken = set(Organization.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True))
     if taken:
@@ -225,13 +308,15 @@ def import_commit(*, actor, run: OrganizationImport) -> int:
                                "本次未导入任何数据")
     authorities = {a.code: a for a in Authority.objects.filter(code__in={r["values"]["authority"] for r in pending})}
     by_pk = {str(a.pk): a for a in authorities.values()}
-    organizations = []
-    for row in pending:
+    organizations, fields = [], ImportRowForm.fields_for_a_file()
+    for done, row in enumerate(pending, start=1):
+        if progress is not None:
+            progress(done, len(pending))
         data = dict(row["values"])
         authority = authorities.get(data["authority"])
         data["authority"] = str(authority.pk) if authority else ""
         data.setdefault("status", "normal")
-        form = ImportRowForm(data=data, user=actor, authorities=by_pk)
+        form = ImportRowForm(data=data, user=actor, authorities=by_pk, fields=fields)
         if not form.is_valid() or (authority and not authority.is_within(actor.authority)):
             raise ApplicationError(f"第{row['row']}行已不能通过检查，请重新上传文件，本次未导入任何数据")
         org = form.save(commit=False)
@@ -242,9 +327,9 @@ def import_commit(*, actor, run: OrganizationImport) -> int:
             Organization.objects.bulk_create(organizations, batch_size=2000)
     except IntegrityError:  # a database rule the rows broke after all: the whole file stays out
         raise ApplicationError("文件中的数据与登记库的规则冲突，本次未导入任何数据；请重新上传文件核对") from None
-    for org in organizations:
-        record_change(actor=actor, action=AuditAction.CREATE, obj=org, after=snapshot(org),
-                      note=f"批量导入（{run.filename}）")
+    # one audit row per organization, as a page's 新增 writes, chained in one insert (portal.audit.record_changes)
+    record_changes(actor=actor, action=AuditAction.CREATE,
+                   changes=((org, snapshot(org), f"批量导入（{run.filename}）") for org in organizations))
     run.status, run.committed_at, run.added_count = ImportStatus.COMMITTED, timezone.now(), len(organizations)
     try:
         with transaction.atomic():
@@ -258,13 +343,20 @@ def import_commit(*, actor, run: OrganizationImport) -> int:
 
 @transaction.atomic
 def import_discard(*, actor, run: OrganizationImport) -> None:
-    run = _lock_import(run, actor)
+    """Set a preview aside; also an import left 检查中/导入中 by a job that ended without finishing it (the
+    worker gave up on it): nothing of it was registered (the commit is one transaction)."""
+    from registry.import_jobs import import_job
+
+    run = _lock_import(run, actor, (ImportStatus.PREVIEW, ImportStatus.PARSING, ImportStatus.COMMITTING))
+    job = import_job(run)
+    if run.status != ImportStatus.PREVIEW and (job is None or not job.is_finished):
+        raise ApplicationError("后台任务仍在进行，请等待其结束")
     run.status = ImportStatus.DISCARDED
     run.save(update_fields=["status"])
     record_change(actor=actor, action=AuditAction.UPDATE, obj=run, note="放弃导入")
 
 
-def _commit_records(*, actor, run: OrganizationImport, pending: list[dict]) -> int:
+def _commit_records(*, actor, run: OrganizationImport, pending: list[dict], progress=None) -> int:
     """The previewed credit records, each checked again (form, model constraints, the importer's area,
     a repeat of a record added since the preview): one failing row and nothing is added."""
     from registry.importer import RECORD_KEYS, record_form, record_key
@@ -276,7 +368,9 @@ def _commit_records(*, actor, run: OrganizationImport, pending: list[dict]) -> i
                 for row in model.objects.filter(organization__in=list(organizations)).values_list(
                     "organization_id", *RECORD_KEYS[run.kind])}
     records = []
-    for row in pending:
+    for done, row in enumerate(pending, start=1):
+        if progress is not None:
+            progress(done, len(pending))
         org = organizations.get(row["values"]["organization_id"])
         form = record_form(run.kind, row["values"])
         failed = org is None or not form.is_valid() or not org.authority.is_within(actor.authority)
@@ -303,9 +397,9 @@ def _commit_records(*, actor, run: OrganizationImport, pending: list[dict]) -> i
                                "本次未导入任何数据") from None
     for org in {r.organization_id: r.organization for r in records}.values():
         refresh_summary(org)
-    for record in records:
-        record_change(actor=actor, action=AuditAction.CREATE, obj=record, after=snapshot(record),
-                      note=f"{record.organization.name}：{model._meta.verbose_name}（批量导入 {run.filename}）")
+    record_changes(actor=actor, action=AuditAction.CREATE, changes=(
+        (record, snapshot(record), f"{record.organization.name}：{model._meta.verbose_name}（批量导入 {run.filename}）")
+        for record in records))
     run.status, run.committed_at, run.added_count = ImportStatus.COMMITTED, timezone.now(), len(records)
     try:
         with transaction.atomic():

@@ -298,6 +298,10 @@ JOB_TIME_LIMIT = 30 * 60
 # job with progress; more than LIST_EXPORT_MAX_ROWS are refused (narrow the filter)
 LIST_EXPORT_JOB_ROWS = int(env("LIST_EXPORT_JOB_ROWS", "2000"))
 LIST_EXPORT_MAX_ROWS = int(env("LIST_EXPORT_MAX_ROWS", "200000"))
+# the register's bulk import (registry/import_jobs.py): a file up to REGISTRY_IMPORT_INLINE_BYTES is read in
+# the request, a larger one by a job; a commit of up to REGISTRY_IMPORT_INLINE_ROWS rows runs in the request
+REGISTRY_IMPORT_INLINE_BYTES = int(env("REGISTRY_IMPORT_INLINE_BYTES", "20000"))
+REGISTRY_IMPORT_INLINE_ROWS = int(env("REGISTRY_IMPORT_INLINE_ROWS", "200"))
 CELERY_BEAT_SCHEDULE = {
     "jobs-watchdog": {
         "task": "portal.tasks.jobs_watchdog",
