@@ -8,7 +8,14 @@ from aid_projects.models import AidList, Campaign, Match, Reminder
 from aid_projects.services import kind_allowed
 from aid_projects.sheets import SPECS
 from portal.home import HomeItem, HomePanel, home_panel
+from portal.request_memo import memoized
 from portal.scoping import within_q
+
+
+def _open_campaign():
+    """The open campaign, read once per request: three panels of the home page ask for it (issue 17)."""
+    return memoized(("aid_projects.panels.open_campaign",),
+                    lambda: Campaign.objects.filter(is_open=True).order_by("-year", "-id").first())
 
 
 def _due_badge(due) -> tuple[str, bool]:
@@ -23,7 +30,7 @@ def aid_lists_to_file(user):
     """Provincial staff and liaisons: the province's lists not yet submitted (or returned), by deadline."""
     if user.is_ministry or user.province is None or not user.has_perm("aid_projects.change_aidlist"):
         return None
-    campaign = Campaign.objects.filter(is_open=True).order_by("-year", "-id").first()
+    campaign = _open_campaign()
     if campaign is None:
         return None
     lists = {al.kind: al for al in AidList.objects.restrict(user, "change").filter(campaign=campaign,
@@ -59,7 +66,7 @@ def aid_lists_to_review(user):
     waiting = AidList.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED).select_related(
         "authority", "campaign").order_by("submitted_at")
     # 「更多」 leads to the open campaign's progress page, where several lists are accepted at once
-    campaign = Campaign.objects.filter(is_open=True).order_by("-year", "-id").first()
+    campaign = _open_campaign()
     more = (reverse("aid_projects:campaign-progress", args=[campaign.pk]) + "?state=submitted" if campaign
             else reverse("aid_projects:list-list") + "?status=submitted")
     return HomePanel(
@@ -103,7 +110,7 @@ def aid_reminders(user):
     """Provincial users: the ministry's 催报 for the open campaign (the lists themselves are in the panel below)."""
     if user.is_ministry or user.province is None or not user.has_perm("aid_projects.view_reminder"):
         return None
-    campaign = Campaign.objects.filter(is_open=True).order_by("-year", "-id").first()
+    campaign = _open_campaign()
     if campaign is None:
         return None
     reminders = list(Reminder.objects.restrict(user, "view").filter(campaign=campaign)

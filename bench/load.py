@@ -144,6 +144,10 @@ def server_env(code: Path, db: str, static_root: Path) -> dict:
         "PORTAL_FIELD_HASH_KEY": keys["hash_key"],
         # this checkout's embedded PostgreSQL and Redis (found running), the bench database, the app role
         "PORTAL_LOCAL_DIR": str(ROOT / ".local"),
+        # production refuses to start the embedded PostgreSQL: it is given as a deployment would give it
+        "DATABASE_URL": settings.DATABASE_URL,
+        "DATABASE_OWNER_URL": settings.DATABASE_OWNER_URL,
+        "DATABASE_APP_ROLE": settings.DATABASE_APP_ROLE,
         "DATABASE_NAME_OVERRIDE": db,
         "TRUSTED_PROXIES": "127.0.0.1",
         "STATIC_ROOT": str(static_root),

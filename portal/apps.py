@@ -32,6 +32,9 @@ class PortalConfig(AppConfig):
         from portal.table_cells import install
 
         install()  # a column's cell attributes computed once per table, not once per cell (issue 17)
+        from portal import choice_cache
+
+        choice_cache.install()  # the filter forms' provinces and campaigns kept per process (issue 17)
         from portal.dates import install_date_messages
 
         install_date_messages()  # a typed date that is not one says why (issue 12 point 3)

@@ -6,6 +6,7 @@ Each app registers panel functions with ``@home_panel(order)``; a panel takes th
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 PANELS: list[tuple[int, callable]] = []
@@ -67,26 +68,57 @@ def panels_for(user) -> list[HomePanel]:
 
 
 WAITING_CACHE_SECONDS = 10 * 60
+# the generation of every remembered count: a write that may change someone's work renews it (forget_waiting),
+# and a count remembered under another generation is not shown (issue 17 point 3)
+_WAITING_GEN_KEY = "portal:waiting:gen"
 
 
 def _waiting_key(user) -> str:
     return f"portal:waiting:{user.pk}"
 
 
+def _current_generation(cache) -> int:
+    generation = cache.get(_WAITING_GEN_KEY)
+    if generation is None:  # never set, or evicted: a new one (a value no remembered count holds)
+        generation = time.time_ns()
+        cache.set(_WAITING_GEN_KEY, generation, None)
+    return generation
+
+
 def remember_waiting(user, panels: list[HomePanel]) -> dict:
     """{"total": n, "overdue": m} of the work panels the home page just built, kept for the navigation bar.
 
-    Other pages show the last count the home page found (one cache read, no query, no extra request).
+    Other pages show the last count the home page found (one cache read, no query, no extra request),
+    as long as no write that may change it came since (``forget_waiting``); after one they show none
+    until the home page counts again.
     """
     from django.core.cache import cache
 
+    generation = _current_generation(cache)
     work = [p for p in panels if p.is_work]
     counts = {"total": sum(p.total for p in work), "overdue": sum(p.overdue_count for p in work)}
-    cache.set(_waiting_key(user), counts, WAITING_CACHE_SECONDS)
+    cache.set(_waiting_key(user), {**counts, "gen": generation}, WAITING_CACHE_SECONDS)
     return counts
 
 
 def cached_waiting(user) -> dict | None:
     from django.core.cache import cache
 
-    return cache.get(_waiting_key(user))
+    found = cache.get_many([_waiting_key(user), _WAITING_GEN_KEY])  # one round trip
+    counts, generation = found.get(_waiting_key(user)), found.get(_WAITING_GEN_KEY)
+    if not counts or generation is None or counts.get("gen") != generation:
+        return None
+    return {"total": counts["total"], "overdue": counts["overdue"]}
+
+
+def forget_waiting() -> None:
+    """Every remembered 待办 count is stale: a write changed (or may have changed) what waits for someone.
+
+    Called after the transaction of the write commits (a home page counting before the commit would
+    remember the old count under the new generation).  One generation for everyone: which users' counts a
+    write touches (its province, the ministry, a transfer's other province, the approvers) is the panels'
+    business, and a miss costs only the count's absence until the next home page.
+    """
+    from django.core.cache import cache
+
+    cache.set(_WAITING_GEN_KEY, time.time_ns(), None)

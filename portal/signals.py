@@ -6,12 +6,14 @@ from axes.signals import user_locked_out
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from portal.access import bump_access_version
 from portal.audit import record_change
-from portal.models import AuditAction, User, role_authority_error
+from portal.home import forget_waiting
+from portal.models import AuditAction, AuditEntry, User, role_authority_error
 
 
 @receiver(user_logged_in, dispatch_uid="portal.audit_login")
@@ -80,3 +82,23 @@ def permissions_changed(sender, action, **kwargs):
 @receiver(post_delete, sender=Group, dispatch_uid="portal.access_group_deleted")
 def group_changed(sender, **kwargs):
     bump_access_version()
+
+
+# the actions that change no one's work: reads, sign-ins and the account's own secrets
+_ACTIONS_LEAVING_WORK = frozenset({
+    AuditAction.LOGIN, AuditAction.LOGOUT, AuditAction.DOWNLOAD, AuditAction.EXPORT, AuditAction.VIEW_SENSITIVE,
+    AuditAction.PASSWORD_CHANGE, AuditAction.PASSWORD_RESET, AuditAction.OTP_ENROL, AuditAction.OTP_RESET,
+    AuditAction.CHAIN_VERIFY, AuditAction.RATE_LIMITED,
+})
+
+
+@receiver(post_save, sender=AuditEntry, dispatch_uid="portal.waiting_changed")
+def waiting_changed(sender, instance, created, **kwargs):
+    """The navigation bar's 待办 count (portal.home) is forgotten after every audited write.
+
+    Every write a user or a job makes through the services is audited (portal.audit.record_change), the
+    bulk updates included, so the audit row is the one place to hear of them all; the count is dropped
+    when the write's transaction commits.
+    """
+    if created and instance.action not in _ACTIONS_LEAVING_WORK:
+        transaction.on_commit(forget_waiting)
