@@ -3,8 +3,8 @@ from django.utils import timezone
 
 from portal.filtersets import AuthorityScopeFilter
 from portal.models import AuthorityLevel
-from registry.choices import CreditListKind, Grade, OrgKind, OrgStatus
-from registry.models import Organization
+from registry.choices import CreditListKind, Grade, NominationStage, OrgKind, OrgStatus
+from registry.models import CommendationRound, Nomination, Organization
 from registry.search import search_q
 
 LIST_MEMBERSHIP = [
@@ -72,3 +72,14 @@ class PublicOrganizationFilterSet(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(search_q(value))
+
+
+class NominationFilterSet(django_filters.FilterSet):
+    """The round's nominees (API): by round and by stage, inside what the caller may see."""
+
+    round = django_filters.ModelChoiceFilter(label="评选", queryset=CommendationRound.objects.all())
+    stage = django_filters.ChoiceFilter(label="环节", choices=NominationStage.choices)
+
+    class Meta:
+        model = Nomination
+        fields = ["round", "stage"]

@@ -238,4 +238,12 @@ ROUTES = {
     'registry:round-export': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 302),
     'registry:organization-nominate': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
     'registry:nomination-step': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    # the round's API: rounds read by all (opened by the ministry: POST, tests/registry/test_commendation_api.py),
+    # candidates of the caller's own area; nominees are their province's (another's: 404); a step with no data: 400
+    'api-commendationround-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-commendationround-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-commendationround-candidates': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-nomination-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    'api-nomination-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
+    'api-nomination-step': ('POST', 400, 400, 403, 403, 403, 403, 403, 404),
 }

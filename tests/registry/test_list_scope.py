@@ -10,7 +10,37 @@ from tests.scope_world import ListCheck, assert_check, build_world
 
 pytestmark = pytest.mark.django_db
 
+def rounds_are_read_by_every_authority(client, world):
+    """A round is the ministry's and every authority works in it: each is shown it."""
+    from registry.models import CommendationRound
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    for key in ("hb", "zj", "bu"):
+        client.force_login(world.users[key])
+        ids = [row["id"] for row in client.get("/api/registry/rounds/").json()["results"]]
+        assert ids == [round_.pk]
+
+
+def nominees_are_their_provinces(client, world):
+    """河北 is shown 河北's nominee, 浙江 浙江's, the ministry both."""
+    from registry.models import CommendationRound, Nomination
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    nominees = {}
+    for key in ("hb", "zj"):
+        org = world.obj("organization", key)
+        nominees[key] = Nomination.objects.create(round=round_, organization=org, authority=org.authority,
+                                                  reason="成效突出").pk
+    for key, expected in (("hb", {nominees["hb"]}), ("zj", {nominees["zj"]}), ("bu", set(nominees.values()))):
+        client.force_login(world.users[key])
+        response = client.get("/api/registry/nominations/", {"round": round_.pk})
+        assert response.status_code == 200
+        assert {row["id"] for row in response.json()["results"]} == expected, key
+
+
 LIST_CHECKS = {
+    "api-commendationround-list": rounds_are_read_by_every_authority,
+    "api-nomination-list": nominees_are_their_provinces,
     "registry:organization-list": ListCheck("/registry/organizations/", "organization", public=True),
     "api-organization-list": ListCheck("/api/registry/organizations/", "organization", marker="id", public=True),
 }

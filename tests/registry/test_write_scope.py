@@ -73,7 +73,28 @@ def nomination_step_by_another_province(client, world):
     assert nominee.stage == "withdrawn"
 
 
+def api_nomination_step_by_another_province(client, world):
+    """The same through the API: 河北 moving 浙江's nominee is 404 and writes nothing."""
+    from portal.models import AuditEntry
+    from registry.models import CommendationRound, Nomination
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    org = world.obj("organization", "zj")
+    nominee = Nomination.objects.create(round=round_, organization=org, authority=org.authority, reason="好")
+    url = f"/api/registry/nominations/{nominee.pk}/step/"
+    client.force_login(world.users["hb"])
+    audit_rows = AuditEntry.objects.count()
+    response = client.post(url, {"to_stage": "withdrawn", "opinion": "撤回"}, content_type="application/json")
+    assert response.status_code == 404
+    nominee.refresh_from_db()
+    assert nominee.stage == "nominated" and not nominee.steps.exists() and AuditEntry.objects.count() == audit_rows
+    client.force_login(world.users["zj"])
+    response = client.post(url, {"to_stage": "withdrawn", "opinion": "撤回"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["stage"] == "withdrawn"
+
+
 WRITE_CHECKS = {
+    "api-nomination-step": api_nomination_step_by_another_province,
     "registry:organization-nominate": WriteCheck(lambda o: f"/registry/organizations/{o.pk}/nominate/",
                                                  "organization", data=a_round),
     "registry:nomination-step": nomination_step_by_another_province,
