@@ -24,11 +24,12 @@ from datetime import timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.models import Job, JobStatus
+from portal.models import Job, JobStatus, job_result_path
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +279,22 @@ class _Heartbeat(threading.Thread):
             connection.close()
 
 
+def _remove_orphan_files(job: Job) -> None:
+    """A run killed between storing its result and recording it leaves a file no row names: the next
+    attempt removes it, so a job re-run after a lost worker ends with its one result file."""
+    folder = job_result_path(job, "").rstrip("/")
+    kept = {f.name for f in (job.result_file, job.input_file) if f}
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        path = f"{folder}/{name}"
+        if path not in kept:
+            default_storage.delete(path)
+            logger.info("job %s: removed %s left by an earlier attempt", job.pk, path)
+
+
 def job_execute(job_id: int) -> None:
     """Run one job (called by the Celery task).  Never raises for a handler error.
 
@@ -290,6 +307,8 @@ def job_execute(job_id: int) -> None:
         return
     job = Job.objects.select_related("authority", "created_by").get(pk=job_id)
     job.message = ""  # a re-queued job's 「已重新排队」 note gives way to this run's outcome
+    if attempt > 1:
+        _remove_orphan_files(job)
     run = JobRun(job)
     spec = REGISTRY[job.kind]
     heartbeat = _Heartbeat(job.pk, attempt)

@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
         "MatchStatusEnum": "aid_projects.choices.MatchStatus",
         "AidCategoryEnum": "aid_projects.choices.AidCategory",
         "CaseStageEnum": "crackdown.choices.CaseStage",
+        "NominationStageEnum": "registry.choices.NominationStage",
         "DepartmentEnum": "crackdown.choices.Department",
         "PropertyDisposalEnum": "crackdown.choices.PropertyDisposal",
         "LeadStatusEnum": "crackdown.choices.LeadStatus",

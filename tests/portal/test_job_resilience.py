@@ -269,3 +269,28 @@ def test_every_kind_has_limits_and_the_worker_gets_them():
 
     for spec in REGISTRY.values():
         assert 0 < spec.soft_time_limit < spec.time_limit, spec.kind
+
+
+@job_handler("test_result", "测试：生成结果文件", permissions=("portal.view_authority",))
+def _result(run):
+    with open(run.result_file("结果.txt"), "w", encoding="utf-8") as fh:
+        fh.write("新结果")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rerun_removes_the_file_a_killed_attempt_left(ministry_staff):
+    """A worker killed between storing its result and recording it leaves a file no row names; the next
+    attempt removes it, so the job ends with exactly its one result file."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from portal.models import job_result_path
+
+    job = Job.objects.create(kind="test_result", title="t", authority=ministry_staff.authority, attempts=1)
+    orphan = default_storage.save(job_result_path(job, "结果.txt"), ContentFile("被中断的一次"))
+    job_execute(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.attempts == 2
+    assert not default_storage.exists(orphan) or orphan == job.result_file.name
+    assert _job_files(job) == [os.path.basename(job.result_file.name)]
+    assert job.result_file.read().decode() == "新结果"
