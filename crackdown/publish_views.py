@@ -18,7 +18,7 @@ from crackdown import services
 from crackdown.choices import ListStatus
 from crackdown.forms import ListEntryForm, ReturnListForm
 from crackdown.models import Case, Lead, ListBatch
-from crackdown.selectors import ELIGIBLE_SHOWN, eligible_cases
+from crackdown.selectors import ELIGIBLE_SHOWN, eligible_cases, list_batch_actions
 from crackdown.views import ObjectMixin
 from portal.views.service import ServiceActionMixin, ServiceFormMixin, refusal_on
 
@@ -28,15 +28,13 @@ BATCH_QS = ListBatch.objects.select_related("authority", "approver", "created_by
 def batch_context(request, batch, entry_form=None) -> dict:
     """What the batch page shows; ``entry_form`` is a bound form when an entry was refused."""
     user = request.user
-    can_change = user.has_perm("crackdown.change_listbatch")
+    actions = list_batch_actions(batch, user)
     context = {
         "title": str(batch),
         "entries": batch.entries.select_related("province", "lead", "case", "withdrawn_by"),
-        "can_change": can_change,
-        "can_publish": user.has_perm("crackdown.publish_list") and batch.created_by_id != user.pk,
-        "can_submit": can_change and batch.status == ListStatus.DRAFT,
+        **actions,
     }
-    if batch.status == ListStatus.DRAFT and can_change:
+    if batch.status == ListStatus.DRAFT and actions["can_change"]:
         q = request.GET.get("q", "") if entry_form is None else request.POST.get("q", "")
         candidates = list(eligible_cases(user, batch, q, limit=ELIGIBLE_SHOWN + 1))
         context.update(

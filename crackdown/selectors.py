@@ -448,9 +448,12 @@ def case_actions(case: Case, user) -> dict[str, bool]:
 
 
 def list_batch_actions(batch: ListBatch, user) -> dict[str, bool]:
+    can_change = user.has_perm("crackdown.change_listbatch")
     return {
-        "can_change": user.has_perm("crackdown.change_listbatch"),
-        "can_publish": user.has_perm("crackdown.publish_list"),
+        "can_change": can_change,
+        # the publisher is not the clerk who drew the list up (the service refuses it too)
+        "can_publish": user.has_perm("crackdown.publish_list") and batch.created_by_id != user.pk,
+        "can_submit": can_change and batch.status == ListStatus.DRAFT,
     }
 
 

@@ -1,5 +1,5 @@
-"""Reading an organization (or credit-record) workbook: the file checks are the aid reader's (size, zip,
-macros, zip bomb, DTD/entities before any parser sees it), the columns are ``registry.sheets``, and each
+"""Reading an organization (or credit-record) workbook: the file checks are the portal's (``portal/workbook.py``:
+size, zip, macros, zip bomb, DTD/entities before any parser sees it), the columns are ``registry.sheets``, and each
 row is checked by the page's own form (``OrganizationForm``, ``RECORD_FORMS``), as NetBox does a bulk
 import: one form per row.
 
@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import ValidationError
 
-from aid_projects.reader import (
-    HEADER_SEARCH_ROWS,
+from aid_projects.sheets import SPECS as AID_SPECS
+from portal.models import Authority
+from portal.workbook import (
     MAX_ROWS,
     UNREADABLE,
     SheetHead,
     UploadRefused,
-    _formula_texts,
-    _sheets,
     check_container,
+    find_header,
+    formula_texts,
     sha256_of,
+    sheets,
 )
-from aid_projects.sheets import SPECS as AID_SPECS
-from portal.models import Authority
 from registry.forms import RECORD_FORMS, OrganizationForm
 from registry.models import AnnualInspection, CreditListEntry, Evaluation, Organization, Penalty
 from registry.sheets import SPECS, CellError, SheetSpec, as_typed, header_index, header_key
@@ -107,22 +107,8 @@ class ImportRowForm(OrganizationForm):
 
 
 def _find_header(rows, spec: SheetSpec) -> SheetHead:
-    wanted = header_index(spec)
-    required = {c.field for c in spec.import_columns if c.required}
-    head = SheetHead()
-    for number, cells in enumerate(rows, start=1):
-        mapping = {}
-        for index, value in enumerate(cells):
-            key = header_key(value)
-            if key in wanted and wanted[key] not in mapping.values():
-                mapping[index] = wanted[key]
-        if required <= set(mapping.values()):
-            head.header_row, head.mapping = number, mapping
-            return head
-        head.above.extend(t for t in (header_key(v) for v in cells) if t)
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    return head
+    return find_header(rows, wanted=header_index(spec), required={c.field for c in spec.import_columns if c.required},
+                       key=header_key, text=header_key)
 
 
 def _other_form(texts: list[str], spec: SheetSpec) -> str | None:
@@ -158,13 +144,13 @@ def parse_workbook(fileobj, *, spec: SheetSpec, actor, has_formulas: bool = True
 
 def _parse(fileobj, *, spec, actor, has_formulas, progress=None) -> list[ParsedRow]:
     texts: list[str] = []
-    for index, rows in _sheets(fileobj):
+    for index, rows in sheets(fileobj):
         rows = iter(rows)
         head = _find_header(rows, spec)
         texts.extend(head.above)
         if head.header_row is None:
             continue
-        formulas = _formula_texts(fileobj, index, head) if has_formulas else {}
+        formulas = formula_texts(fileobj, index, head) if has_formulas else {}
         parsed = _read_rows(rows, head, formulas, spec)
         if spec.kind == "organization":
             _check_organizations(parsed, actor=actor, progress=progress)
