@@ -10,6 +10,7 @@ SQL of the same page query measured beside it in the same run:
 - a common two-character term (协会), a rare two-character term (古琴), a rare four-character term
   (古琴艺术) and a credit code, each unfiltered and filtered by province, page of 50;
 - page 1 and page 10,000 (by keyset cursor) of a filtered list (登记状态 正常);
+- the public register query page (no login) for the same terms, and an organization's public page;
 - the name check (page and service) for registered, near, reserved and unknown names.
 
 Targets (issue 10): search p95 < 50 ms; page 10,000 within 2× of page 1; name check p95 < 100 ms.
@@ -61,7 +62,11 @@ def p95(times):
 
 def timed(fn, runs):
     for _ in range(3):
-        fn()
+        result = fn()
+        for response in result if isinstance(result, list) else [result]:
+            status = getattr(response, "status_code", 200)
+            if status != 200:  # a refused or failed page is fast: never time one
+                raise SystemExit(f"{response.request['PATH_INFO']} 返回 {status}")
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -78,7 +83,10 @@ def page_sql(params: dict):
 
     qs = OrganizationFilterSet(params, queryset=ORG_QS).qs
     page = qs.order_by("name", "id")[: PAGE_SIZE + 1]
-    return [page.query.sql_with_params(), qs.order_by()[: EXACT_UP_TO + 1].query.sql_with_params()], qs
+    # the capped count as registry.pagination.estimated_count sends it (along the page's order for a province)
+    counted = qs.order_by("name", "id") if params.get("province") else qs.order_by()
+    count_sql, count_params = counted[: EXACT_UP_TO + 1].query.sql_with_params()
+    return [page.query.sql_with_params(), (f"SELECT COUNT(*) FROM ({count_sql}) capped", count_params)], qs
 
 
 def bare(statements, runs):
@@ -135,6 +143,21 @@ def main():
             print(f"{label:<20}{scope:<8}{rows!s:>12}{django_t['p50']:>10.1f}{django_t['p95']:>10.1f}"
                   f"{sql_t['p50']:>9.1f}{sql_t['p95']:>9.1f}")
 
+    # the public register query (no login): the same terms, unfiltered, through the public page; the
+    # per-client rate limit raised for the run (a bench client is one address)
+    from django.conf import settings
+
+    settings.REGISTRY_PUBLIC_RATE = "1000000/m"
+    public = Client()
+    print(f"\n{'公开查询页面':<22}{'':<8}{'':>10}{'页面 p50':>10}{'页面 p95':>10}")
+    for label, term in terms:
+        for scope, extra in (("全国", {}), ("河北省", {"province": hebei.pk})):
+            t = timed(lambda p={"q": term, **extra}: public.get("/registry/public/", p), args.runs)
+            print(f"{label:<20}{scope:<8}{'':>12}{t['p50']:>10.1f}{t['p95']:>10.1f}")
+    org_pk = Organization.objects.filter(credit_code=code).values_list("pk", flat=True)[0]
+    t = timed(lambda: public.get(f"/registry/public/{org_pk}/"), args.runs)
+    print(f"{'公开组织页面':<20}{'':<8}{'':>12}{t['p50']:>10.1f}{t['p95']:>10.1f}")
+
     # deep pages: page 1 and page 10,000 of the organizations in 正常 status (keyset cursor of row 499,950)
     params = {"status": "normal"}
     with connection.cursor() as cursor:
@@ -149,7 +172,9 @@ def main():
 
     # name check: a registered name, a near one, a reserved-word name, an unknown one
     sample = Organization.objects.filter(authority__code="130100").values_list("name", flat=True)[3]
-    names = [sample, sample[:-2] + "学会", "中华古琴艺术促进会", "青藏高原冰川摄影爱好者联谊会"]
+    # registered; the same name in full-width brackets and spaces (near); a reserved word; unknown
+    near = sample[:3] + " " + sample[3:-1] + "（筹）"
+    names = [sample, near, "中华古琴艺术促进会", "青藏高原冰川摄影爱好者联谊会"]
     service = timed(lambda: [name_check(n) for n in names], args.runs)
     page = timed(lambda: [client.get("/registry/name-check/", {"name": n}) for n in names], args.runs)
     print(f"\n名称核查（每次 {len(names)} 个名称，下面为单个名称的平均）："
@@ -159,7 +184,7 @@ def main():
         print(f"  {n:<24} 页面 p50 {t['p50']:.1f} / p95 {t['p95']:.1f} ms")
     with connection.cursor() as cursor:
         for index in ("organization_bigrams", "organization_key_trgm", "organization_name_id",
-                      "organization_registered_id"):
+                      "organization_province_name_id", "organization_registered_id"):
             cursor.execute("SELECT pg_size_pretty(pg_relation_size(%s::regclass))", [index])
             print(f"索引 {index}：{cursor.fetchone()[0]}")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import TrigramSimilarity
 from rapidfuzz import fuzz
 
 from crackdown.names import NameFinding, check_name
@@ -125,10 +126,15 @@ class NameCheck:
 
 def _candidates(key: str):
     """Rows that may match: containing the name, or trigram-similar to it (both answered by an index)."""
+    # No ordering by name (the model's default): with it PostgreSQL walks the whole name index and filters,
+    # 2.7 s for a common province-and-city prefix at 1,000,000 rows (docs/BENCHMARKS.md); the trigram
+    # candidates come most similar first, so the ``CANDIDATES`` read are the ones that can score.
     qs = Organization.objects.select_related("authority")
-    found = {org.pk: org for org in qs.filter(search_q(key))[:CANDIDATES]} if len(key) >= 2 else {}
+    found = {org.pk: org for org in qs.filter(search_q(key)).order_by()[:CANDIDATES]} if len(key) >= 2 else {}
     if len(key) >= 3:  # pg_trgm's ``%`` at its default threshold (pg_trgm.similarity_threshold = 0.3)
-        for org in qs.filter(search_key__trigram_similar=key)[:CANDIDATES]:
+        similar = (qs.filter(search_key__trigram_similar=key)
+                   .annotate(similarity=TrigramSimilarity("search_key", key)).order_by("-similarity", "id"))
+        for org in similar[:CANDIDATES]:
             found.setdefault(org.pk, org)
     return found.values()
 

@@ -39,7 +39,8 @@ class PublicSearchView(View):
             page = keyset_page(qs, cursor=request.GET.get("cursor"))
             query = request.GET.copy()
             query.pop("cursor", None)
-            context.update(page=page, count=estimated_count(qs), base_query=query.urlencode())
+            count = estimated_count(qs, narrowed=filterset.narrowed_to_province())
+            context.update(page=page, count=count, base_query=query.urlencode())
         return render(request, "registry/public/search.html", context)
 
 

@@ -41,7 +41,8 @@ class OrganizationListView(ScopedMixin, FilterView):
         query.pop("cursor", None)
         context.update(
             title="社会组织", page=page,
-            count=estimated_count(self.object_list), sorts=[(key, label) for key, (_, label) in SORTS.items()],
+            count=estimated_count(self.object_list, narrowed=self.filterset.narrowed_to_province()),
+            sorts=[(key, label) for key, (_, label) in SORTS.items()],
             base_query=query.urlencode(),
             create_url_name="registry:organization-create"
             if self.request.user.has_perm("registry.add_organization") else None,

@@ -43,6 +43,20 @@ def test_a_near_name_is_scored_by_rapidfuzz():
     assert not result.registered
 
 
+def test_the_near_name_is_read_among_many_similar_ones():
+    """More trigram-similar names than the check reads (CANDIDATES), all sorting before the near one by name:
+    the most similar are read first, so the near name is still found (the name order read the first 200)."""
+    from registry.namecheck import CANDIDATES
+
+    hebei = Authority.objects.get(code="130000")
+    Organization.objects.bulk_create([
+        Organization(name=f"河北省石家庄市专利协会{n:03d}", kind="social_group", authority=hebei,
+                     credit_code=credit_code("social_group", "130000", f"MK{n:07d}")) for n in range(CANDIDATES + 20)])
+    org = make("河北省石家庄市专利学会")
+    result = name_check("河北省石家庄市专利学社")
+    assert [m.organization for m in result.near] == [org]
+
+
 def test_a_former_name_counts_as_registered(hebei_staff):
     org = make("河北省书法家协会")
     services.organization_update(actor=hebei_staff, organization=org, name="河北省书法艺术联合会",
