@@ -213,10 +213,18 @@ class NominationViewSet(ActionPermissionsMixin, ReadCreateViewSet):
 
 
 class RoundVerdictViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """评选条件核算结果: each organization's stored verdict in a round (``?round=``), filtered like the page;
-    a province sees its own organizations', the ministry all.  Keyset pages (``?cursor=``) by name."""
+    """评选条件核算结果: each organization's stored verdict in a round (``?round=``; without it the latest round),
+    filtered like the page; a province sees its own organizations', the ministry all.  Keyset pages
+    (``?cursor=``) by name."""
 
     queryset = RoundVerdict.objects.select_related("authority")
     serializer_class = RoundVerdictSerializer
     filterset_class = RoundVerdictFilterSet
     pagination_class = KeysetPagination
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not self.request.query_params.get("round"):  # one round's list at a time (its (round, name) index)
+            latest = CommendationRound.objects.order_by("-reference_date", "-id").values_list("pk", flat=True).first()
+            queryset = queryset.filter(round_id=latest)
+        return queryset
