@@ -4,6 +4,8 @@ every organization (issue 10); writes stay with the organization's own authority
 One line per list route; ``tests/portal/test_url_walk.py`` fails when a list route has no line.
 """
 
+import datetime
+
 import pytest
 
 from tests.scope_world import ListCheck, assert_check, build_world
@@ -44,7 +46,7 @@ def verdicts_are_their_provinces(client, world):
     from registry.commendation import verdicts_compute
     from registry.models import CommendationRound
 
-    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date=datetime.date(2025, 6, 30))
     verdicts_compute(round_)
     orgs = {key: world.obj("organization", key).pk for key in ("hb", "zj", "bu")}
     for key, expected in (("hb", {orgs["hb"]}), ("zj", {orgs["zj"]}), ("xz", set()), ("bu", set(orgs.values()))):

@@ -6,6 +6,8 @@ The register is read by all (test_list_scope.py) but written only by the organiz
 One line per write route; the URL walk fails without one.
 """
 
+import datetime
+
 import pytest
 
 from tests.scope_world import WriteCheck, assert_check, build_world
@@ -98,7 +100,7 @@ def _sentinel_round(world):
     from registry.commendation import verdicts_compute
     from registry.models import CommendationRound, RoundVerdict
 
-    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date=datetime.date(2025, 6, 30))
     verdicts_compute(round_)
     RoundVerdict.objects.filter(round=round_).update(failures=["哨兵"])
     return round_
