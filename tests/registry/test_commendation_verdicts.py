@@ -268,3 +268,28 @@ def test_the_api_export_is_the_pages_export_on_the_worker(celery_worker, client,
     assert client.get(response.json()["url"]).json()["download_url"]
     rows = list(load_workbook(job.result_file.path).active.iter_rows(min_row=3, values_only=True))
     assert [(r[0], r[1]) for r in rows] == [("浙江省", "浙江省先进协会")]
+
+
+@pytest.mark.django_db
+def test_bulk_imports_judge_the_new_organizations_and_the_recorded_ones(ministry_staff, zhejiang_staff):
+    from tests.registry.test_import_export import (
+        GOOD,
+        ZJ_FOUNDATION,
+        ZJ_GROUP,
+        preview,
+        preview_records,
+        record_book,
+        workbook,
+    )
+
+    round_ = commendation.round_open(actor=ministry_staff, title="第三届", reference_date=D(2025, 6, 30), quotas={})
+    services.import_commit(actor=zhejiang_staff, run=preview(zhejiang_staff, workbook(*GOOD)))
+    imported = Organization.objects.filter(credit_code__in=[ZJ_GROUP, ZJ_FOUNDATION])
+    assert stored(round_) == judged(round_, Organization.objects.all())  # each new organization judged at once
+    assert {o.pk for o in imported} <= set(stored(round_))
+    run = preview_records(zhejiang_staff, "listentry", record_book(
+        "listentry", [ZJ_FOUNDATION, "", "严重违法失信名单", "2025-03-01", "弄虚作假"]))
+    services.import_commit(actor=zhejiang_staff, run=run)
+    foundation = Organization.objects.get(credit_code=ZJ_FOUNDATION)
+    assert "dishonest" in RoundVerdict.objects.get(round=round_, organization=foundation).criteria
+    assert stored(round_) == judged(round_, Organization.objects.all())
