@@ -91,3 +91,15 @@ class NominationStage(models.TextChoices):
     FORWARDED = "forwarded", _("已报送民政部")
     REJECTED = "rejected", _("未通过")
     WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Criterion(models.TextChoices):
+    """The hard criteria of the 全国先进社会组织 round (the round's notice; ``registry.commendation``):
+    the one an excluded organization failed, as stored with its verdict (``RoundVerdict.criteria``)."""
+
+    STATUS = "status", _("登记状态不正常（撤销登记、注销）")
+    NOT_REGISTERED = "not_registered", _("截止日期时尚未成立登记")
+    PENALTY = "penalty", _("考察期内受过行政处罚")
+    INSPECTION = "inspection", _("年检未合格或年报未报送")
+    ABNORMAL = "abnormal", _("列入活动异常名录")
+    DISHONEST = "dishonest", _("列入严重违法失信名单")

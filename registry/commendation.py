@@ -9,6 +9,14 @@ The hard criteria, as the round's notice sets them, judged as of the round's ``r
   the register applies it), and not before the organization was registered;
 - on neither the 活动异常名录 nor the 严重违法失信名单 on that date;
 - 4A and above are marked as preferred (优先), not required.
+
+At national scale a province holds some 30,000 organizations (1,000,000 in the register), too many to judge
+on each request: each organization's verdict is stored (``RoundVerdict``) by the verdict job
+(``registry.jobs.round_verdicts``: ``verdicts_compute``) when the round opens and again on demand (重新核算,
+the ministry for the whole register, a province for its own), and for one organization again by the
+register's services whenever it or one of its records is written (``verdicts_refresh``), so the stored
+list stays right after the computation.  The round page and the API read the stored list; ``nominate``
+judges the one organization again at the moment of nominating (the list is not the authority).
 """
 
 from __future__ import annotations
@@ -18,13 +26,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.audit import record_change, snapshot
-from portal.models import AuditAction, Authority
+from portal.jobs import job_start
+from portal.models import AuditAction, Authority, Job, JobStatus
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
-from registry.choices import InspectionKind, InspectionResult, NominationStage, OrgStatus
+from registry.choices import Criterion, InspectionKind, InspectionResult, NominationStage, OrgStatus
+from registry.jobs import COMMENDATION_KIND, VERDICTS_KIND
 from registry.models import (
     AnnualInspection,
     CommendationRound,
@@ -35,6 +46,7 @@ from registry.models import (
     Organization,
     Penalty,
     RoundQuota,
+    RoundVerdict,
 )
 
 REPORT_DUE = (5, 31)  # a year's annual report/inspection is due by 31 May of the following year
@@ -45,12 +57,17 @@ ACTIVE = [s for s in NominationStage.values if s not in (NominationStage.REJECTE
 @dataclass
 class Verdict:
     organization: Organization
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # each failed criterion, said with its dates
+    criteria: list[str] = field(default_factory=list)  # the same, as ``Criterion`` values (one per failure)
     preferred: bool = False
 
     @property
     def eligible(self) -> bool:
         return not self.failures
+
+    def fail(self, criterion: str, text: str) -> None:
+        self.criteria.append(criterion)
+        self.failures.append(text)
 
 
 def due_years(round_: CommendationRound, registered_on: datetime.date | None) -> list[int]:
@@ -88,23 +105,148 @@ def eligibility(round_: CommendationRound, organizations) -> list[Verdict]:
             removed_on__lte=day).values_list("organization_id", "list_kind"):
         listed[org_id].append(kind)
     verdicts = []
+    labels = {"abnormal": "活动异常名录", "dishonest": "严重违法失信名单"}
     for org in orgs:
         verdict = Verdict(org)
         if org.status != OrgStatus.NORMAL and (org.status_changed_on is None or org.status_changed_on <= day):
-            verdict.failures.append(f"登记状态为{org.get_status_display()}")
+            verdict.fail(Criterion.STATUS, f"登记状态为{org.get_status_display()}")
         if org.registered_on and org.registered_on > day:
-            verdict.failures.append("截止日期时尚未成立登记")
+            verdict.fail(Criterion.NOT_REGISTERED, "截止日期时尚未成立登记")
         if penalised[org.pk]:
-            verdict.failures.append(f"{round_.since_year}年以来受过行政处罚：{'、'.join(penalised[org.pk])}")
+            verdict.fail(Criterion.PENALTY,
+                         f"{round_.since_year}年以来受过行政处罚：{'、'.join(penalised[org.pk])}")
         missing = [y for y in due_years(round_, org.registered_on) if y not in good_years[org.pk]]
         if missing:
-            verdict.failures.append(f"{'、'.join(map(str, missing))}年度年检未合格或年报未报送")
-        labels = {"abnormal": "活动异常名录", "dishonest": "严重违法失信名单"}
+            verdict.fail(Criterion.INSPECTION, f"{'、'.join(map(str, missing))}年度年检未合格或年报未报送")
         for kind in listed[org.pk]:
-            verdict.failures.append(f"截止日期时在{labels[kind]}中")
+            verdict.fail(kind, f"截止日期时在{labels[kind]}中")
         verdict.preferred = (grade_on_day.get(org.pk) or 0) >= PREFERRED_GRADE
         verdicts.append(verdict)
     return verdicts
+
+
+# --- the stored verdicts ---------------------------------------------------------------------------
+CHUNK = 2000  # organizations judged and stored per transaction
+# what judging and storing read of an organization (not its search columns)
+JUDGED_FIELDS = ["id", "name", "credit_code", "authority", "province_code", "status", "status_changed_on",
+                 "registered_on"]
+VERDICT_FIELDS = ["authority", "province_code", "name", "credit_code", "eligible", "preferred", "criteria",
+                  "failures", "computed_at"]
+
+
+def _store(round_: CommendationRound, verdicts: list[Verdict], now) -> None:
+    """Insert or overwrite the verdicts (one row per round and organization)."""
+    RoundVerdict.objects.bulk_create(
+        [RoundVerdict(round=round_, organization=v.organization, authority_id=v.organization.authority_id,
+                      province_code=v.organization.province_code, name=v.organization.name,
+                      credit_code=v.organization.credit_code, eligible=v.eligible, preferred=v.preferred,
+                      criteria=[str(c) for c in v.criteria], failures=v.failures, computed_at=now)
+         for v in verdicts],
+        update_conflicts=True, unique_fields=["round", "organization"], update_fields=VERDICT_FIELDS)
+
+
+def _locked(queryset, limit: int | None = None):
+    """The organizations, their rows locked until the transaction ends (FOR NO KEY UPDATE: a record's insert,
+    which only needs the key, is not held up).  The job and a service judging the same organization take
+    this lock before reading its records, so the one that writes its verdict last has read last: a record
+    written while the job runs is never overwritten by what the job read before it."""
+    locked = queryset.select_for_update(no_key=True).order_by("pk")
+    return list(locked[:limit] if limit else locked)
+
+
+def verdicts_compute(round_: CommendationRound, *, province: str = "", progress=None, set_total=None) -> dict:
+    """The verdict job's work: judge every organization of the register (``province``: of that province
+    only, two-digit code) and store the verdicts, ``CHUNK`` organizations per transaction.  Counts returned."""
+    organizations = Organization.objects.only(*JUDGED_FIELDS)
+    if province:
+        organizations = organizations.filter(province_code=province)
+    total = organizations.count()
+    if set_total is not None:
+        set_total(total)
+    counts = {"total": 0, "eligible": 0, "preferred": 0}
+    last = 0
+    while True:
+        with transaction.atomic():
+            batch = _locked(organizations.filter(pk__gt=last), CHUNK)
+            if not batch:
+                break
+            verdicts = eligibility(round_, batch)
+            _store(round_, verdicts, timezone.now())
+        last = batch[-1].pk
+        counts["total"] += len(verdicts)
+        counts["eligible"] += sum(1 for v in verdicts if v.eligible)
+        counts["preferred"] += sum(1 for v in verdicts if v.eligible and v.preferred)
+        if progress is not None:
+            progress(counts["total"])
+    return counts
+
+
+def open_rounds(today: datetime.date | None = None):
+    """The rounds still taking nominations (no closing date, or not yet past it)."""
+    today = today or timezone.localdate()
+    return CommendationRound.objects.filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+
+
+def verdicts_refresh(organization_ids) -> None:
+    """After a write to organizations or their records (the register's services, in their transaction):
+    their stored verdicts in every open round, judged again on what is now written."""
+    ids = sorted(set(organization_ids))
+    rounds = list(open_rounds()) if ids else []
+    if not rounds:
+        return
+    for start in range(0, len(ids), CHUNK):
+        organizations = _locked(Organization.objects.only(*JUDGED_FIELDS).filter(pk__in=ids[start:start + CHUNK]))
+        now = timezone.now()
+        for round_ in rounds:
+            _store(round_, eligibility(round_, organizations), now)
+
+
+def verdict_area(user) -> str:
+    """The part of the register a user's 重新核算 covers: "" the whole register (the ministry), else the
+    two-digit code of the user's province."""
+    authority = nominating_authority(user)
+    return "" if authority.is_ministry else authority.code[:2]
+
+
+def verdict_jobs(round_: CommendationRound, user):
+    """The verdict jobs whose results the user's list shows: the whole register's, and (a province) its own."""
+    area = verdict_area(user)
+    return Job.objects.filter(kind=VERDICTS_KIND, params__round=round_.pk,
+                              params__province__in=["", area] if area else [""])
+
+
+def verdicts_status(round_: CommendationRound, user) -> dict:
+    """When the user's list was last computed, and whether a computation is queued or running."""
+    jobs = verdict_jobs(round_, user)
+    last = jobs.filter(status=JobStatus.SUCCEEDED).order_by("-finished", "-id").first()
+    pending = jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).order_by("-id").first()
+    return {"last": last, "pending": pending}
+
+
+def verdicts_recompute(*, actor, round_: CommendationRound) -> Job:
+    """重新核算: the verdict job for the actor's part of the register (the ministry: all of it; a province: its
+    own).  A computation of the same part still queued or running is returned rather than started twice."""
+    if not actor.has_perm("registry.recompute_roundverdict"):
+        raise ApplicationError("您没有重新核算的权限。")
+    authority = nominating_authority(actor)
+    area = verdict_area(actor)
+    with transaction.atomic():
+        CommendationRound.objects.select_for_update().get(pk=round_.pk)  # one start at a time per round
+        pending = Job.objects.filter(kind=VERDICTS_KIND, params__round=round_.pk, params__province=area,
+                                     status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).order_by("-id").first()
+        if pending is not None:
+            return pending
+        return job_start(kind=VERDICTS_KIND, user=actor, authority=authority,
+                         params={"round": round_.pk, "province": area},
+                         title=f"核算评选条件：{round_.title}（{authority.name}）")
+
+
+def national_list_export(*, actor, round_: CommendationRound) -> Job:
+    """The forwarded nominees as a workbook, as the actor sees them (the ministry: the national list)."""
+    if actor.authority is None:
+        raise ApplicationError("您的账号没有所属登记管理机关。")
+    with transaction.atomic():
+        return job_start(kind=COMMENDATION_KIND, user=actor, authority=actor.authority, params={"round": round_.pk})
 
 
 def nominating_authority(user) -> Authority:
@@ -145,6 +287,9 @@ def round_open(*, actor, title: str, reference_date: datetime.date, quotas: dict
                                     for code, n in quotas.items()])
     record_change(actor=actor, action=AuditAction.CREATE, obj=round_, after=snapshot(round_),
                   note=f"发起评选，地方名额 {local_quota}（分省 {sum(quotas.values())}），部管名额 {ministry_quota}")
+    # the whole register judged once the round is committed (the job is queued on commit)
+    job_start(kind=VERDICTS_KIND, user=actor, authority=actor.authority, params={"round": round_.pk, "province": ""},
+              title=f"核算评选条件：{round_.title}（全国）")
     return round_
 
 

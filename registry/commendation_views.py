@@ -1,29 +1,28 @@
 """Pages of the 全国先进社会组织 round (issue 10, point 6).
 
-A round is the ministry's and read by every authority; a province sees its candidates (with the failed
-criterion of each excluded one), nominates within its quota and moves its own nominees; the ministry sees
-every nominee and exports the national list."""
+A round is the ministry's and read by every authority; a province sees the stored verdicts of its own
+organizations (eligible, or the failed criterion of each excluded one; ``RoundVerdict``), recomputes them
+(重新核算), nominates within its quota and moves its own nominees; the ministry sees every verdict and every
+nominee, moves only its own (部管) nominees and exports the national list."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from portal.jobs import job_start
+from portal.models import Job
 from portal.services import ApplicationError
 from portal.views.generic import ScopedMixin
 from registry import commendation
 from registry.choices import NominationStage
+from registry.filtersets import RoundVerdictFilterSet
 from registry.forms import NominateForm, NominationStepForm, RoundForm
-from registry.jobs import COMMENDATION_KIND
-from registry.models import CommendationRound, Nomination, Organization
-
-SHOWN_EXCLUDED = 200  # excluded organizations listed on the page (all are counted)
+from registry.models import CommendationRound, Nomination, Organization, RoundVerdict
+from registry.pagination import DEFAULT_SORT, SORTS, estimated_count, keyset_page
 
 
 class RoundListView(ScopedMixin, ListView):
@@ -54,7 +53,8 @@ class RoundCreateView(ScopedMixin, FormView):
 
 
 class RoundDetailView(ScopedMixin, DetailView):
-    """The round as the user's authority sees it: quota, nominees, and (to nominate) its candidates."""
+    """The round as the user's authority sees it: quota, nominees, and the stored verdicts of its area's
+    organizations (filtered, keyset pages), with 推荐 on its own eligible ones."""
 
     model = CommendationRound
     template_name = "registry/round_detail.html"
@@ -65,21 +65,59 @@ class RoundDetailView(ScopedMixin, DetailView):
         nominations = (Nomination.objects.restrict(user, "view").filter(round=round_)
                        .select_related("organization", "authority").prefetch_related("steps")
                        .order_by("authority__code", "organization__name"))
+        # the steps the user may take: a province on its own nominees, the ministry on its own (部管) ones only
+        movable = set(Nomination.objects.restrict(user, "change").filter(round=round_).values_list("pk", flat=True))
         context.update(nominations=nominations, stage_forms={
             n.pk: [(stage, step.label, step.publicity) for stage, step in commendation.STEPS.get(n.stage, {}).items()]
-            for n in nominations})
+            for n in nominations if n.pk in movable})
+        if user.authority is not None and user.has_perm("registry.view_roundverdict"):
+            context.update(self.verdicts_context(round_, user))
         if user.authority is not None and user.has_perm("registry.add_nomination"):
             authority = commendation.nominating_authority(user)
-            nominated = {n.organization_id for n in nominations}
-            verdicts = commendation.eligibility(round_, commendation.candidates(round_, user).order_by("name", "id"))
-            eligible = [v for v in verdicts if v.eligible and v.organization.pk not in nominated]
-            eligible.sort(key=lambda v: (not v.preferred, v.organization.name))
-            excluded = [v for v in verdicts if not v.eligible]
             used = sum(1 for n in nominations if n.authority_id == authority.pk and n.stage in commendation.ACTIVE)
-            context.update(authority=authority, quota=round_.quota_for(authority), used=used, eligible=eligible,
-                           excluded=excluded[:SHOWN_EXCLUDED], excluded_count=len(excluded),
+            context.update(authority=authority, quota=round_.quota_for(authority), used=used,
+                           own_area="00" if authority.is_ministry else authority.code[:2],
                            step_form=NominationStepForm())
         return context
+
+    def verdicts_context(self, round_, user) -> dict:
+        verdicts = RoundVerdict.objects.restrict(user, "view").filter(round=round_).select_related("authority")
+        filterset = RoundVerdictFilterSet(self.request.GET, queryset=verdicts, request=self.request)
+        filterset.filters.pop("round")  # the page's own round
+        rows = filterset.qs if filterset.is_valid() else verdicts.none()
+        page = keyset_page(rows, sort=self.request.GET.get("sort", DEFAULT_SORT), cursor=self.request.GET.get("cursor"))
+        page_ids = [v.organization_id for v in page.rows]
+        query = self.request.GET.copy()
+        query.pop("cursor", None)
+        status = commendation.verdicts_status(round_, user)
+        pending = status["pending"]
+        return {
+            "filter": filterset, "page": page, "count": estimated_count(rows), "base_query": query.urlencode(),
+            "sorts": [(key, label) for key, (_, label) in SORTS.items()],
+            "nominated": set(Nomination.objects.filter(round=round_, organization_id__in=page_ids)
+                             .values_list("organization_id", flat=True)),
+            "last_computed": status["last"], "pending": pending,
+            "pending_visible": pending is not None
+            and Job.objects.restrict(user, "view").filter(pk=pending.pk).exists(),
+            "can_recompute": user.has_perm("registry.recompute_roundverdict") and user.has_perm("portal.add_job"),
+        }
+
+
+class RoundRecomputeView(ScopedMixin, View):
+    """重新核算: the verdict job for the user's part of the register (the ministry: all; a province: its own)."""
+
+    model = CommendationRound
+    permission_required = ("registry.recompute_roundverdict", "portal.add_job")
+
+    def post(self, request, pk):
+        round_ = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            job = commendation.verdicts_recompute(actor=request.user, round_=round_)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已开始重新核算（{job.title}），完成后本页显示新的结果。")
+        return redirect("registry:round-detail", pk=round_.pk)
 
 
 class NominateView(ScopedMixin, View):
@@ -140,7 +178,9 @@ class RoundExportView(ScopedMixin, View):
 
     def post(self, request, pk):
         round_ = get_object_or_404(self.get_queryset(), pk=pk)
-        with transaction.atomic():
-            job = job_start(kind=COMMENDATION_KIND, user=request.user, authority=request.user.authority,
-                            params={"round": round_.pk})
+        try:
+            job = commendation.national_list_export(actor=request.user, round_=round_)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("registry:round-detail", pk=round_.pk)
         return HttpResponseRedirect(reverse("job-detail", args=[job.pk]))

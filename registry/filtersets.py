@@ -1,10 +1,11 @@
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 
-from portal.filtersets import AuthorityScopeFilter
+from portal.filtersets import AuthorityScopeFilter, ProvinceForMinistryMixin
 from portal.models import AuthorityLevel
-from registry.choices import CreditListKind, Grade, NominationStage, OrgKind, OrgStatus
-from registry.models import CommendationRound, Nomination, Organization
+from registry.choices import CreditListKind, Criterion, Grade, NominationStage, OrgKind, OrgStatus
+from registry.models import CommendationRound, Nomination, Organization, RoundVerdict
 from registry.search import search_q
 
 LIST_MEMBERSHIP = [
@@ -89,3 +90,44 @@ class NominationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Nomination
         fields = ["round", "stage"]
+
+
+VERDICT_OUTCOMES = [("eligible", "符合条件"), ("excluded", "不符合条件")]
+
+
+class RoundVerdictFilterSet(ProvinceForMinistryMixin, django_filters.FilterSet):
+    """The stored verdicts of a round (page and API): eligible or excluded, the criterion failed, 4A and above;
+    the ministry also by province, or its own registered organizations (部管)."""
+
+    round = django_filters.ModelChoiceFilter(label="评选", queryset=CommendationRound.objects.all())
+    outcome = django_filters.ChoiceFilter(choices=VERDICT_OUTCOMES, method="filter_outcome", label="核算结果")
+    criterion = django_filters.ChoiceFilter(choices=Criterion.choices, method="filter_criterion",
+                                            label="未符合的条件")
+    preferred = django_filters.BooleanFilter(label="4A 及以上")
+    province = ProvinceFilter(label="省份")
+    ministry = django_filters.BooleanFilter(method="filter_ministry", label="民政部登记")
+    q = django_filters.CharFilter(method="search", label="名称或信用代码")
+
+    class Meta:
+        model = RoundVerdict
+        fields = ["round", "outcome", "criterion", "preferred", "province", "ministry", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "province" not in self.filters:  # a province's own organizations only: no area to choose
+            self.filters.pop("ministry", None)
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(eligible=value == "eligible")
+
+    def filter_criterion(self, queryset, name, value):
+        return queryset.filter(criteria__contains=[value])
+
+    def filter_ministry(self, queryset, name, value):
+        return queryset.filter(province_code="00") if value else queryset.exclude(province_code="00")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__contains=value) | Q(credit_code=value.upper()))

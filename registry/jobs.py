@@ -78,3 +78,27 @@ def commendation_list(run: JobRun) -> None:
         run.progress(i)
     wb.save(run.result_file(f"{round_.title}推荐名单.xlsx"))
     job.message = f"推荐名单共 {len(nominees)} 个社会组织。"
+
+
+VERDICTS_KIND = "registry_round_verdicts"
+
+
+# the verdicts name organizations and their penalties and list entries (public register information); read
+# by who may read the verdicts, within the job's authority's area (a province's job: that province)
+@job_handler(VERDICTS_KIND, "核算评选条件", permissions=("registry.view_roundverdict",),
+             soft_time_limit=60 * 60, time_limit=65 * 60)
+def round_verdicts(run: JobRun) -> None:
+    """Judge the register (``params["province"]``: one province's part) on a round's hard criteria and store
+    each organization's verdict (``registry.commendation.verdicts_compute``)."""
+    from registry.commendation import verdicts_compute
+    from registry.models import CommendationRound
+
+    job = run.job
+    round_ = CommendationRound.objects.filter(pk=job.params.get("round")).first()
+    if round_ is None:
+        raise JobFailed("评选不存在。")
+    counts = verdicts_compute(round_, province=job.params.get("province") or "", progress=run.progress,
+                              set_total=run.set_total)
+    run.progress(counts["total"], force=True)
+    job.message = (f"核算了 {counts['total']} 个社会组织：符合条件 {counts['eligible']} 个"
+                   f"（其中 4A 及以上 {counts['preferred']} 个），不符合 {counts['total'] - counts['eligible']} 个。")

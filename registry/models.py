@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Authority
-from portal.scoping import RestrictedQuerySet, ScopedModel
+from portal.scoping import RestrictedQuerySet, ScopedModel, user_scope_prefix
 from registry.choices import (
     CREDIT_CODE_CATEGORY,
     GRADE_VALID_YEARS,
     BranchKind,
     CreditListKind,
+    Criterion,
     Grade,
     ImportStatus,
     InspectionKind,
@@ -413,6 +414,7 @@ class CommendationRound(models.Model):
         verbose_name = _("先进社会组织评选")
         verbose_name_plural = _("先进社会组织评选")
         ordering = ["-reference_date", "-id"]
+        permissions = [("export_nationallist", _("导出全国推荐名单"))]
 
     def __str__(self):
         return self.title
@@ -449,6 +451,74 @@ class RoundQuota(models.Model):
         return f"{self.authority}：{self.quota}"
 
 
+class RoundVerdictQuerySet(RestrictedQuerySet):
+    def scope_q(self, user, action: str = "view"):
+        """A province sees the verdicts of its own area's organizations, the ministry all: ``scope_field``
+        (the organization's authority), read for a province from the verdict's own province column."""
+        prefix = user_scope_prefix(user)
+        if prefix is not None and len(prefix) == 2:
+            return Q(province_code=prefix)
+        return super().scope_q(user, action)
+
+
+class RoundVerdict(models.Model):
+    """One organization's verdict on a round's hard criteria as of the round's date, stored.
+
+    Computed for the whole register by the verdict job (``registry.jobs.round_verdicts``) when the round
+    opens and again on demand (重新核算), and for one organization again by the register's services
+    whenever it or one of its records is written (``registry.commendation.verdicts_refresh``).  A list to
+    choose from, not the authority: ``nominate`` judges the organization again at the moment of nominating.
+    ``name``, ``credit_code`` and ``province_code`` are the organization's as of the verdict, for the list's
+    sort and filter on one table."""
+
+    round = models.ForeignKey(CommendationRound, verbose_name=_("评选"), on_delete=models.CASCADE,
+                              related_name="verdicts")
+    organization = models.ForeignKey(Organization, verbose_name=_("社会组织"), on_delete=models.CASCADE,
+                                     related_name="+")
+    authority = models.ForeignKey(Authority, verbose_name=_("登记管理机关"), on_delete=models.PROTECT,
+                                  related_name="+")
+    province_code = models.CharField(_("省份代码"), max_length=2)
+    name = models.CharField(_("名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    eligible = models.BooleanField(_("符合条件"))
+    preferred = models.BooleanField(_("4A 及以上（优先）"), default=False)
+    criteria = ArrayField(models.CharField(max_length=16, choices=Criterion.choices), verbose_name=_("未符合的条件"),
+                          default=list, blank=True)
+    failures = models.JSONField(_("未符合的条件（说明）"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("核算时间"))
+
+    objects = RoundVerdictQuerySet.as_manager()
+    scope_field = "authority"
+
+    class Meta:
+        verbose_name = _("评选条件核算结果")
+        verbose_name_plural = _("评选条件核算结果")
+        ordering = ["round", "name", "id"]
+        permissions = [("recompute_roundverdict", _("重新核算评选条件"))]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organization"], name="roundverdict_one_per_organization",
+                                    violation_error_message="该社会组织在本次评选中已有核算结果。"),
+        ]
+        indexes = [
+            models.Index(fields=["round", "province_code", "name", "id"], name="roundverdict_province_name"),
+            models.Index(fields=["round", "name", "id"], name="roundverdict_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}：{'符合' if self.eligible else '不符合'}"
+
+
+class NominationQuerySet(RestrictedQuerySet):
+    def scope_q(self, user, action: str = "view"):
+        """The ministry reads every nominee and moves only its own (the ministry-registered organizations it
+        nominates on the 部管 quota): a province's nominees are reviewed, publicised and forwarded by the
+        province (issue 10, point 6), so for the ministry they are read-only."""
+        q = super().scope_q(user, action)
+        if q is not None and action != "view" and user_scope_prefix(user) == "":
+            return Q(authority_id=user.authority_id)
+        return q
+
+
 class Nomination(models.Model):
     """A province's (or the ministry's) nominee of a round, through review and publicity."""
 
@@ -466,7 +536,7 @@ class Nomination(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(_("推荐时间"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = NominationQuerySet.as_manager()
     scope_field = "authority"
 
     class Meta:

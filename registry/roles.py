@@ -8,9 +8,12 @@ STAFF = (["registry.view_organization", "registry.add_organization", "registry.c
          + ["registry.view_organizationimport", "registry.add_organizationimport"]
          # 全国先进社会组织: provinces nominate and move their nominees; the ministry opens the round
          + ["registry.view_commendationround", "registry.view_roundquota", "registry.view_nomination",
-            "registry.add_nomination", "registry.change_nomination", "registry.view_nominationstep"])
+            "registry.add_nomination", "registry.change_nomination", "registry.view_nominationstep",
+            # the stored verdicts of the round's hard criteria (a province: its own), and 重新核算
+            "registry.view_roundverdict", "registry.recompute_roundverdict"])
 
 ROLE_PERMISSIONS = {
-    Role.MINISTRY_STAFF: [*STAFF, "registry.add_commendationround", "registry.change_commendationround"],
+    Role.MINISTRY_STAFF: [*STAFF, "registry.add_commendationround", "registry.change_commendationround",
+                          "registry.export_nationallist"],
     Role.PROVINCE_STAFF: STAFF,
 }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("rounds/new/", commendation_views.RoundCreateView.as_view(), name="round-create"),
     path("rounds/<int:pk>/", commendation_views.RoundDetailView.as_view(), name="round-detail"),
     path("rounds/<int:pk>/export/", commendation_views.RoundExportView.as_view(), name="round-export"),
+    path("rounds/<int:pk>/recompute/", commendation_views.RoundRecomputeView.as_view(), name="round-recompute"),
     path("organizations/<int:pk>/nominate/", commendation_views.NominateView.as_view(), name="organization-nominate"),
     path("nominations/<int:pk>/step/", commendation_views.NominationStepView.as_view(), name="nomination-step"),
     path("name-check/", views.NameCheckView.as_view(), name="name-check"),

@@ -236,14 +236,23 @@ ROUTES = {
     'registry:round-create': ('GET', 200, 403, 403, 403, 403, 403, LOGIN, 403),
     'registry:round-detail': ('GET', 200, 200, 403, 403, 403, 403, LOGIN, 200),
     'registry:round-export': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 302),
+    # 重新核算: the ministry the whole register, a province its own part (another province too: its own part)
+    'registry:round-recompute': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 302),
     'registry:organization-nominate': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
-    'registry:nomination-step': ('POST', 302, 302, 403, 403, 403, 403, LOGIN, 404),
+    # a province's nominee is moved by the province alone: the ministry reads it (404 to a step)
+    'registry:nomination-step': ('POST', 404, 302, 403, 403, 403, 403, LOGIN, 404),
     # the round's API: rounds read by all (opened by the ministry: POST, tests/registry/test_commendation_api.py),
     # candidates of the caller's own area; nominees are their province's (another's: 404); a step with no data: 400
     'api-commendationround-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
     'api-commendationround-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
     'api-commendationround-candidates': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
+    # 重新核算 and the national list: 202 with the job; the national list is the ministry's alone
+    'api-commendationround-recompute': ('POST', 202, 202, 403, 403, 403, 403, 403, 202),
+    'api-commendationround-export': ('POST', 202, 403, 403, 403, 403, 403, 403, 403),
+    # the stored verdicts: a province its own organizations' (tests/registry/test_list_scope.py)
+    'api-roundverdict-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
     'api-nomination-list': ('GET', 200, 200, 403, 403, 403, 403, 403, 200),
     'api-nomination-detail': ('GET', 200, 200, 403, 403, 403, 403, 403, 404),
-    'api-nomination-step': ('POST', 400, 400, 403, 403, 403, 403, 403, 404),
+    # a province's nominee: the ministry reads it and takes none of its steps (404)
+    'api-nomination-step': ('POST', 404, 400, 403, 403, 403, 403, 403, 404),
 }

@@ -7,17 +7,20 @@ a refusal is an ``ApplicationError`` (400, Chinese ``detail``, ``portal.api.exce
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.permissions import ActionPermissionsMixin
+from portal.api.serializers import JobSerializer
 from portal.api.viewsets import ScopedViewSetMixin
 from registry import commendation
-from registry.choices import NominationStage
-from registry.filtersets import NominationFilterSet
-from registry.models import CommendationRound, Nomination, NominationStep, Organization
+from registry.api.pagination import KeysetPagination
+from registry.choices import Criterion, NominationStage
+from registry.filtersets import NominationFilterSet, RoundVerdictFilterSet
+from registry.models import CommendationRound, Nomination, NominationStep, Organization, RoundVerdict
 
 MAX_INT = 2147483647
 
@@ -96,6 +99,38 @@ class CandidateSerializer(serializers.Serializer):
     failures = serializers.ListField(child=serializers.CharField(), help_text="未符合的硬性条件（中文）")
 
 
+class RoundVerdictSerializer(serializers.ModelSerializer):
+    authority_name = serializers.CharField(source="authority.name", read_only=True)
+    criteria = serializers.ListField(child=serializers.ChoiceField(choices=Criterion.choices), read_only=True,
+                                     help_text="未符合的硬性条件（代码）")
+    failures = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                     help_text="未符合的硬性条件（中文，含日期、文号）")
+
+    class Meta:
+        model = RoundVerdict
+        fields = ["id", "round", "organization", "name", "credit_code", "authority", "authority_name",
+                  "province_code", "eligible", "preferred", "criteria", "failures", "computed_at"]
+        read_only_fields = fields
+
+
+class JobStartedSerializer(JobSerializer):
+    """A job just started (202): the job as ``/api/jobs/`` shows it, and its address there."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta(JobSerializer.Meta):
+        fields = [*JobSerializer.Meta.fields, "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return reverse("api-job-detail", args=[obj.pk])
+
+
+def job_accepted(job) -> Response:
+    data = JobStartedSerializer(job).data
+    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
 class ReadCreateViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, viewsets.GenericViewSet):
     """List, retrieve and create (through a service, which audits): rounds and nominees keep their rows."""
@@ -106,7 +141,12 @@ class RoundViewSet(ActionPermissionsMixin, ReadCreateViewSet):
 
     queryset = CommendationRound.objects.prefetch_related("quotas__authority").order_by("-reference_date", "-id")
     serializer_class = RoundSerializer
-    action_permissions = {"candidates": ("registry.view_commendationround", "registry.add_nomination")}
+    action_permissions = {
+        "candidates": ("registry.view_commendationround", "registry.add_nomination"),
+        "recompute": ("registry.view_commendationround", "registry.recompute_roundverdict", "portal.add_job"),
+        # the national list is the ministry's (a province forwards; the page's 导出 gives it its own)
+        "export": ("registry.view_nomination", "registry.export_nationallist", "portal.add_job"),
+    }
 
     def perform_create(self, serializer):
         serializer.instance = commendation.round_open(actor=self.request.user, **serializer.validated_data)
@@ -121,6 +161,23 @@ class RoundViewSet(ActionPermissionsMixin, ReadCreateViewSet):
         page = self.paginate_queryset(orgs)
         verdicts = commendation.eligibility(round_, page)
         return self.get_paginated_response(CandidateSerializer(verdicts, many=True).data)
+
+    @extend_schema(request=None, responses={202: JobStartedSerializer})
+    @action(detail=True, methods=["post"])
+    def recompute(self, request, pk=None):
+        """重新核算: start the job that judges the caller's part of the register (the ministry: all of it; a province:
+        its own) on the round's hard criteria and stores each verdict (``/api/registry/verdicts/``).  202 with the
+        job; a computation of the same part still running is answered with that job."""
+        job = commendation.verdicts_recompute(actor=request.user, round_=self.get_object())
+        return job_accepted(job)
+
+    @extend_schema(request=None, responses={202: JobStartedSerializer})
+    @action(detail=True, methods=["post"])
+    def export(self, request, pk=None):
+        """The national list (the nominees forwarded by the provinces, and the ministry's own) as a workbook: the
+        job the page's 导出 starts, 202 with its address; the file is the job's ``download_url`` once it is done."""
+        job = commendation.national_list_export(actor=request.user, round_=self.get_object())
+        return job_accepted(job)
 
 
 class NominationViewSet(ActionPermissionsMixin, ReadCreateViewSet):
@@ -153,3 +210,21 @@ class NominationViewSet(ActionPermissionsMixin, ReadCreateViewSet):
                                                      **serializer.validated_data)
         nomination = self.get_queryset().get(pk=nomination.pk)
         return Response(NominationSerializer(nomination).data, status=status.HTTP_200_OK)
+
+
+class RoundVerdictViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """评选条件核算结果: each organization's stored verdict in a round (``?round=``; without it the latest round),
+    filtered like the page; a province sees its own organizations', the ministry all.  Keyset pages
+    (``?cursor=``) by name."""
+
+    queryset = RoundVerdict.objects.select_related("authority")
+    serializer_class = RoundVerdictSerializer
+    filterset_class = RoundVerdictFilterSet
+    pagination_class = KeysetPagination
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not self.request.query_params.get("round"):  # one round's list at a time (its (round, name) index)
+            latest = CommendationRound.objects.order_by("-reference_date", "-id").values_list("pk", flat=True).first()
+            queryset = queryset.filter(round_id=latest)
+        return queryset

@@ -202,6 +202,7 @@ def test_the_pages_list_candidates_with_reasons_nominate_and_move(client, round_
 
     good, penalised = org(name="浙江省好协会"), org(name="浙江省受罚协会")
     penalised.penaltys.create(decided_on=D(2022, 5, 1), penalty_type="warning", document_number="浙民罚〔2022〕3号")
+    commendation.verdicts_compute(round_)  # what the round's verdict job stores (test_commendation_verdicts.py)
     client.force_login(zhejiang_staff)
     page = client.get(reverse("registry:round-detail", args=[round_.pk])).content.decode()
     assert "名额 <strong>2</strong> 个，已推荐 <strong>0</strong> 个" in page

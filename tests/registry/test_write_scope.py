@@ -6,6 +6,8 @@ The register is read by all (test_list_scope.py) but written only by the organiz
 One line per write route; the URL walk fails without one.
 """
 
+import datetime
+
 import pytest
 
 from tests.scope_world import WriteCheck, assert_check, build_world
@@ -93,7 +95,70 @@ def api_nomination_step_by_another_province(client, world):
     assert response.status_code == 200 and response.json()["stage"] == "withdrawn"
 
 
+def _sentinel_round(world):
+    """A round whose stored verdicts all say 「哨兵」: a recomputation shows by replacing it."""
+    from registry.commendation import verdicts_compute
+    from registry.models import CommendationRound, RoundVerdict
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date=datetime.date(2025, 6, 30))
+    verdicts_compute(round_)
+    RoundVerdict.objects.filter(round=round_).update(failures=["哨兵"])
+    return round_
+
+
+def _recomputed(round_, world) -> dict:
+    from registry.models import RoundVerdict
+
+    return {key: RoundVerdict.objects.get(round=round_, organization=world.obj("organization", key)).failures
+            != ["哨兵"] for key in ("hb", "zj", "bu")}
+
+
+def recompute_by_a_province_touches_only_its_own(client, world):
+    """河北's 重新核算 of the shared round recomputes 河北's organizations only: 浙江's and the ministry's stored
+    verdicts stay as they were (the job is run here as the worker runs it)."""
+    from portal.jobs import job_execute
+    from portal.models import Job
+    from registry.jobs import VERDICTS_KIND
+
+    round_ = _sentinel_round(world)
+    client.force_login(world.users["hb"])
+    assert client.post(f"/registry/rounds/{round_.pk}/recompute/").status_code == 302
+    job = Job.objects.get(kind=VERDICTS_KIND, params__round=round_.pk)
+    assert (job.params["province"], job.authority.code) == ("13", "130000")
+    job_execute(job.pk)
+    assert _recomputed(round_, world) == {"hb": True, "zj": False, "bu": False}
+
+
+def api_recompute_by_a_province_touches_only_its_own(client, world):
+    from portal.jobs import job_execute
+
+    round_ = _sentinel_round(world)
+    client.force_login(world.users["zj"])
+    response = client.post(f"/api/registry/rounds/{round_.pk}/recompute/", content_type="application/json")
+    assert response.status_code == 202 and response.json()["authority"] == world.obj("organization", "zj").authority_id
+    job_execute(response.json()["id"])
+    assert _recomputed(round_, world) == {"hb": False, "zj": True, "bu": False}
+
+
+def api_export_by_a_province_is_refused(client, world):
+    """The national list is the ministry's: a province asking the API for it is 403 and no job is started."""
+    from portal.models import Job
+    from registry.jobs import COMMENDATION_KIND
+    from registry.models import CommendationRound
+
+    round_ = CommendationRound.objects.create(title="全国先进社会组织", reference_date="2025-06-30")
+    for key in ("hb", "zj"):
+        client.force_login(world.users[key])
+        assert client.post(f"/api/registry/rounds/{round_.pk}/export/").status_code == 403
+    assert not Job.objects.filter(kind=COMMENDATION_KIND).exists()
+    client.force_login(world.users["bu"])
+    assert client.post(f"/api/registry/rounds/{round_.pk}/export/").status_code == 202
+
+
 WRITE_CHECKS = {
+    "registry:round-recompute": recompute_by_a_province_touches_only_its_own,
+    "api-commendationround-recompute": api_recompute_by_a_province_touches_only_its_own,
+    "api-commendationround-export": api_export_by_a_province_is_refused,
     "api-nomination-step": api_nomination_step_by_another_province,
     "registry:organization-nominate": WriteCheck(lambda o: f"/registry/organizations/{o.pk}/nominate/",
                                                  "organization", data=a_round),
