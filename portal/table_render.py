@@ -187,7 +187,7 @@ class _Cell:
                 if choices is None:
                     field = self.accessor.get_field(record)
                     choices = self.choices[cls] = bool(getattr(field, "choices", ()))
-                display_fn = getattr(penultimate, self.display_name, None)
+                display_fn = getattr(penultimate, self.display_name, None) if choices else None
                 if choices and display_fn:
                     value = display_fn()
                     remainder = None
