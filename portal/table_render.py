@@ -24,8 +24,8 @@ same order with what does not change from cell to cell worked out once per colum
   autoescaping), in the template's own whitespace.
 
 A table takes the template path instead (``python_rows``/``python_header`` say so) when something here
-does not reproduce it: pinned rows, a column with ``localize`` set, ``thead``/``tbody`` attrs, or the
-table asks for it (``portal_template_rows = True``, ``portal_template_pagination = True``).  The
+does not reproduce it (pinned rows, a column with ``localize`` set) or when the table asks for it
+(``portal_template_header``, ``portal_template_rows``, ``portal_template_pagination`` set true).  The
 pagination block of ``portal/table.html`` is written here too.  ``tests/portal/test_table_render.py``
 renders tables both ways and compares the bytes.
 """
@@ -251,19 +251,17 @@ def python_rows(table) -> bool:
         return False
     if table.pinned_data.get("top") is not None or table.pinned_data.get("bottom") is not None:
         return False
-    if "tbody" in table.attrs:
-        return False
     return all(bound.localize is None for bound in table.columns)
 
 
 def python_header(table) -> bool:
     """Whether ``render_thead`` writes this table's header exactly as the template would."""
-    return "thead" not in table.attrs
+    return not getattr(table, "portal_template_header", False)
 
 
 def render_tbody(table, context) -> str:
     """The ``table.tbody`` block of ``django_tables2/bootstrap5.html``."""
-    out = ["\n                <tbody >\n                "]
+    out = ["\n                <tbody ", table.attrs["tbody"].as_html(), ">\n                "]
     rows = table.paginated_rows
     if not hasattr(rows, "__len__"):
         rows = list(rows)
@@ -376,7 +374,9 @@ def render_thead(table, context) -> str:
     """The ``table.thead`` block of ``django_tables2/bootstrap5.html``."""
     out = ["\n            "]
     if table.show_header:
-        out.append("\n                <thead >\n                <tr>\n                ")
+        out.append("\n                <thead ")
+        out.append(table.attrs["thead"].as_html())
+        out.append(">\n                <tr>\n                ")
         request = context["request"]
         key = table.prefixed_order_by_field
         for bound in table.columns:

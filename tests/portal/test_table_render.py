@@ -58,6 +58,23 @@ def _leads():
     return leads
 
 
+CALLS = []
+
+
+@pytest.fixture(autouse=True)
+def _count_python_calls(monkeypatch):
+    """Each comparison must have gone through the Python path (else it compares the template with itself)."""
+    CALLS.clear()
+    for name in ("render_thead", "render_tbody", "render_pagination"):
+        original = getattr(table_render, name)
+
+        def counted(table, context, _original=original, _name=name):
+            CALLS.append(_name)
+            return _original(table, context)
+
+        monkeypatch.setattr(table_render, name, counted)
+
+
 def _render(template_name, data, query="?sort=-org_name&q=a%3Cb&q=2", order_by="-org_name", **table_kwargs):
     request = RequestFactory().get("/crackdown/leads/" + query)
     request.user = AnonymousUser()
@@ -68,7 +85,10 @@ def _render(template_name, data, query="?sort=-org_name&q=a%3Cb&q=2", order_by="
 
 
 def _both(data, **kwargs):
-    return _render("portal/table.html", data, **kwargs), _render("django_tables2/bootstrap5.html", data, **kwargs)
+    CALLS.clear()
+    ours = _render("portal/table.html", data, **kwargs)
+    assert CALLS == ["render_thead", "render_tbody", "render_pagination"]
+    return ours, _render("django_tables2/bootstrap5.html", data, **kwargs)
 
 
 def test_rows_and_header_as_django_tables2_writes_them():
@@ -106,6 +126,7 @@ def test_paginated_rows_and_row_attrs():
             ours = re.search(r"<table .*</table>", html, re.S).group(0)
         else:
             assert ours == re.search(r"<table .*</table>", html, re.S).group(0)
+    assert CALLS.count("render_tbody") == 2
 
 
 def test_pagination_as_the_template_writes_it():
@@ -123,6 +144,7 @@ def test_pagination_as_the_template_writes_it():
                 Context({"table": table, "request": request})))
         assert outs[0] == outs[1]
         assert 'aria-current="page"' in outs[0] and "…" in outs[0]
+    assert CALLS.count("render_pagination") == 6
 
 
 def test_lead_rows_as_the_lead_template_writes_them():
@@ -143,6 +165,12 @@ def test_lead_rows_as_the_lead_template_writes_them():
             Context({"table": table, "request": request})))
     assert outs[0] == outs[1]
     assert "西藏&lt;民政厅&gt;" in outs[0] and "（已超期）" in outs[0]
+    assert CALLS.count("render_tbody") == 1
+
+
+class _Pinned(_Table):
+    def get_top_pinned_data(self):
+        return [Lead(pk=9, number="P", org_name="置顶", source="patrol", status="pending")]
 
 
 def test_a_table_takes_the_template_path_when_asked():
@@ -151,7 +179,8 @@ def test_a_table_takes_the_template_path_when_asked():
 
     assert not table_render.python_rows(Own([]))
     assert table_render.python_rows(_Table([]))
-    assert not table_render.python_rows(_Table([], attrs={"tbody": {"class": "b"}}))
+    assert not table_render.python_rows(_Pinned([]))
+    assert table_render.python_header(_Table([])) and table_render.python_pagination(_Table([]))
 
 
 @pytest.mark.parametrize("fields", [("number",), ("source", "status"), ("marked",), ("quoted", "link_text")])
@@ -164,3 +193,4 @@ def test_single_columns(fields):
             Context({"table": table, "tpl": name, "request": request}))
         outs.append(re.search(r"<table .*</table>", html, re.S).group(0))
     assert outs[0] == outs[1]
+    assert CALLS.count("render_tbody") == 1
