@@ -37,7 +37,7 @@ import weakref
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.template import Template
+from django.template import Engine, Template
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import escape
@@ -54,7 +54,7 @@ from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, signature
 
 _DATE_CODE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
-_templates: dict[str, Template] = {}
+_templates: dict[tuple[Engine, str], Template] = {}
 _signatures: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _subscriptable: dict[type, bool] = {}
 
@@ -129,9 +129,11 @@ def _resolve(accessor, bits, context):
 
 
 def _template(code: str) -> Template:
-    template = _templates.get(code)
+    """``Template(code)`` — compiled by the default engine, as ``TemplateColumn.render`` compiles it."""
+    engine = Engine.get_default()
+    template = _templates.get((engine, code))
     if template is None:
-        template = _templates[code] = Template(code)
+        template = _templates[(engine, code)] = Template(code, engine=engine)
     return template
 
 
