@@ -8,7 +8,8 @@ That was about half of a list page's Python time (docs/BENCHMARKS.md).  Here the
 same order with what does not change from cell to cell worked out once per column:
 
 - the value: ``BoundRow._get_and_render_with`` — the accessor, a choice field's ``get_FOO_display()``,
-  the column's ``empty_values`` and ``default`` — with the field looked up once per record class;
+  the column's ``empty_values`` and ``default`` — with the field looked up once per record class and
+  the dict of a field's choices built once (``_choice_display``);
 - the content: the table's ``render_<name>`` or the column's ``render`` (or what the view put on the
   bound column) called with the arguments its signature asks for, the signature read once per column;
   then ``linkify`` (the column's ``LinkTransform``) as django-tables2 calls it;
@@ -32,14 +33,18 @@ renders tables both ways and compares the bytes.
 
 from __future__ import annotations
 
+import inspect
 import re
 import weakref
+from functools import partialmethod
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template import Engine, Template
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -57,6 +62,7 @@ _DATE_CODE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
 _templates: dict[tuple[Engine, str], Template] = {}
 _signatures: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _subscriptable: dict[type, bool] = {}
+_displays: dict[tuple[type, str], tuple | bool] = {}
 
 
 def _holds_callable(value) -> bool:
@@ -128,6 +134,33 @@ def _resolve(accessor, bits, context):
     return current
 
 
+def _choice_display(obj, name):
+    """(found, ``obj.get_FOO_display()``) as ``getattr(obj, name, None)`` and its call give them.
+
+    Django's own ``get_FOO_display`` (``Model._get_FIELD_display``) builds the dict of the field's
+    flattened choices on every call — most of a choice cell's time; here that dict is built once per
+    model and field when the field's choices are a fixed list (not a callable), and the same lookup and
+    ``force_str`` (the label translated now, in the request's language) follow.  A model that writes
+    its own ``get_FOO_display`` is called as it is."""
+    cls = type(obj)
+    entry = _displays.get((cls, name))
+    if entry is None:
+        method = inspect.getattr_static(cls, name, None)
+        field = (method.keywords.get("field") if isinstance(method, partialmethod)
+                 and method.func is models.Model._get_FIELD_display else None)
+        if field is not None and isinstance(field.choices, (list, tuple)):
+            entry = (field.attname, dict(make_hashable(field.flatchoices)))
+        else:
+            entry = False
+        _displays[(cls, name)] = entry
+    if entry is False:
+        display_fn = getattr(obj, name, None)
+        return (True, display_fn()) if display_fn else (False, None)
+    attname, choices = entry
+    value = getattr(obj, attname)
+    return True, force_str(choices.get(make_hashable(value), value), strings_only=True)
+
+
 def _template(code: str) -> Template:
     """``Template(code)`` — compiled by the default engine, as ``TemplateColumn.render`` compiles it."""
     engine = Engine.get_default()
@@ -189,10 +222,11 @@ class _Cell:
                 if choices is None:
                     field = self.accessor.get_field(record)
                     choices = self.choices[cls] = bool(getattr(field, "choices", ()))
-                display_fn = getattr(penultimate, self.display_name, None) if choices else None
-                if choices and display_fn:
-                    value = display_fn()
-                    remainder = None
+                if choices:
+                    found, display = _choice_display(penultimate, self.display_name)
+                    if found:
+                        value = display
+                        remainder = None
             except FieldDoesNotExist:
                 pass
         if remainder:
