@@ -161,6 +161,14 @@ def _choice_display(obj, name):
     return True, force_str(choices.get(make_hashable(value), value), strings_only=True)
 
 
+def _render_cell(context, value):
+    """``{{ cell }}`` for a cell whose value is callable: the template calls it (or does not:
+    ``do_not_call_in_templates``, ``alters_data``), as it did."""
+    node = _template("{{ cell }}").nodelist[0]
+    with context.push(cell=value):
+        return node.render(context)
+
+
 def _template(code: str) -> Template:
     """``Template(code)`` — compiled by the default engine, as ``TemplateColumn.render`` compiles it."""
     engine = Engine.get_default()
@@ -198,8 +206,7 @@ class _Cell:
             match = _DATE_CODE.fullmatch(column.template_code)
             if type(column) in (DateColumn, DateTimeColumn) and match and not column.extra_context:
                 self.date_format = mark_safe(match.group(1))
-            else:
-                self.template = _template(column.template_code)
+            self.template = _template(column.template_code)
         self.render = render
         self.args, self.kwargs_name = _signature(render)
         self.td = None if per_cell_attrs else bound.attrs["td"].as_html()
@@ -211,7 +218,8 @@ class _Cell:
             return None
 
     def value(self, record):
-        """(is_default, value) as ``BoundRow._get_and_render_with`` finds it."""
+        """(is_default, value, with_value) as ``BoundRow._get_and_render_with`` finds them; with_value
+        false: a link column's text without a value (its accessor failed)."""
         value = None
         remainder = self.remainder
         penultimate = self._penultimate(record)
@@ -245,7 +253,7 @@ class _Cell:
             return self.default if self.default_fixed else self.bound.default
         kwargs = {"value": value if with_value else None, "record": record, "column": self.column,
                   "bound_column": self.bound, "bound_row": row, "table": table}
-        if self.date_format is not None:
+        if self.date_format is not None and not callable(value):  # (a callable: the template calls it)
             content = self._render_date(value, table)
         elif self.template is not None:
             content = self._render_template(kwargs)
@@ -346,7 +354,8 @@ def render_tbody(table, context) -> str:
                 out.append("\n                            <td ")
                 out.append(cell.td if cell.td is not None else bound.attrs["td"].as_html())
                 out.append(">")
-                out.append(render_value_in_context(value, context))
+                out.append(_render_cell(context, value) if callable(value)
+                           else render_value_in_context(value, context))
                 out.append("</td>\n                        ")
             out.append("\n                    </tr>\n                    \n                ")
     out.append("\n                </tbody>\n            ")

@@ -35,6 +35,10 @@ class _Table(tables.Table):
                   "quoted", "created", "flagged", "marked", "link_text")
         attrs = {"class": "table table-sm", "th": {"class": "h"}}
 
+    def render_place_text(self, value):
+        # a callable cell: the template calls it (the Python path must too)
+        return (lambda: f"[{value}]") if value == "x" else value
+
     def render_check_due(self, value, record):
         if record.pk == 2:
             return format_html('<span class="text-danger">{}（已超期）</span>', f"{value:%Y-%m-%d}")
@@ -102,6 +106,7 @@ def test_rows_and_header_as_django_tables2_writes_them():
     assert '<span class="text-danger">2026-03-03（已超期）</span>' in ours
     assert "（无）" in ours and "—" in ours
     assert 'data-v="&quot;引号&quot; 组织"' in ours
+    assert "<td >[x]</td>" in ours
 
 
 def test_empty_table_and_no_sort():
