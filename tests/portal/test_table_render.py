@@ -1,0 +1,201 @@
+"""The portal writes a table's header and rows in Python (portal/table_render.py, issue 17): the bytes must
+be django-tables2's own template's, whatever the columns ask for."""
+
+import datetime
+import re
+
+import django_tables2 as tables
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.utils.html import format_html
+
+from crackdown.models import Lead
+from portal import table_render
+
+
+class _Table(tables.Table):
+    number = tables.Column(linkify=("crackdown:lead-detail", [tables.A("pk")]), verbose_name="线索编号")
+    org_name = tables.Column(verbose_name="组织名称")
+    authority = tables.Column(accessor="authority__name", verbose_name="受理机关", order_by="authority__code")
+    check_due = tables.Column(verbose_name="核查期限")
+    place_text = tables.Column(default="（无）")
+    quoted = tables.TemplateColumn("<b>{{ record.org_name }}</b>{{ value }}", accessor="org_name", orderable=False)
+    created = tables.DateTimeColumn(format="Y-m-d H:i")
+    flagged = tables.BooleanColumn(accessor="is_overdue_flag")
+    marked = tables.Column(accessor="org_name", attrs={"td": {"data-v": lambda value: value, "class": "x"}},
+                           empty_values=())
+    link_text = tables.LinkColumn("crackdown:lead-detail", args=[tables.A("pk")], text="查看",
+                                  accessor="missing__attr")
+
+    class Meta:
+        model = Lead
+        fields = ("number", "org_name", "source", "authority", "received_on", "status", "check_due", "place_text",
+                  "quoted", "created", "flagged", "marked", "link_text")
+        attrs = {"class": "table table-sm", "th": {"class": "h"}}
+
+    def render_place_text(self, value):
+        # a callable cell: the template calls it (the Python path must too)
+        return (lambda: f"[{value}]") if value == "x" else value
+
+    def render_check_due(self, value, record):
+        if record.pk == 2:
+            return format_html('<span class="text-danger">{}（已超期）</span>', f"{value:%Y-%m-%d}")
+        return f"{value:%Y-%m-%d}"
+
+
+def _leads():
+    leads = [
+        Lead(pk=1, number="X-1", org_name="<script>alert(1)</script>", source="patrol", status="pending",
+             received_on=datetime.date(2026, 3, 1), check_due=datetime.date(2026, 4, 1), place_text="拉萨 & 日喀则",
+             created=datetime.datetime(2026, 3, 1, 8, 30, tzinfo=datetime.UTC)),
+        Lead(pk=2, number="X-2", org_name='"引号" 组织', source="ministry", status="checking",
+             received_on=datetime.date(2026, 3, 2), check_due=datetime.date(2026, 3, 3), place_text="",
+             created=None),
+        Lead(pk=3, number="X-3", org_name="", source="transfer", status="filed",
+             received_on=datetime.date(2026, 3, 3), check_due=None, place_text="x",
+             created=datetime.datetime(2026, 12, 31, 23, 59, tzinfo=datetime.UTC)),
+    ]
+    for n, lead in enumerate(leads):
+        lead.is_overdue_flag = bool(n % 2)
+    return leads
+
+
+CALLS = []
+
+
+@pytest.fixture(autouse=True)
+def _count_python_calls(monkeypatch):
+    """Each comparison must have gone through the Python path (else it compares the template with itself)."""
+    CALLS.clear()
+    for name in ("render_thead", "render_tbody", "render_pagination"):
+        original = getattr(table_render, name)
+
+        def counted(table, context, _original=original, _name=name):
+            CALLS.append(_name)
+            return _original(table, context)
+
+        monkeypatch.setattr(table_render, name, counted)
+
+
+def _render(template_name, data, query="?sort=-org_name&q=a%3Cb&q=2", order_by="-org_name", **table_kwargs):
+    request = RequestFactory().get("/crackdown/leads/" + query)
+    request.user = AnonymousUser()
+    table = _Table(data, order_by=order_by, **table_kwargs)
+    page = Template("{% load django_tables2 %}{% render_table table tpl %}")
+    html = page.render(Context({"table": table, "tpl": template_name, "request": request}))
+    return re.search(r"<table .*</table>", html, re.S).group(0)
+
+
+def _both(data, **kwargs):
+    CALLS.clear()
+    ours = _render("portal/table.html", data, **kwargs)
+    assert CALLS == ["render_thead", "render_tbody", "render_pagination"]
+    return ours, _render("django_tables2/bootstrap5.html", data, **kwargs)
+
+
+def test_rows_and_header_as_django_tables2_writes_them():
+    ours, theirs = _both(_leads())
+    assert ours == theirs
+    # what the table holds is in it, escaped, and each feature was exercised
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ours and "<script>" not in ours
+    assert '<a href="/crackdown/leads/1/">X-1</a>' in ours
+    assert "巡查监测" in ours and "转立案" in ours and "核查中" in ours  # choice labels
+    assert "?sort=org_name&amp;q=a%3Cb&amp;q=2" in ours  # the orderable header's next sort
+    assert '<span class="text-danger">2026-03-03（已超期）</span>' in ours
+    assert "（无）" in ours and "—" in ours
+    assert 'data-v="&quot;引号&quot; 组织"' in ours
+    assert "<td >[x]</td>" in ours
+
+
+def test_empty_table_and_no_sort():
+    ours, theirs = _both([], query="", order_by=None)
+    assert ours == theirs
+    ours, theirs = _both([], query="", order_by=None, empty_text="没有<记录>")
+    assert ours == theirs
+    assert "没有&lt;记录&gt;" in ours
+
+
+def test_paginated_rows_and_row_attrs():
+    leads = _leads() * 5
+    ours, theirs = _both(leads, row_attrs={"data-id": lambda record: record.pk})
+    assert ours == theirs
+    request = RequestFactory().get("/?page=2")
+    for name in ("portal/table.html", "django_tables2/bootstrap5.html"):
+        table = _Table(leads, order_by="number")
+        table.paginate(page=2, per_page=4)
+        html = Template("{% load django_tables2 %}{% render_table table tpl %}").render(
+            Context({"table": table, "tpl": name, "request": request}))
+        if name == "portal/table.html":
+            ours = re.search(r"<table .*</table>", html, re.S).group(0)
+        else:
+            assert ours == re.search(r"<table .*</table>", html, re.S).group(0)
+    assert CALLS.count("render_tbody") == 2
+
+
+def test_pagination_as_the_template_writes_it():
+    leads = _leads() * 30
+    for number in (1, 2, 5, 9, 15, 30):
+        request = RequestFactory().get(f"/?page={number}&q=%E8%97%8F&sort=org_name")
+        request.user = AnonymousUser()
+        outs = []
+        for template_path in (False, True):
+            table = _Table(leads, order_by="org_name")
+            table.paginate(page=number, per_page=3)
+            if template_path:
+                table.portal_template_pagination = True
+            outs.append(Template("{% load django_tables2 %}{% render_table table %}").render(
+                Context({"table": table, "request": request})))
+        assert outs[0] == outs[1]
+        assert 'aria-current="page"' in outs[0] and "…" in outs[0]
+    assert CALLS.count("render_pagination") == 6
+
+
+def test_lead_rows_as_the_lead_template_writes_them():
+    from crackdown.tables import LeadTable
+    from portal.models import Authority
+
+    leads = _leads()
+    leads[0].authority = Authority(name="西藏<民政厅>", code="540000")
+    leads[1].check_due = datetime.date(2000, 1, 1)  # overdue while 核查中
+    request = RequestFactory().get("/crackdown/leads/?sort=-received_on")
+    request.user = AnonymousUser()
+    outs = []
+    for template_path in (False, True):
+        table = LeadTable(leads, order_by="-received_on")
+        if template_path:
+            table.portal_template_rows = True
+        outs.append(Template("{% load django_tables2 %}{% render_table table %}").render(
+            Context({"table": table, "request": request})))
+    assert outs[0] == outs[1]
+    assert "西藏&lt;民政厅&gt;" in outs[0] and "（已超期）" in outs[0]
+    assert CALLS.count("render_tbody") == 1
+
+
+class _Pinned(_Table):
+    def get_top_pinned_data(self):
+        return [Lead(pk=9, number="P", org_name="置顶", source="patrol", status="pending")]
+
+
+def test_a_table_takes_the_template_path_when_asked():
+    class Own(_Table):
+        portal_template_rows = True
+
+    assert not table_render.python_rows(Own([]))
+    assert table_render.python_rows(_Table([]))
+    assert not table_render.python_rows(_Pinned([]))
+    assert table_render.python_header(_Table([])) and table_render.python_pagination(_Table([]))
+
+
+@pytest.mark.parametrize("fields", [("number",), ("source", "status"), ("marked",), ("quoted", "link_text")])
+def test_single_columns(fields):
+    request = RequestFactory().get("/")
+    outs = []
+    for name in ("portal/table.html", "django_tables2/bootstrap5.html"):
+        table = _Table(_leads(), exclude=[n for n in _Table.base_columns if n not in fields])
+        html = Template("{% load django_tables2 %}{% render_table table tpl %}").render(
+            Context({"table": table, "tpl": name, "request": request}))
+        outs.append(re.search(r"<table .*</table>", html, re.S).group(0))
+    assert outs[0] == outs[1]
+    assert CALLS.count("render_tbody") == 1
