@@ -326,6 +326,9 @@ class Case(StampedModel):
             GinIndex(fields=["search_key"], name="crackdown_case_key_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["search_bigrams"], name="crackdown_case_bigrams"),
             models.Index(fields=["authority", "stage"], name="crackdown_case_queue"),
+            # the list's order: a page of the newest 50 reads 50 index entries, not a sort of every case
+            # (the ministry's list at 50,000 cases: 40 ms → under 1 ms, docs/BENCHMARKS.md)
+            models.Index(fields=["-created", "-id"], name="crackdown_case_order"),
             # the statistics read outcomes by date from this index alone (index-only scan)
             models.Index(fields=["outcome_date"], name="crackdown_case_outcome_stats2",
                          include=["authority", "outcome"], condition=Q(outcome_date__isnull=False)),
