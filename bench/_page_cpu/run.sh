@@ -2,7 +2,7 @@
 # Per-page CPU and wall time in one process, production settings (DJANGO_DEBUG=0), the bench_load database,
 # through the test client (issue 17).  Build the database and the collected static files first with one
 # `python -m bench load` run (with `--code DIR` for another checkout).
-#   bench/_page_cpu/env.py CHECKOUT ENVFILE          # the environment bench/load.py gives gunicorn
+#   bench/_page_cpu/env.py CHECKOUT ENVFILE [DB]     # the environment bench/load.py gives gunicorn
 #   bench/_page_cpu/run.sh ENVFILE CHECKOUT N PAGE…   # PROF_USER=xz_staff PROF=file.prof DUMP=file.pkl QUERIES=1
 #   bench/_page_cpu/cmp.py USER…                     # /tmp/i17b/{a,b}-USER.pkl: identical apart from CSRF/nonce
 here=$(cd "$(dirname "$0")" && pwd); venv=$here/../../.venv/bin/python
