@@ -207,15 +207,41 @@ def _csrf_token(page: str) -> str:
     return found.group(1)
 
 
+def _errors(page: str) -> str:
+    import re
+
+    pattern = r'<(?:div|ul) class="(?:invalid-feedback|errorlist|alert)[^"]*"[^>]*>(.*?)</(?:div|ul)>'
+    found = re.findall(pattern, page, re.S)
+    return "；".join(re.sub(r"<[^>]+>", "", m).strip() for m in found)
+
+
+def prepare_password_login(username: str, password: str) -> None:
+    """The account's password hashed as production hashes it (the database was built under the test settings,
+    whose MD5 hasher the server does not have) and no earlier failed attempt counted against it (axes)."""
+    from axes.utils import reset
+    from django.conf import settings as django_settings
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    from portal.models import User
+
+    user = User.objects.get(username=username)
+    production_hashers = [path.rsplit(".", 1)[1] for path in django_settings.PASSWORD_HASHERS
+                          if "MD5" not in path]
+    if identify_hasher(user.password).__class__.__name__ not in production_hashers:
+        User.objects.filter(pk=user.pk).update(password=make_password(password, hasher="argon2"))
+    reset(username=username)
+    totp_device(username)  # the authenticator bound before the login, as for an account that has enrolled
+
+
 def login_with_totp(port: int, username: str, password: str) -> str:
     """Log ``username`` in through the server as a person would: the login page, the password, then the
     authenticator's code on the verification page.  Returns the session key of the verified session."""
     cookies: dict = {}
     status, _, page = _request(port, "GET", "/accounts/login/", cookies)
     form = {"csrfmiddlewaretoken": _csrf_token(page), "username": username, "password": password, "next": "/"}
-    status, location, _ = _request(port, "POST", "/accounts/login/", cookies, form)
+    status, location, page = _request(port, "POST", "/accounts/login/", cookies, form)
     if status != 302:
-        raise RuntimeError(f"{username} 的密码未通过：{status}")
+        raise RuntimeError(f"{username} 的密码未通过：{status} {_errors(page)}")
     for _ in range(3):  # the page asked for leads to the verification page (SecondFactorRequiredMiddleware)
         path = location
         status, location, page = _request(port, "GET", path, cookies)
@@ -226,9 +252,9 @@ def login_with_totp(port: int, username: str, password: str) -> str:
     location = path
     device = totp_device(username)
     form = {"csrfmiddlewaretoken": _csrf_token(page), "token": current_code(device), "next": "/"}
-    status, location, _ = _request(port, "POST", location, cookies, form)
+    status, location, page = _request(port, "POST", location, cookies, form)
     if status != 302 or "/accounts/otp/" in location:
-        raise RuntimeError(f"{username} 的动态口令未通过：{status} {location}")
+        raise RuntimeError(f"{username} 的动态口令未通过：{status} {location} {_errors(page)}")
     status, _, _ = _request(port, "GET", "/", cookies)
     if status != 200:
         raise RuntimeError(f"{username} 通过动态口令后首页：{status}")
@@ -490,6 +516,7 @@ def main() -> int:
         for username in sorted({username for username, key in sessions if key is None}):
             from portal.demo import DEMO_PASSWORD
 
+            prepare_password_login(username, DEMO_PASSWORD)
             verified[username] = login_with_totp(port, username, DEMO_PASSWORD)
             print(f"  {username}：经登录页以密码和动态口令（TOTP）登录，其虚拟用户共用这一会话")
         connections.close_all()
