@@ -8,7 +8,9 @@ whenever the answer may change, so nothing has to be deleted in time for a chang
   authority or a deactivation writes a new stamp — and ends the account's sessions, too;
 - ``is_active`` / ``is_superuser`` of the account (Django's ModelBackend rules, checked first);
 - a version bumped by every change of a group's permissions (``sync_roles``) or of an account's own
-  permissions (``bump_access_version``, connected in ``portal.signals``).
+  permissions (``bump_access_version``, connected in ``portal.signals``): the entry holds the version it
+  was read under, and the current version is read with it in one round trip (``get_many``); an entry of
+  another version is read again from the database.
 
 The entry lives ``ACCESS_CACHE_SECONDS`` at most.  The user row itself is still read on every
 request (Django checks the session hash against it): deactivation and logout end a session at once.
@@ -31,9 +33,7 @@ def bump_access_version() -> None:
 
 
 def _key(user) -> str:
-    version = cache.get(VERSION_KEY) or "0"
-    return (f"portal:access:{user.pk}:{user.session_stamp or '-'}:{int(user.is_active)}"
-            f":{int(user.is_superuser)}:{version}")
+    return f"portal:access:{user.pk}:{user.session_stamp or '-'}:{int(user.is_active)}:{int(user.is_superuser)}"
 
 
 def _load(user) -> dict:
@@ -48,10 +48,14 @@ def user_access(user) -> dict:
     access = getattr(user, "_portal_access", None)
     if access is None:
         key = _key(user)
-        access = cache.get(key)
-        if access is None:
+        # the entry and the current version in one round trip; an entry of another version is not used
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY) or "0", found.get(key)
+        if isinstance(entry, dict) and entry.get("version") == version:
+            access = entry["access"]
+        else:
             access = _load(user)
-            cache.set(key, access, ACCESS_CACHE_SECONDS)
+            cache.set(key, {"version": version, "access": access}, ACCESS_CACHE_SECONDS)
         user._portal_access = access
     return access
 

@@ -259,3 +259,59 @@ def test_cell_attributes_are_what_django_tables2_computes():
     assert ours == theirs
     assert all(f'data-code="54{n:04d}"' in ours[1] for n in range(5))  # callable attrs: still per cell
     assert "desc orderable" in ours[0]  # the header follows the ordering (?sort=-name)
+
+
+def test_the_access_entry_and_its_version_are_one_round_trip(xizang_staff, monkeypatch):
+    """Third pass (i17f): one ``get_many`` per request reads the entry and the version; an entry read under
+    another version (a group's or an account's permissions changed since) is read again from the database."""
+    from django.core.cache import cache
+
+    from portal import access
+
+    user_access(fresh(xizang_staff))  # the entry, under the current version
+    key = access._key(xizang_staff)
+    entry = cache.get(key)
+    entry["access"] = {"roles": ["只在缓存中的角色"], "perms": []}
+    cache.set(key, entry)
+    calls = []
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(*args, **kwargs):
+        calls.append("get")
+        return real_get(*args, **kwargs)
+
+    def get_many(*args, **kwargs):
+        calls.append("get_many")
+        return real_get_many(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert fresh(xizang_staff).role_names == ["只在缓存中的角色"]  # the entry of the current version
+    assert calls == ["get_many"]
+    monkeypatch.undo()
+    access.bump_access_version()
+    user = fresh(xizang_staff)
+    assert user.role_names == ["省级工作人员"] and user.has_perm("crackdown.view_lead")
+
+
+def test_static_urls_are_the_manifests_and_kept(tmp_path, settings):
+    """Third pass (i17f): the production storage answers what whitenoise's answers, from a dict the second time;
+    a name the manifest lacks raises every time."""
+    import json
+
+    import pytest
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from portal.staticfiles import PortalStaticFilesStorage
+
+    settings.DEBUG = False
+    (tmp_path / "staticfiles.json").write_text(json.dumps(
+        {"paths": {"css/portal.css": "css/portal.abc123.css"}, "version": "1.1", "hash": "x"}))
+    ours = PortalStaticFilesStorage(location=tmp_path, base_url="/static/")
+    theirs = CompressedManifestStaticFilesStorage(location=tmp_path, base_url="/static/")
+    assert ours.url("css/portal.css") == theirs.url("css/portal.css") == "/static/css/portal.abc123.css"
+    ours.hashed_files = {}  # not read again: the kept URL
+    assert ours.url("css/portal.css") == "/static/css/portal.abc123.css"
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            ours.url("css/missing.css")
