@@ -66,8 +66,8 @@ def _choices_key(field, widget, generations: dict):
                 or "label_from_instance" in vars(field) or widget.choices.__class__ is not field.iterator
                 or not issubclass(field.iterator, choice_cache.CachedModelChoiceIterator)):
             return False
-        if label not in generations:
-            generations[label] = choice_cache._generation(label)
+        if not generations:
+            generations.update(choice_cache.generations())  # both models' in one round trip
         sql, params = queryset.query.sql_with_params()
         return ("model", label, generations[label], queryset.db, sql, tuple(map(repr, params)),
                 _text(field.empty_label), _text(getattr(field, "null_label", None)),
