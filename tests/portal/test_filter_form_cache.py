@@ -115,3 +115,14 @@ def test_keys_differ_by_the_user_s_fields(rf, xizang_staff, ministry_staff):
         request.user = user
         keys.append(filter_form_cache.form_key(LeadFilterSet(None, queryset=Lead.objects.none(), request=request)))
     assert None not in keys and keys[0] != keys[1]
+
+
+def test_the_registers_form_is_kept_too(client, xizang_staff, renders):
+    """The register's list (its own fragment, registry/filter_fields.html): kept, and apart from the lists'."""
+    client.force_login(xizang_staff)
+    pattern = re.compile(r'<form method="get" class="row g-2 align-items-end filter-form mb-3">(.*?)</form>', re.S)
+    first = pattern.search(client.get("/registry/organizations/").content.decode()).group(1)
+    again = pattern.search(client.get("/registry/organizations/").content.decode()).group(1)
+    assert first == again and 'name="is_charity"' in first and renders["n"] == 1
+    charity = pattern.search(client.get("/registry/organizations/?is_charity=true").content.decode()).group(1)
+    assert '<option value="true" selected>' in charity and renders["n"] == 2
