@@ -315,3 +315,48 @@ def test_static_urls_are_the_manifests_and_kept(tmp_path, settings):
     for _ in range(2):
         with pytest.raises(ValueError):
             ours.url("css/missing.css")
+
+
+# --- the session row read by one fixed statement (third pass, i17f) -----------------------------------
+def test_the_session_row_is_read_as_django_reads_it(xizang_staff):
+    """portal.session_store: the same row under the same conditions as Django's db backend — a live session
+    loads, an expired or deleted one gives an empty session and forgets its key."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.utils import timezone
+
+    from portal.session_store import SessionStore
+
+    assert settings.SESSION_ENGINE == "portal.session_store"
+    store = SessionStore()
+    store["answer"] = 42
+    store.create()
+    key = store.session_key
+    assert SessionStore(key).load() == DjangoStore(key).load() == {"answer": 42}
+    with CaptureQueriesContext(connection) as queries:
+        SessionStore(key).load()
+    assert len(queries) == 1 and queries[0]["sql"].lstrip().startswith("SELECT")
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == DjangoStore(key).load() == {} and expired.session_key is None
+    assert SessionStore(None).load() == {}
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert SessionStore(key).load() == {"answer": 42}
+    Session.objects.filter(session_key=key).delete()
+    gone = SessionStore(key)
+    assert gone.load() == {} and gone.session_key is None
+
+
+def test_an_expired_session_cookie_logs_out(client, xizang_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(xizang_staff)
+    assert client.get("/").status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert logged_out(client.get("/crackdown/leads/"))
