@@ -360,3 +360,34 @@ def test_an_expired_session_cookie_logs_out(client, xizang_staff):
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
     assert logged_out(client.get("/crackdown/leads/"))
+
+
+# --- the user row read by one fixed statement (third pass, i17f) --------------------------------------
+def _values(obj):
+    return None if obj is None else {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("code", ["000000", "540000", "540100", None])
+def test_the_user_row_is_read_as_the_orm_reads_it(code):
+    """portal.access.CachedModelBackend.get_user: the same user, authority and parent as ``User.objects.get``
+    (its select_related), in one statement, nothing read later; an inactive or missing account is None."""
+    from portal.access import CachedModelBackend
+    from tests.factories import make_user
+
+    user = make_user(f"row_{code}", code or "540000", "部级工作人员" if code == "000000" else "省级工作人员")
+    if code is None:
+        User.objects.filter(pk=user.pk).update(authority=None)
+    orm = User.objects.get(pk=user.pk)
+    from portal.access import _user_loader
+
+    assert _user_loader() is not None, "the fixed statement, not the ORM's fallback"
+    with CaptureQueriesContext(connection) as queries:
+        ours = CachedModelBackend().get_user(str(user.pk))
+        parent = ours.authority.parent if ours.authority else None
+    assert len(queries) == 1
+    assert _values(ours) == _values(orm) and _values(ours.authority) == _values(orm.authority)
+    assert _values(parent) == _values(orm.authority.parent if orm.authority else None)
+    assert ours.get_session_auth_hash() == orm.get_session_auth_hash()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert CachedModelBackend().get_user(str(user.pk)) is None
+    assert CachedModelBackend().get_user("999999999") is None
