@@ -391,3 +391,38 @@ def test_the_user_row_is_read_as_the_orm_reads_it(code):
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert CachedModelBackend().get_user(str(user.pk)) is None
     assert CachedModelBackend().get_user("999999999") is None
+
+
+# --- the session's TOTP device read by one fixed statement (third pass, i17f) -------------------------
+def test_the_otp_device_is_read_as_django_otp_reads_it(client, ministry_staff):
+    from django_otp.models import Device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.otp_middleware import OTPMiddleware, _totp_loader
+
+    assert "portal.otp_middleware.OTPMiddleware" in settings.MIDDLEWARE
+    client.force_login(ministry_staff)  # password and TOTP (tests/conftest.py)
+    device = TOTPDevice.objects.get(user=ministry_staff, confirmed=True)
+    assert _totp_loader() is not None, "the fixed statement, not django-otp's query"
+    middleware_ = OTPMiddleware(lambda request: None)
+    with CaptureQueriesContext(connection) as queries:
+        ours = middleware_._device_from_persistent_id(device.persistent_id)
+    assert len(queries) == 1
+    assert _values(ours) == _values(Device.from_persistent_id(device.persistent_id))
+    assert middleware_._device_from_persistent_id("otp_totp.totpdevice/999999999") is None
+    assert middleware_._device_from_persistent_id("otp_totp.totpdevice/x") is None
+
+    assert client.get("/crackdown/leads/").status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)  # no longer a confirmed device
+    response = client.get("/crackdown/leads/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    response = client.get("/crackdown/leads/")  # the session's verification was dropped: it stays so
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+
+    other = Client()
+    other.force_login(ministry_staff)
+    assert other.get("/crackdown/leads/").status_code == 200
+    TOTPDevice.objects.filter(user=ministry_staff).delete()  # the device removed (安全管理员 reset)
+    response = other.get("/crackdown/leads/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
