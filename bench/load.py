@@ -5,16 +5,22 @@
 
 - Database: ``bench_load`` (reference data + the demo data of ``load_demo``) on this checkout's
   embedded PostgreSQL, built once (``--fresh`` rebuilds).  ``--db bench_crackdown`` runs on the
-  200,000-lead database of ``python -m bench crackdown_lists`` instead (the demo accounts are added).
+  200,000-lead database of ``python -m bench crackdown_lists`` instead (the demo accounts are added;
+  it is never rebuilt here).  ``PORTAL_LOCAL_DIR=/path/.local`` uses another checkout's embedded
+  PostgreSQL and Redis (and its field keys), e.g. a worktree benchmarking the main checkout's databases.
 - Server: ``gunicorn portal.wsgi:application`` with ``portal.settings.production``, ``DJANGO_DEBUG=0``,
   2 × cores + 1 sync workers, static files collected with the manifest, the app database role, the
   embedded Redis; requests come "through the proxy" (``TRUSTED_PROXIES=127.0.0.1``,
   ``X-Forwarded-Proto: https``), so every production middleware runs, HTTPS redirect included.
   ``--code DIR`` serves another checkout of the portal (e.g. a worktree of the commit before a change)
   against the same database and Redis: before/after in one sitting.
-- Users: each virtual user has its own session (made directly in the session table, as a login would:
-  auth hash, login time, for ministry staff the verified TOTP device), cycles through its page mix in
-  its own fixed shuffled order and sends the next request when the last one is answered (closed loop).
+- Users: each virtual user of a province has its own session (made directly in the session table, as a
+  login would: auth hash, login time); the ministry's staff (``bu_staff``, who must pass the second
+  factor) log in through the server as a person would — the login page, the password, then the TOTP
+  code of the account's authenticator (computed from the device's key) on the verification page — and
+  the ministry's virtual users share that session (a code passes once: one login per run).  Each user
+  cycles through its page mix in its own fixed shuffled order and sends the next request when the last
+  one is answered (closed loop).
   Phases for each N: ``/healthz/`` alone (the floor: the same middleware, one ``SELECT 1``), the public
   pages (anonymous), the logged-in mix.  Pairs (user, page) not answering 200 at warm-up are dropped
   and listed.
@@ -74,6 +80,9 @@ SESSION_COOKIE = "__Host-sessionid"
 
 
 # --- database ------------------------------------------------------------------------------------
+CRACKDOWN_DB = "bench_crackdown"  # built by bench/crackdown_lists.py (200,000 leads), never rebuilt here
+
+
 def setup_database(db: str, fresh: bool) -> None:
     os.environ["TEST_DB_NAME"] = db
     import django
@@ -81,10 +90,20 @@ def setup_database(db: str, fresh: bool) -> None:
     django.setup()
     from django.db import connection
 
+    if db == CRACKDOWN_DB and fresh:
+        raise SystemExit(f"--fresh 不重建 {CRACKDOWN_DB}：请运行 python -m bench crackdown_lists --fresh")
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=not fresh, serialize=False)
     from portal.demo import load_demo, load_demo_accounts
     from tests.factories import ensure_reference
 
+    if db == CRACKDOWN_DB:
+        from bench.crackdown_lists import LEADS
+        from crackdown.models import Lead
+
+        found = Lead.objects.count()
+        if found < LEADS:  # an empty database just created, or a half-built one: not what was asked for
+            raise SystemExit(f"数据库 {db} 只有 {found} 条线索（应有 {LEADS} 条）："
+                             "请先运行 python -m bench crackdown_lists")
     ensure_reference()
     if db == "bench_load":
         from crackdown.models import Lead
@@ -94,34 +113,152 @@ def setup_database(db: str, fresh: bool) -> None:
     load_demo_accounts()
 
 
-def make_sessions(count: int, backend: str) -> list[str]:
-    """``count`` logged-in sessions spread over BROWSERS, as ``login()`` (and the TOTP step) leaves them."""
+def make_sessions(count: int, backend: str) -> list[tuple[str, str | None]]:
+    """``count`` sessions spread over BROWSERS, (username, session key): a province's accounts get a session
+    as ``login()`` leaves it; an account that must pass the second factor gets None, to log in through
+    the server (``login_with_totp``) once the server runs."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from portal.models import User
 
     users = list(User.objects.filter(username__in=BROWSERS).order_by("username"))
-    keys = []
+    sessions = []
     now = int(time.time())
     for index in range(count):
         user = users[index % len(users)]
+        if user.requires_second_factor:
+            sessions.append((user.username, None))
+            continue
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = backend
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session["login_at"] = now
         session["last_seen"] = now
-        if user.requires_second_factor:
-            device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                      or TOTPDevice.objects.create(user=user, name="基准测试", confirmed=True))
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.set_expiry(30 * 60)
         session.save()
-        keys.append(session.session_key)
-    return keys
+        sessions.append((user.username, session.session_key))
+    return sessions
+
+
+def totp_device(username: str):
+    """The account's confirmed authenticator (one is bound for the benchmark if it has none), ready to verify."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.models import User
+
+    user = User.objects.get(username=username)
+    device = (TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+              or TOTPDevice.objects.create(user=user, name="基准测试", confirmed=True))
+    if device.throttling_failure_count:  # an earlier run's wrong code must not slow this login
+        device.throttle_reset()
+    return device
+
+
+def current_code(device) -> str:
+    """The authenticator's code now — one the device has not accepted yet (a code passes once): at most a
+    time step's wait when an earlier run in the same 30 seconds used this one."""
+    from django_otp.oath import TOTP
+
+    while True:
+        device.refresh_from_db()
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        if totp.t() > device.last_t:
+            return str(totp.token()).zfill(device.digits)
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.1)
+
+
+def _request(port: int, method: str, path: str, cookies: dict, form: dict | None = None):
+    """One request through the "proxy" (HTTPS) keeping ``cookies``; (status, Location, body)."""
+    from urllib.parse import urlencode
+
+    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept": "text/html"}
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://127.0.0.1",
+                        "Referer": f"https://127.0.0.1{path}"})
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if value and "max-age=0" not in header.lower():
+                cookies[name.strip()] = value
+            else:
+                cookies.pop(name.strip(), None)
+        return response.status, response.getheader("Location", ""), text
+    finally:
+        conn.close()
+
+
+def _csrf_token(page: str) -> str:
+    import re
+
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if not found:
+        raise RuntimeError("页面上没有 CSRF 令牌")
+    return found.group(1)
+
+
+def _errors(page: str) -> str:
+    import re
+
+    pattern = r'<(?:div|ul) class="(?:invalid-feedback|errorlist|alert)[^"]*"[^>]*>(.*?)</(?:div|ul)>'
+    found = re.findall(pattern, page, re.S)
+    return "；".join(re.sub(r"<[^>]+>", "", m).strip() for m in found)
+
+
+def prepare_password_login(username: str, password: str) -> None:
+    """The account's password hashed as production hashes it (the database was built under the test settings,
+    whose MD5 hasher the server does not have) and no earlier failed attempt counted against it (axes)."""
+    from axes.utils import reset
+    from django.conf import settings as django_settings
+    from django.contrib.auth.hashers import identify_hasher, make_password
+
+    from portal.models import User
+
+    user = User.objects.get(username=username)
+    production_hashers = [path.rsplit(".", 1)[1] for path in django_settings.PASSWORD_HASHERS
+                          if "MD5" not in path]
+    if identify_hasher(user.password).__class__.__name__ not in production_hashers:
+        User.objects.filter(pk=user.pk).update(password=make_password(password, hasher="argon2"))
+    reset(username=username)
+    totp_device(username)  # the authenticator bound before the login, as for an account that has enrolled
+
+
+def login_with_totp(port: int, username: str, password: str) -> str:
+    """Log ``username`` in through the server as a person would: the login page, the password, then the
+    authenticator's code on the verification page.  Returns the session key of the verified session."""
+    cookies: dict = {}
+    status, _, page = _request(port, "GET", "/accounts/login/", cookies)
+    form = {"csrfmiddlewaretoken": _csrf_token(page), "username": username, "password": password, "next": "/"}
+    status, location, page = _request(port, "POST", "/accounts/login/", cookies, form)
+    if status != 302:
+        raise RuntimeError(f"{username} 的密码未通过：{status} {_errors(page)}")
+    for _ in range(3):  # the page asked for leads to the verification page (SecondFactorRequiredMiddleware)
+        path = location
+        status, location, page = _request(port, "GET", path, cookies)
+        if status != 302:
+            break
+    if status != 200 or not path.startswith("/accounts/otp/verify/"):
+        raise RuntimeError(f"{username} 登录（密码）后未到动态口令验证页：{status} {path}")
+    location = path
+    device = totp_device(username)
+    form = {"csrfmiddlewaretoken": _csrf_token(page), "token": current_code(device), "next": "/"}
+    status, location, page = _request(port, "POST", location, cookies, form)
+    if status != 302 or "/accounts/otp/" in location:
+        raise RuntimeError(f"{username} 的动态口令未通过：{status} {location} {_errors(page)}")
+    status, _, _ = _request(port, "GET", "/", cookies)
+    if status != 200:
+        raise RuntimeError(f"{username} 通过动态口令后首页：{status}")
+    return cookies[SESSION_COOKIE]
 
 
 # --- server --------------------------------------------------------------------------------------
@@ -134,7 +271,9 @@ def free_port() -> int:
 def server_env(code: Path, db: str, static_root: Path) -> dict:
     from django.conf import settings
 
-    keys = json.loads((ROOT / ".local" / "field-keys.json").read_text())
+    from portal.embedded import LOCAL_DIR
+
+    keys = json.loads((LOCAL_DIR / "field-keys.json").read_text())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE", "TEST_DB", "REDIS"))}
     env.update({
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
@@ -143,7 +282,7 @@ def server_env(code: Path, db: str, static_root: Path) -> dict:
         "PORTAL_FIELD_KEYS": ",".join(keys["keys"]),
         "PORTAL_FIELD_HASH_KEY": keys["hash_key"],
         # this checkout's embedded PostgreSQL and Redis (found running), the bench database, the app role
-        "PORTAL_LOCAL_DIR": str(ROOT / ".local"),
+        "PORTAL_LOCAL_DIR": str(LOCAL_DIR),
         # production refuses to start the embedded PostgreSQL: it is given as a deployment would give it
         "DATABASE_URL": settings.DATABASE_URL,
         "DATABASE_OWNER_URL": settings.DATABASE_OWNER_URL,
@@ -227,7 +366,9 @@ def tree_cpu_ms(root: int) -> float:
 
 def postmaster_pid() -> int | None:
     try:
-        return int((ROOT / ".local" / "pgdata" / "postmaster.pid").read_text().split()[0])
+        from portal.embedded import PG_DATA
+
+        return int((PG_DATA / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
 
@@ -356,11 +497,7 @@ def main() -> int:
     backend = ("portal.access.CachedModelBackend" if "portal.access.CachedModelBackend" in base_settings
                else "django.contrib.auth.backends.ModelBackend")
     counts = [int(n) for n in args.users.split(",")]
-    keys = make_sessions(max(counts), backend)
-    from portal.models import User
-
-    browsers = list(User.objects.filter(username__in=BROWSERS).order_by("username").values_list("username", flat=True))
-    users_by_key = {key: browsers[index % len(browsers)] for index, key in enumerate(keys)}
+    sessions = make_sessions(max(counts), backend)
     from django.db import connections
 
     connections.close_all()  # the client processes are forked from this one
@@ -374,6 +511,17 @@ def main() -> int:
     report = {"label": label, "db": args.db, "workers": args.workers, "duration": args.duration,
               "loadavg_before": load_before, "phases": {}}
     try:
+        # the ministry's staff log in as a person would: password, then the authenticator's code (TOTP)
+        verified = {}
+        for username in sorted({username for username, key in sessions if key is None}):
+            from portal.demo import DEMO_PASSWORD
+
+            prepare_password_login(username, DEMO_PASSWORD)
+            verified[username] = login_with_totp(port, username, DEMO_PASSWORD)
+            print(f"  {username}：经登录页以密码和动态口令（TOTP）登录，其虚拟用户共用这一会话")
+        connections.close_all()
+        keys = [key or verified[username] for username, key in sessions]
+        users_by_key = {key: username for key, (username, _) in zip(keys, sessions, strict=True)}
         # warm-up: every worker imports and renders every page once; pairs not answering 200 are dropped
         plans = {}
         dropped = set()

@@ -8,7 +8,9 @@ whenever the answer may change, so nothing has to be deleted in time for a chang
   authority or a deactivation writes a new stamp — and ends the account's sessions, too;
 - ``is_active`` / ``is_superuser`` of the account (Django's ModelBackend rules, checked first);
 - a version bumped by every change of a group's permissions (``sync_roles``) or of an account's own
-  permissions (``bump_access_version``, connected in ``portal.signals``).
+  permissions (``bump_access_version``, connected in ``portal.signals``): the entry holds the version it
+  was read under, and the current version is read with it in one round trip (``get_many``); an entry of
+  another version is read again from the database.
 
 The entry lives ``ACCESS_CACHE_SECONDS`` at most.  The user row itself is still read on every
 request (Django checks the session hash against it): deactivation and logout end a session at once.
@@ -31,9 +33,7 @@ def bump_access_version() -> None:
 
 
 def _key(user) -> str:
-    version = cache.get(VERSION_KEY) or "0"
-    return (f"portal:access:{user.pk}:{user.session_stamp or '-'}:{int(user.is_active)}"
-            f":{int(user.is_superuser)}:{version}")
+    return f"portal:access:{user.pk}:{user.session_stamp or '-'}:{int(user.is_active)}:{int(user.is_superuser)}"
 
 
 def _load(user) -> dict:
@@ -48,10 +48,14 @@ def user_access(user) -> dict:
     access = getattr(user, "_portal_access", None)
     if access is None:
         key = _key(user)
-        access = cache.get(key)
-        if access is None:
+        # the entry and the current version in one round trip; an entry of another version is not used
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY) or "0", found.get(key)
+        if isinstance(entry, dict) and entry.get("version") == version:
+            access = entry["access"]
+        else:
             access = _load(user)
-            cache.set(key, access, ACCESS_CACHE_SECONDS)
+            cache.set(key, {"version": version, "access": access}, ACCESS_CACHE_SECONDS)
         user._portal_access = access
     return access
 
@@ -74,3 +78,72 @@ class CachedModelBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             user_obj._perm_cache = set(user_access(user_obj)["perms"])
         return user_obj._perm_cache
+
+    def get_user(self, user_id):
+        """ModelBackend's ``get_user`` — the account's row with its authority and that authority's parent, as
+        ``User.objects`` selects them, and the same ``user_can_authenticate`` check — read by a statement
+        written once per process instead of compiled by the ORM on every request (issue 17)."""
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return super().get_user(user_id)
+        loader = _user_loader()
+        if loader is None:  # a field the fixed statement cannot read as the ORM does: the ORM
+            return super().get_user(user_id)
+        user = loader(pk)
+        if user is None:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+_USER_LOADER: list = []
+
+
+def _user_loader():
+    """A function pk → User (authority and parent attached, as ``select_related`` leaves them), or None."""
+    if _USER_LOADER:
+        return _USER_LOADER[0]
+    from django.db import connections, router
+
+    from portal.models import Authority, User
+
+    using = router.db_for_read(User)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    parts = [("u", User), ("a", Authority), ("p", Authority)]
+    fields = {alias: list(model._meta.concrete_fields) for alias, model in parts}
+    if any(hasattr(field, "from_db_value") or connection.ops.get_db_converters(field.get_col(alias))
+           for alias, group in fields.items() for field in group):
+        _USER_LOADER.append(None)
+        return None
+    columns = ", ".join(f"{alias}.{quote(field.column)}" for alias, group in fields.items() for field in group)
+    authority_fk = User._meta.get_field("authority")
+    parent_fk = Authority._meta.get_field("parent")
+    sql = (f"SELECT {columns} FROM {quote(User._meta.db_table)} u "
+           f"LEFT JOIN {quote(Authority._meta.db_table)} a ON a.{quote(Authority._meta.pk.column)} = "
+           f"u.{quote(authority_fk.column)} "
+           f"LEFT JOIN {quote(Authority._meta.db_table)} p ON p.{quote(Authority._meta.pk.column)} = "
+           f"a.{quote(parent_fk.column)} WHERE u.{quote(User._meta.pk.column)} = %s")
+    names = {alias: [field.attname for field in group] for alias, group in fields.items()}
+    n_user, n_authority = len(fields["u"]), len(fields["a"])
+    authority_pk = n_user + [f.attname for f in fields["a"]].index(Authority._meta.pk.attname)
+    parent_pk = n_user + n_authority + [f.attname for f in fields["p"]].index(Authority._meta.pk.attname)
+
+    def load(pk: int):
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, [pk])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        user = User.from_db(using, names["u"], row[:n_user])
+        authority = parent = None
+        if row[authority_pk] is not None:
+            authority = Authority.from_db(using, names["a"], row[n_user:n_user + n_authority])
+            if row[parent_pk] is not None:
+                parent = Authority.from_db(using, names["p"], row[n_user + n_authority:])
+            parent_fk.set_cached_value(authority, parent)
+        authority_fk.set_cached_value(user, authority)
+        return user
+
+    _USER_LOADER.append(load)
+    return load

@@ -43,6 +43,14 @@ def _generation(label: str) -> int:
     return token
 
 
+def generations() -> dict[str, int]:
+    """Every cached model's generation in one round trip (the filter form's key: portal.filter_form_cache)."""
+    from django.core.cache import cache
+
+    found = cache.get_many([_generation_key(label) for label in CACHED_MODELS])
+    return {label: found.get(_generation_key(label)) or _generation(label) for label in CACHED_MODELS}
+
+
 def forget(label: str) -> None:
     from django.core.cache import cache
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings.test"
-os.environ["TEST_DB_NAME"] = "bench_load"
+DB = sys.argv[3] if len(sys.argv) > 3 else "bench_load"  # optional third argument: bench_crackdown
+os.environ["TEST_DB_NAME"] = DB
 import django
 
 django.setup()
@@ -14,6 +15,6 @@ from django.conf import settings
 
 from bench.load import server_env
 
-settings.DATABASES["default"]["NAME"] = "bench_load"
+settings.DATABASES["default"]["NAME"] = DB
 code = Path(sys.argv[1])
-open(sys.argv[2], "w").write(json.dumps(server_env(code, "bench_load", Path(__file__).resolve().parents[2] / ".local" / f"bench-static-{code.name}")))
+open(sys.argv[2], "w").write(json.dumps(server_env(code, DB, Path(__file__).resolve().parents[2] / ".local" / f"bench-static-{code.name}")))

@@ -50,6 +50,14 @@ def bootstrap(bound_field, shows=""):
         bound_field.help_text = help_text
 
 
+@register.simple_tag(takes_context=True)
+def filter_fields(context, filterset, fragment=None):
+    """A list page's filter fields (``portal/filter_fields.html``), kept per form (portal.filter_form_cache)."""
+    from portal.filter_form_cache import FRAGMENT, render_filter_fields
+
+    return render_filter_fields(filterset, context, fragment or FRAGMENT)
+
+
 @register.filter
 def is_checkbox(bound_field):
     return isinstance(bound_field.field.widget, forms.CheckboxInput)

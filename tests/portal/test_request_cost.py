@@ -259,3 +259,170 @@ def test_cell_attributes_are_what_django_tables2_computes():
     assert ours == theirs
     assert all(f'data-code="54{n:04d}"' in ours[1] for n in range(5))  # callable attrs: still per cell
     assert "desc orderable" in ours[0]  # the header follows the ordering (?sort=-name)
+
+
+def test_the_access_entry_and_its_version_are_one_round_trip(xizang_staff, monkeypatch):
+    """Third pass (i17f): one ``get_many`` per request reads the entry and the version; an entry read under
+    another version (a group's or an account's permissions changed since) is read again from the database."""
+    from django.core.cache import cache
+
+    from portal import access
+
+    user_access(fresh(xizang_staff))  # the entry, under the current version
+    key = access._key(xizang_staff)
+    entry = cache.get(key)
+    entry["access"] = {"roles": ["只在缓存中的角色"], "perms": []}
+    cache.set(key, entry)
+    calls = []
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(*args, **kwargs):
+        calls.append("get")
+        return real_get(*args, **kwargs)
+
+    def get_many(*args, **kwargs):
+        calls.append("get_many")
+        return real_get_many(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert fresh(xizang_staff).role_names == ["只在缓存中的角色"]  # the entry of the current version
+    assert calls == ["get_many"]
+    monkeypatch.undo()
+    access.bump_access_version()
+    user = fresh(xizang_staff)
+    assert user.role_names == ["省级工作人员"] and user.has_perm("crackdown.view_lead")
+
+
+def test_static_urls_are_the_manifests_and_kept(tmp_path, settings):
+    """Third pass (i17f): the production storage answers what whitenoise's answers, from a dict the second time;
+    a name the manifest lacks raises every time."""
+    import json
+
+    import pytest
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from portal.staticfiles import PortalStaticFilesStorage
+
+    settings.DEBUG = False
+    (tmp_path / "staticfiles.json").write_text(json.dumps(
+        {"paths": {"css/portal.css": "css/portal.abc123.css"}, "version": "1.1", "hash": "x"}))
+    ours = PortalStaticFilesStorage(location=tmp_path, base_url="/static/")
+    theirs = CompressedManifestStaticFilesStorage(location=tmp_path, base_url="/static/")
+    assert ours.url("css/portal.css") == theirs.url("css/portal.css") == "/static/css/portal.abc123.css"
+    ours.hashed_files = {}  # not read again: the kept URL
+    assert ours.url("css/portal.css") == "/static/css/portal.abc123.css"
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            ours.url("css/missing.css")
+
+
+# --- the session row read by one fixed statement (third pass, i17f) -----------------------------------
+def test_the_session_row_is_read_as_django_reads_it(xizang_staff):
+    """portal.session_store: the same row under the same conditions as Django's db backend — a live session
+    loads, an expired or deleted one gives an empty session and forgets its key."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.utils import timezone
+
+    from portal.session_store import SessionStore
+
+    assert settings.SESSION_ENGINE == "portal.session_store"
+    store = SessionStore()
+    store["answer"] = 42
+    store.create()
+    key = store.session_key
+    assert SessionStore(key).load() == DjangoStore(key).load() == {"answer": 42}
+    with CaptureQueriesContext(connection) as queries:
+        SessionStore(key).load()
+    assert len(queries) == 1 and queries[0]["sql"].lstrip().startswith("SELECT")
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == DjangoStore(key).load() == {} and expired.session_key is None
+    assert SessionStore(None).load() == {}
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert SessionStore(key).load() == {"answer": 42}
+    Session.objects.filter(session_key=key).delete()
+    gone = SessionStore(key)
+    assert gone.load() == {} and gone.session_key is None
+
+
+def test_an_expired_session_cookie_logs_out(client, xizang_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(xizang_staff)
+    assert client.get("/").status_code == 200
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert logged_out(client.get("/crackdown/leads/"))
+
+
+# --- the user row read by one fixed statement (third pass, i17f) --------------------------------------
+def _values(obj):
+    return None if obj is None else {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("code", ["000000", "540000", "540100", None])
+def test_the_user_row_is_read_as_the_orm_reads_it(code):
+    """portal.access.CachedModelBackend.get_user: the same user, authority and parent as ``User.objects.get``
+    (its select_related), in one statement, nothing read later; an inactive or missing account is None."""
+    from portal.access import CachedModelBackend
+    from tests.factories import make_user
+
+    user = make_user(f"row_{code}", code or "540000", "部级工作人员" if code == "000000" else "省级工作人员")
+    if code is None:
+        User.objects.filter(pk=user.pk).update(authority=None)
+    orm = User.objects.get(pk=user.pk)
+    from portal.access import _user_loader
+
+    assert _user_loader() is not None, "the fixed statement, not the ORM's fallback"
+    with CaptureQueriesContext(connection) as queries:
+        ours = CachedModelBackend().get_user(str(user.pk))
+        parent = ours.authority.parent if ours.authority else None
+    assert len(queries) == 1
+    assert _values(ours) == _values(orm) and _values(ours.authority) == _values(orm.authority)
+    assert _values(parent) == _values(orm.authority.parent if orm.authority else None)
+    assert ours.get_session_auth_hash() == orm.get_session_auth_hash()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert CachedModelBackend().get_user(str(user.pk)) is None
+    assert CachedModelBackend().get_user("999999999") is None
+
+
+# --- the session's TOTP device read by one fixed statement (third pass, i17f) -------------------------
+def test_the_otp_device_is_read_as_django_otp_reads_it(client, ministry_staff):
+    from django_otp.models import Device
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.otp_middleware import OTPMiddleware, _totp_loader
+
+    assert "portal.otp_middleware.OTPMiddleware" in settings.MIDDLEWARE
+    client.force_login(ministry_staff)  # password and TOTP (tests/conftest.py)
+    device = TOTPDevice.objects.get(user=ministry_staff, confirmed=True)
+    assert _totp_loader() is not None, "the fixed statement, not django-otp's query"
+    middleware_ = OTPMiddleware(lambda request: None)
+    with CaptureQueriesContext(connection) as queries:
+        ours = middleware_._device_from_persistent_id(device.persistent_id)
+    assert len(queries) == 1
+    assert _values(ours) == _values(Device.from_persistent_id(device.persistent_id))
+    assert middleware_._device_from_persistent_id("otp_totp.totpdevice/999999999") is None
+    assert middleware_._device_from_persistent_id("otp_totp.totpdevice/x") is None
+
+    assert client.get("/crackdown/leads/").status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)  # no longer a confirmed device
+    response = client.get("/crackdown/leads/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    response = client.get("/crackdown/leads/")  # the session's verification was dropped: it stays so
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+
+    other = Client()
+    other.force_login(ministry_staff)
+    assert other.get("/crackdown/leads/").status_code == 200
+    TOTPDevice.objects.filter(user=ministry_staff).delete()  # the device removed (安全管理员 reset)
+    response = other.get("/crackdown/leads/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
