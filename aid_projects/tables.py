@@ -40,10 +40,10 @@ class PairingTable(TableCells, tables.Table):
         return format_html("{}{}", record.recipient_province.name,
                            area.name if area else record.recipient_area_label)
 
-    def render_confidence(self, record):
+    def render_confidence(self, value, record):
+        # the value is the choice's label, as ``record.get_confidence_display`` wrote it (found once, not twice)
         return format_html('<span class="badge {}">{}</span>',
-                           CONFIDENCE_BADGE.get(record.confidence, "text-bg-secondary"),
-                           record.get_confidence_display())
+                           CONFIDENCE_BADGE.get(record.confidence, "text-bg-secondary"), value)
 
     def render_source_note(self, record):
         return format_html('<small class="text-body-secondary" data-quoted>{}</small>', record.source_note)
@@ -67,8 +67,8 @@ class PairingTable(TableCells, tables.Table):
     def value_recipient(self, record):
         return cell_text(self.render_recipient(record))
 
-    def value_confidence(self, record):
-        return cell_text(self.render_confidence(record))
+    def value_confidence(self, value, record):
+        return cell_text(self.render_confidence(value, record))
 
     def value_source_note(self, record):
         return cell_text(self.render_source_note(record))
