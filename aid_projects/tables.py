@@ -12,8 +12,8 @@ from django.utils.safestring import mark_safe
 
 from aid_projects.choices import Confidence, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
-from portal.status import badge_for
-from portal.table_columns import TableCells, cell_date, cell_text
+from portal.status import badge
+from portal.table_columns import RECORD, TableCells, cell_date, cell_text
 
 CONFIDENCE_BADGE = {Confidence.LOW: "text-bg-warning", Confidence.HIGH: "text-bg-success"}
 ENDED_BADGE = mark_safe(' <span class="badge text-bg-light">已结束</span>')
@@ -22,12 +22,12 @@ LATE_BADGE = mark_safe(' <span class="badge text-bg-danger">逾期</span>')
 
 class PairingTable(TableCells, tables.Table):
     aiding_authority = tables.Column(verbose_name="支援方")
-    recipient = tables.Column(verbose_name="受援地", orderable=False, empty_values=())
+    recipient = tables.Column(verbose_name="受援地", orderable=False, empty_values=(), accessor=RECORD)
     confidence = tables.Column(verbose_name="可信度", empty_values=())
     source_note = tables.Column(verbose_name="来源说明", orderable=False, empty_values=())
     valid_to = tables.Column(verbose_name="终止日期", empty_values=())
-    edited = tables.Column(verbose_name="页面修改", orderable=False, empty_values=())
-    edit = tables.Column(verbose_name="", orderable=False, empty_values=())
+    edited = tables.Column(verbose_name="页面修改", orderable=False, empty_values=(), accessor=RECORD)
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=(), accessor=RECORD)
 
     class Meta:
         model = Pairing
@@ -62,7 +62,7 @@ class PairingTable(TableCells, tables.Table):
     def render_edit(self, record):
         if not self.user_may("aid_projects.change_pairing"):
             return ""
-        return format_html('<a href="{}">修改</a>', reverse("aid_projects:pairing-update", args=[record.pk]))
+        return format_html('<a href="{}">修改</a>', self.url_for("aid_projects:pairing-update", record.pk))
 
     def value_recipient(self, record):
         return cell_text(self.render_recipient(record))
@@ -92,8 +92,8 @@ class CampaignTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 
-class AidListTable(tables.Table):
-    title = tables.Column(verbose_name="清单", order_by=("authority__code",), empty_values=())
+class AidListTable(TableCells, tables.Table):
+    title = tables.Column(verbose_name="清单", order_by=("authority__code",), empty_values=(), accessor=RECORD)
     campaign = tables.Column(verbose_name="对接年度")
     status = tables.Column(verbose_name="状态", empty_values=())
     submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="报送时间")
@@ -104,17 +104,20 @@ class AidListTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_title(self, record):
-        return format_html('<a href="{}">{}{}</a>', reverse("aid_projects:list-detail", args=[record.pk]),
+        return format_html('<a href="{}">{}{}</a>', self.url_for("aid_projects:list-detail", record.pk),
                            record.authority.name, record.get_kind_display())
 
-    def render_status(self, record):
-        return format_html("{}{}", badge_for(record, "status"), LATE_BADGE if record.is_late else "")
+    def render_status(self, value, record):
+        # ``{{ record|status_badge }}`` (portal.status.badge_for) with the label the column found (its value)
+        status = record.status
+        return format_html("{}{}", badge(status, value) if status not in (None, "") else "",
+                           LATE_BADGE if record.is_late else "")
 
     def value_title(self, record):
         return cell_text(self.render_title(record))
 
-    def value_status(self, record):
-        return cell_text(self.render_status(record))
+    def value_status(self, value, record):
+        return cell_text(self.render_status(value, record))
 
 
 class ItemTable(tables.Table):
@@ -158,7 +161,7 @@ class NeedTable(tables.Table):
 class LiaisonTable(TableCells, tables.Table):
     authority = tables.Column(accessor="authority__full_name", verbose_name="登记管理机关",
                               order_by=("authority__code",))
-    edit = tables.Column(verbose_name="", orderable=False, empty_values=())
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=(), accessor=RECORD)
 
     class Meta:
         model = Liaison
@@ -168,13 +171,13 @@ class LiaisonTable(TableCells, tables.Table):
     def render_edit(self, record):
         if not self.user_may("aid_projects.change_liaison"):
             return ""
-        return format_html('<a href="{}">修改</a>', reverse("aid_projects:liaison-update", args=[record.pk]))
+        return format_html('<a href="{}">修改</a>', self.url_for("aid_projects:liaison-update", record.pk))
 
     def value_edit(self):
         return ""  # the export rendered the template without the page's ``perms``: never a link
 
 
-class MatchTable(tables.Table):
+class MatchTable(TableCells, tables.Table):
     need = tables.Column(verbose_name="需求项目", order_by=("need__name",), empty_values=())
     supply = tables.Column(verbose_name="供给项目", order_by=("supply__name",), empty_values=())
     amount = tables.Column(verbose_name="对接资金（万元）", attrs={"td": {"class": "text-end"}})
@@ -188,7 +191,7 @@ class MatchTable(tables.Table):
     def render_need(self, record):
         need = record.need
         return format_html("<a href=\"{}\">{}</a><div class='small text-muted'>{} {}</div>",
-                           reverse("aid_projects:match-detail", args=[record.pk]), need.name,
+                           self.url_for("aid_projects:match-detail", record.pk), need.name,
                            need.aid_list.authority.name, need.place.name)
 
     def render_supply(self, record):

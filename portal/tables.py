@@ -6,12 +6,11 @@ inline ``TemplateColumn``s are ``render_<name>`` methods writing the same bytes 
 """
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from portal.models import AuditEntry, Job, User
-from portal.table_columns import TableCells, cell_text
+from portal.table_columns import RECORD, TableCells, cell_text
 
 AUDIT_CHANGES = (
     "<details><summary>查看变更（{} 项）</summary>\n"
@@ -27,7 +26,7 @@ class AuditEntryTable(tables.Table):
     authority = tables.Column(accessor="authority__name", verbose_name="机关")
     action = tables.Column()
     object_repr = tables.Column(verbose_name="对象")
-    changes = tables.Column(verbose_name="变更", orderable=False, empty_values=())
+    changes = tables.Column(verbose_name="变更", orderable=False, empty_values=(), accessor=RECORD)
 
     class Meta:
         model = AuditEntry
@@ -71,9 +70,10 @@ class JobTable(tables.Table):
 
 class UserTable(TableCells, tables.Table):
     username = tables.LinkColumn("user-update", args=[tables.A("pk")])
-    roles = tables.Column(verbose_name="角色", orderable=False, empty_values=())
+    roles = tables.Column(verbose_name="角色", orderable=False, empty_values=(), accessor=RECORD)
     last_login = tables.DateTimeColumn(format="Y-m-d H:i")
-    actions = tables.Column(verbose_name="操作", orderable=False, exclude_from_export=True, empty_values=())
+    actions = tables.Column(verbose_name="操作", orderable=False, exclude_from_export=True, empty_values=(),
+                            accessor=RECORD)
 
     class Meta:
         model = User
@@ -93,16 +93,16 @@ class UserTable(TableCells, tables.Table):
         other = record.pk != getattr(getattr(request, "user", None), "pk", None)
         lines = ["", "", ""]
         if other and self.user_may("portal.assign_roles"):
-            lines[0] = format_html('<a href="{}">分配角色</a>', reverse("user-roles", args=[record.pk]))
+            lines[0] = format_html('<a href="{}">分配角色</a>', self.url_for("user-roles", record.pk))
         if other and self.user_may("portal.move_user"):
-            lines[1] = format_html('<a href="{}">调整机关</a>', reverse("user-authority", args=[record.pk]))
+            lines[1] = format_html('<a href="{}">调整机关</a>', self.url_for("user-authority", record.pk))
         if other and self.user_may("portal.reset_second_factor") and record.requires_second_factor:
             token = self.csrf_token()
             lines[2] = format_html(
                 '<form method="post" action="{}" class="d-inline" '
                 'data-confirm="重置后该账号下次登录须重新绑定身份验证器，确定？">{}'
                 '<button class="btn btn-link btn-sm p-0 align-baseline" type="submit">重置动态口令</button>'
-                "</form>", reverse("user-otp-reset", args=[record.pk]),
+                "</form>", self.url_for("user-otp-reset", record.pk),
                 format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
                 if token and token != "NOTPROVIDED" else "")
         return format_html("{}\n{}\n{}\n", *lines)
