@@ -1,47 +1,86 @@
+"""The 援藏援疆 lists' tables.
+
+Cells that were ``TemplateColumn``s (a Django template rendered per cell) are ``render_<name>``
+methods writing the same bytes (issue 17; ``tests/aid_projects/test_table_columns.py`` keeps the old
+templates and compares); ``value_<name>`` gives the Excel export the text ``TemplateColumn.value`` gave.
+"""
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from aid_projects.choices import MatchStatus
+from aid_projects.choices import Confidence, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
+from portal.status import badge
+from portal.table_columns import RECORD, TableCells, cell_date, cell_text
+
+CONFIDENCE_BADGE = {Confidence.LOW: "text-bg-warning", Confidence.HIGH: "text-bg-success"}
+ENDED_BADGE = mark_safe(' <span class="badge text-bg-light">已结束</span>')
+LATE_BADGE = mark_safe(' <span class="badge text-bg-danger">逾期</span>')
 
 
-class PairingTable(tables.Table):
+class PairingTable(TableCells, tables.Table):
     aiding_authority = tables.Column(verbose_name="支援方")
-    recipient = tables.TemplateColumn(
-        "{{ record.recipient_province.name }}{% if record.recipient_area %}{{ record.recipient_area.name }}"
-        "{% else %}{{ record.recipient_area_label }}{% endif %}",
-        verbose_name="受援地", orderable=False,
-    )
-    confidence = tables.TemplateColumn(
-        '<span class="badge {% if record.confidence == "low" %}text-bg-warning{% elif record.confidence == "high" %}'
-        'text-bg-success{% else %}text-bg-secondary{% endif %}">{{ record.get_confidence_display }}</span>',
-        verbose_name="可信度",
-    )
-    source_note = tables.TemplateColumn('<small class="text-body-secondary" data-quoted>'
-                                        "{{ record.source_note }}</small>",
-                                        verbose_name="来源说明", orderable=False)
-    valid_to = tables.TemplateColumn(
-        '{% if record.valid_to %}{{ record.valid_to|date:"Y-m-d" }}{% else %}—{% endif %}'
-        '{% if record.is_ended %} <span class="badge text-bg-light">已结束</span>{% endif %}',
-        verbose_name="终止日期",
-    )
-    edited = tables.TemplateColumn(
-        '{% if record.edited_at %}<small>{{ record.edited_by.display_name|default:"—" }}<br>'
-        '{{ record.edited_at|date:"Y-m-d H:i" }}</small>{% else %}—{% endif %}',
-        verbose_name="页面修改", orderable=False,
-    )
-    edit = tables.TemplateColumn(
-        '{% if perms.aid_projects.change_pairing %}<a href="{% url \'aid_projects:pairing-update\' record.pk %}">'
-        "修改</a>{% endif %}",
-        verbose_name="", orderable=False,
-    )
+    recipient = tables.Column(verbose_name="受援地", orderable=False, empty_values=(), accessor=RECORD)
+    confidence = tables.Column(verbose_name="可信度", empty_values=())
+    source_note = tables.Column(verbose_name="来源说明", orderable=False, empty_values=())
+    valid_to = tables.Column(verbose_name="终止日期", empty_values=())
+    edited = tables.Column(verbose_name="页面修改", orderable=False, empty_values=(), accessor=RECORD)
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=(), accessor=RECORD)
 
     class Meta:
         model = Pairing
         fields = ("program", "aiding_authority", "recipient", "recipient_counties_label", "level", "confidence",
                   "source_note", "valid_from", "valid_to", "edited", "edit")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_recipient(self, record):
+        area = record.recipient_area
+        return format_html("{}{}", record.recipient_province.name,
+                           area.name if area else record.recipient_area_label)
+
+    def render_confidence(self, value, record):
+        # the value is the choice's label, as ``record.get_confidence_display`` wrote it (found once, not twice)
+        return format_html('<span class="badge {}">{}</span>',
+                           CONFIDENCE_BADGE.get(record.confidence, "text-bg-secondary"), value)
+
+    def render_source_note(self, record):
+        return format_html('<small class="text-body-secondary" data-quoted>{}</small>', record.source_note)
+
+    def render_valid_to(self, record):
+        end = cell_date(record.valid_to, "Y-m-d") if record.valid_to else "—"
+        return format_html("{}{}", end, ENDED_BADGE if record.is_ended else "")
+
+    def render_edited(self, record):
+        if not record.edited_at:
+            return "—"
+        editor = record.edited_by
+        return format_html("<small>{}<br>{}</small>", (editor.display_name if editor is not None else "") or "—",
+                           cell_date(record.edited_at, "Y-m-d H:i"))
+
+    def render_edit(self, record):
+        if not self.user_may("aid_projects.change_pairing"):
+            return ""
+        return format_html('<a href="{}">修改</a>', self.url_for("aid_projects:pairing-update", record.pk))
+
+    def value_recipient(self, record):
+        return cell_text(self.render_recipient(record))
+
+    def value_confidence(self, value, record):
+        return cell_text(self.render_confidence(value, record))
+
+    def value_source_note(self, record):
+        return cell_text(self.render_source_note(record))
+
+    def value_valid_to(self, record):
+        return cell_text(self.render_valid_to(record))
+
+    def value_edited(self, record):
+        return cell_text(self.render_edited(record))
+
+    def value_edit(self):
+        return ""  # the export rendered the template without the page's ``perms``: never a link
 
 
 class CampaignTable(tables.Table):
@@ -53,20 +92,32 @@ class CampaignTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
 
-class AidListTable(tables.Table):
-    title = tables.TemplateColumn(
-        '<a href="{% url \'aid_projects:list-detail\' record.pk %}">{{ record.authority.name }}'
-        "{{ record.get_kind_display }}</a>", verbose_name="清单", order_by=("authority__code",))
+class AidListTable(TableCells, tables.Table):
+    title = tables.Column(verbose_name="清单", order_by=("authority__code",), empty_values=(), accessor=RECORD)
     campaign = tables.Column(verbose_name="对接年度")
-    status = tables.TemplateColumn(
-        "{% load portal_tags %}{{ record|status_badge }}{% if record.is_late %} "
-        '<span class="badge text-bg-danger">逾期</span>{% endif %}', verbose_name="状态")
+    status = tables.Column(verbose_name="状态", empty_values=())
     submitted_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="报送时间")
 
     class Meta:
         model = AidList
         fields = ("title", "campaign", "status", "submitted_at")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_title(self, record):
+        return format_html('<a href="{}">{}{}</a>', self.url_for("aid_projects:list-detail", record.pk),
+                           record.authority.name, record.get_kind_display())
+
+    def render_status(self, value, record):
+        # ``{{ record|status_badge }}`` (portal.status.badge_for) with the label the column found (its value)
+        status = record.status
+        return format_html("{}{}", badge(status, value) if status not in (None, "") else "",
+                           LATE_BADGE if record.is_late else "")
+
+    def value_title(self, record):
+        return cell_text(self.render_title(record))
+
+    def value_status(self, value, record):
+        return cell_text(self.render_status(value, record))
 
 
 class ItemTable(tables.Table):
@@ -107,27 +158,28 @@ class NeedTable(tables.Table):
         return label
 
 
-class LiaisonTable(tables.Table):
+class LiaisonTable(TableCells, tables.Table):
     authority = tables.Column(accessor="authority__full_name", verbose_name="登记管理机关",
                               order_by=("authority__code",))
-    edit = tables.TemplateColumn(
-        '{% if perms.aid_projects.change_liaison %}<a href="{% url \'aid_projects:liaison-update\' record.pk %}">'
-        "修改</a>{% endif %}", verbose_name="", orderable=False)
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=(), accessor=RECORD)
 
     class Meta:
         model = Liaison
         fields = ("authority", "name", "unit", "work_phone", "mobile", "email", "campaign", "edit")
         attrs = {"class": "table table-sm table-hover align-middle"}
 
+    def render_edit(self, record):
+        if not self.user_may("aid_projects.change_liaison"):
+            return ""
+        return format_html('<a href="{}">修改</a>', self.url_for("aid_projects:liaison-update", record.pk))
 
-class MatchTable(tables.Table):
-    need = tables.TemplateColumn(
-        '<a href="{% url \'aid_projects:match-detail\' record.pk %}">{{ record.need.name }}</a>'
-        "<div class='small text-muted'>{{ record.need.aid_list.authority.name }} {{ record.need.place.name }}</div>",
-        verbose_name="需求项目", order_by=("need__name",))
-    supply = tables.TemplateColumn("{{ record.supply.name }}<div class='small text-muted'>"
-                                   "{{ record.supply.aid_list.authority.name }}</div>", verbose_name="供给项目",
-                                   order_by=("supply__name",))
+    def value_edit(self):
+        return ""  # the export rendered the template without the page's ``perms``: never a link
+
+
+class MatchTable(TableCells, tables.Table):
+    need = tables.Column(verbose_name="需求项目", order_by=("need__name",), empty_values=())
+    supply = tables.Column(verbose_name="供给项目", order_by=("supply__name",), empty_values=())
     amount = tables.Column(verbose_name="对接资金（万元）", attrs={"td": {"class": "text-end"}})
     updated = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="更新时间")
 
@@ -135,3 +187,19 @@ class MatchTable(tables.Table):
         model = Match
         fields = ("need", "supply", "status", "amount", "updated")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_need(self, record):
+        need = record.need
+        return format_html("<a href=\"{}\">{}</a><div class='small text-muted'>{} {}</div>",
+                           self.url_for("aid_projects:match-detail", record.pk), need.name,
+                           need.aid_list.authority.name, need.place.name)
+
+    def render_supply(self, record):
+        supply = record.supply
+        return format_html("{}<div class='small text-muted'>{}</div>", supply.name, supply.aid_list.authority.name)
+
+    def value_need(self, record):
+        return cell_text(self.render_need(record))
+
+    def value_supply(self, record):
+        return cell_text(self.render_supply(record))

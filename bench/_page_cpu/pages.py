@@ -14,7 +14,8 @@ import re
 import sys
 import time
 
-USERS = ["xz_staff", "xz_liaison", "zj_liaison", "hb_staff", "bu_staff", "bu_security", "bu_audit", "bu_sysadmin"]
+USERS = ["xz_staff", "xz_liaison", "zj_staff", "zj_liaison", "hb_staff", "hb_liaison", "bu_staff", "bu_security",
+         "bu_audit", "bu_sysadmin"]
 PAGES = [  # the home page first: it counts the 待办 the navigation bar then shows (cached per checkout)
     "/", "/crackdown/leads/", "/crackdown/leads/?sort=-org_name", "/crackdown/leads/?page=2&sort=check_due",
     "/crackdown/leads/?org_name=%3Cscript%3E&sort=number", "/crackdown/cases/", "/crackdown/cases/?sort=-deadline",
@@ -25,6 +26,11 @@ PAGES = [  # the home page first: it counts the 待办 the navigation bar then s
     "/aid/needs/", "/aid/needs/?sort=-amount", "/aid/needs/?page=3", "/aid/needs/?page=2&sort=place",
     "/aid/matches/", "/aid/matches/?sort=-updated", "/registry/organizations/", "/registry/organizations/?page=2",
     "/users/", "/users/?sort=-last_login", "/audit/", "/audit/?page=2", "/jobs/", "/jobs/?sort=-created",
+    # the tables whose TemplateColumns became render_<name> methods (branch i17p), sorted by those columns
+    "/aid/pairings/?sort=confidence&page=3", "/aid/pairings/?confidence=low&period=current",
+    "/aid/pairings/?sort=valid_to&period=all", "/aid/lists/?sort=title", "/aid/lists/?sort=-status",
+    "/aid/liaisons/?sort=-authority", "/aid/matches/?sort=need", "/aid/matches/?sort=-supply",
+    "/audit/?action=update", "/audit/?action=transition",
 ]
 TOKEN = re.compile(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value="|nonce=")[^"]*"')
 

@@ -17,12 +17,15 @@ from portal.models import User
 user = User.objects.get(username=os.environ.get("PROF_USER", "xz_staff"))
 c = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="127.0.0.1")
 c.force_login(user)
-if user.requires_second_factor:  # ministry staff and administrators: the session has passed the TOTP step
+if user.requires_second_factor:  # ministry staff and the administrators: the TOTP step passed, as bench/load.py does
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
     device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
               or TOTPDevice.objects.create(user=user, name="基准测试", confirmed=True))
-    session = c.session; session[DEVICE_ID_SESSION_KEY] = device.persistent_id; session.save()
+    session = c.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 n = int(sys.argv[1]); pages = sys.argv[2:]
 prof = os.environ.get("PROF")
 pr = cProfile.Profile() if prof else None

@@ -199,3 +199,168 @@ def test_single_columns(fields):
         outs.append(re.search(r"<table .*</table>", html, re.S).group(0))
     assert outs[0] == outs[1]
     assert CALLS.count("render_tbody") == 1
+
+
+# --- the portal's own tables: cells that were TemplateColumns, written by render_<name> methods --------
+# The templates as they were (portal/tables.py and the two cell files at eab823a): the reference.
+OLD_CELL_FILES = {
+    "portal/audit_changes_cell.html": (
+        "{% load portal_tags %}{% audit_change_rows record as rows %}{% if rows %}<details><summary>"
+        "查看变更（{{ rows|length }} 项）</summary>\n"
+        '<table class="table table-sm table-bordered small mb-0 audit-changes">\n'
+        '<thead><tr><th scope="col">字段</th><th scope="col">修改前</th><th scope="col">修改后</th></tr></thead>\n'
+        '<tbody>{% for row in rows %}<tr><th scope="row">{{ row.label }}</th><td>{{ row.before }}</td>'
+        "<td>{{ row.after }}</td></tr>{% endfor %}</tbody>\n"
+        "</table></details>{% endif %}\n"),
+    "portal/user_actions_cell.html": (
+        "{% if perms.portal.assign_roles and record.pk != request.user.pk %}"
+        "<a href=\"{% url 'user-roles' record.pk %}\">分配角色</a>{% endif %}\n"
+        "{% if perms.portal.move_user and record.pk != request.user.pk %}"
+        "<a href=\"{% url 'user-authority' record.pk %}\">调整机关</a>{% endif %}\n"
+        "{% if perms.portal.reset_second_factor and record.pk != request.user.pk and record.requires_second_factor %}"
+        "<form method=\"post\" action=\"{% url 'user-otp-reset' record.pk %}\" class=\"d-inline\" "
+        'data-confirm="重置后该账号下次登录须重新绑定身份验证器，确定？">{% csrf_token %}'
+        '<button class="btn btn-link btn-sm p-0 align-baseline" type="submit">重置动态口令</button></form>'
+        "{% endif %}\n"),
+}
+
+
+def _old_portal_tables():
+    from portal.models import AuditEntry, Job, User
+    from portal.tables import AuditEntryTable, JobTable, UserTable
+
+    class OldAuditEntryTable(tables.Table):
+        time = tables.DateTimeColumn(format="Y-m-d H:i:s")
+        authority = tables.Column(accessor="authority__name", verbose_name="机关")
+        action = tables.Column()
+        object_repr = tables.Column(verbose_name="对象")
+        changes = tables.TemplateColumn(template_name="portal/audit_changes_cell.html", verbose_name="变更",
+                                        orderable=False)
+
+        class Meta(AuditEntryTable.Meta):
+            model = AuditEntry
+
+        def value_changes(self, record):
+            from portal.audit_display import changes_text
+
+            return changes_text(record)
+
+    class OldJobTable(tables.Table):
+        title = tables.LinkColumn("job-detail", args=[tables.A("pk")])
+        created = tables.DateTimeColumn(format="Y-m-d H:i")
+        finished = tables.DateTimeColumn(format="Y-m-d H:i")
+        percent = tables.TemplateColumn("{{ record.percent }}%", verbose_name="进度", orderable=False)
+
+        class Meta(JobTable.Meta):
+            model = Job
+
+    class OldUserTable(tables.Table):
+        username = tables.LinkColumn("user-update", args=[tables.A("pk")])
+        roles = tables.TemplateColumn("{{ record.role_names|join:'、' }}", verbose_name="角色", orderable=False)
+        last_login = tables.DateTimeColumn(format="Y-m-d H:i")
+        actions = tables.TemplateColumn(template_name="portal/user_actions_cell.html", verbose_name="操作",
+                                        orderable=False, exclude_from_export=True)
+
+        class Meta(UserTable.Meta):
+            model = User
+
+    return {AuditEntryTable: OldAuditEntryTable, JobTable: OldJobTable, UserTable: OldUserTable}
+
+
+@pytest.fixture
+def old_cell_files(monkeypatch):
+    """The two cell templates, gone from templates/, served to django-tables2 as the files were."""
+    from django.template import engines
+    from django.template.loader import get_template
+    from django_tables2.columns import templatecolumn
+
+    def get(name):
+        if name in OLD_CELL_FILES:
+            return engines["django"].from_string(OLD_CELL_FILES[name])
+        return get_template(name)
+
+    monkeypatch.setattr(templatecolumn, "get_template", get)
+
+
+def _portal_compare(new_class, records, user):
+    """The new table through the Python rows against the old one through django-tables2's template, and
+    the Excel export of both."""
+    from django.contrib.auth.context_processors import PermWrapper
+    from django_tables2 import RequestConfig
+
+    from portal.list_export import export_values
+
+    CALLS.clear()
+    outs = []
+    for table_class, name in ((new_class, "portal/table.html"),
+                              (_old_portal_tables()[new_class], "django_tables2/bootstrap5.html")):
+        request = RequestFactory().get("/users/?sort=-username")
+        request.user = user
+        table = table_class(records)
+        RequestConfig(request, paginate=False).configure(table)
+        html = Template("{% load django_tables2 %}{% render_table table tpl %}").render(Context({
+            "table": table, "tpl": name, "request": request, "perms": PermWrapper(user),
+            "csrf_token": 'to"k<'}))
+        outs.append(re.search(r"<table .*</table>", html, re.S).group(0))
+    assert outs[0] == outs[1]
+    assert CALLS.count("render_tbody") == 1
+    assert (list(export_values(new_class(records)))
+            == list(export_values(_old_portal_tables()[new_class](records))))
+    return outs[0]
+
+
+NASTY = '<script>alert("x")</script> & \'引号\''
+
+
+@pytest.mark.django_db
+def test_audit_changes_cell_as_its_template_wrote_it(old_cell_files, audit_admin, xizang_liaison):
+    from portal.audit import record_change
+    from portal.models import AuditAction, AuditEntry
+    from portal.tables import AuditEntryTable
+
+    record_change(actor=xizang_liaison, action=AuditAction.UPDATE, obj=None,
+                  before={"name": NASTY, "n": 1, "same": "x"}, after={"name": '"新"<名>', "n": 2, "same": "x"})
+    record_change(actor=None, action=AuditAction.CREATE, obj=xizang_liaison, before=None,
+                  after={"full_name": NASTY, "username": "a&b", "is_active": True})
+    record_change(actor=None, action=AuditAction.EXPORT, note="没有变更")  # no rows: the cell was "\n"
+    record_change(actor=None, action=AuditAction.UPDATE, obj=None, before={"x": 1}, after={"x": 1})
+    entries = list(AuditEntry.objects.select_related("authority", "content_type").order_by("id"))
+    html = _portal_compare(AuditEntryTable, entries, audit_admin)
+    assert "查看变更（2 项）" in html and "<td>&lt;script&gt;alert(&quot;x&quot;)" in html
+    assert "<td >\n</td>" in html
+
+
+@pytest.mark.django_db
+def test_user_cells_as_their_templates_wrote_them(old_cell_files, security_admin, system_admin, ministry_staff,
+                                                  xizang_staff, xizang_liaison):
+    from portal.models import User
+    from portal.tables import UserTable
+
+    xizang_staff.full_name = NASTY
+    xizang_staff.save(update_fields=["full_name"])
+    xizang_liaison.is_active = False
+    xizang_liaison.save(update_fields=["is_active"])
+    for viewer in (security_admin, system_admin):
+        records = list(User.objects.prefetch_related("groups").select_related("authority").order_by("pk"))
+        html = _portal_compare(UserTable, records, viewer)
+        assert "&lt;script&gt;" in html and "<script>" not in html
+        if viewer is security_admin:  # every action on the others, none on their own account
+            assert f'<a href="/users/{ministry_staff.pk}/roles/">分配角色</a>' in html
+            assert 'value="to&quot;k&lt;"' in html  # the page's CSRF token, escaped
+            assert f"/users/{security_admin.pk}/roles/" not in html
+        else:
+            assert "分配角色" not in html and "重置动态口令" not in html
+
+
+def test_job_percent_cell_as_its_template_wrote_it():
+    from portal.models import Authority, Job, JobStatus
+    from portal.tables import JobTable
+
+    authority = Authority(pk=1, code="540000", name="西藏<自治区>", level="province")
+    jobs = [Job(pk=pk, title=title, status=status, total=total, done=done, authority=authority,
+                created=datetime.datetime(2026, 3, 1, 20, 0, tzinfo=datetime.UTC))
+            for pk, (title, status, total, done) in enumerate([
+                (NASTY, JobStatus.SUCCEEDED, 0, 0), ("甲", JobStatus.RUNNING, 3, 1), ("乙", JobStatus.QUEUED, 0, 0),
+                ("丙", JobStatus.FAILED, 1000, 999)], start=1)]
+    html = _portal_compare(JobTable, jobs, AnonymousUser())
+    assert "<td >100%</td>" in html and "<td >33%</td>" in html and "<td >0%</td>" in html

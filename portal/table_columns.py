@@ -1,0 +1,77 @@
+"""What a table's ``render_<name>`` methods need to write the cells a ``TemplateColumn`` wrote (issue 17).
+
+A ``TemplateColumn`` renders a Django template for every cell (its context pushed, ``perms`` looked
+up, a template file's context processors run again); the portal's tables write those cells with
+``format_html`` in ``render_<name>`` methods instead, in the same bytes.  The template-only context
+those cells read comes through the table:
+
+- ``{% if perms.app.codename %}``: ``TableCells.user_may`` asks the request's user once per table
+  (``table.request``, set by ``RequestConfig``, as the page's ``perms`` asked ``request.user``);
+- ``{% url name record.pk %}``: ``TableCells.url_for``, the same URL, reversed once per table and name;
+- ``{% csrf_token %}``: the page's token (the context the table is rendered in), as the template used;
+- ``{{ value|date:"…" }}``: ``cell_date``, the ``date`` filter after the same conversion to local time;
+- the Excel export (``portal/list_export.py``) read a ``TemplateColumn``'s cell as its rendered HTML
+  without tags (``TemplateColumn.value``: ``strip_tags``, stripped): ``cell_text`` gives the same from
+  the new HTML, so a workbook keeps its bytes too.
+"""
+
+from __future__ import annotations
+
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.timezone import template_localtime
+
+# The accessor of a column written from the whole record (no field of its name): the record's ``pk``, found
+# at once, where the column's name would fail for every cell (an exception and its message, with the
+# record's ``str``, formatted per cell, as django-tables2 looks a value up before rendering).
+RECORD = "pk"
+_KEY_MARK = 918273645546372819  # a key no table holds: where the key goes in a reversed URL
+
+
+def cell_date(value, fmt: str) -> str:
+    """``{{ value|date:"fmt" }}``: a datetime in the current time zone, then Django's ``date`` filter."""
+    return date_filter(template_localtime(value), fmt)
+
+
+def cell_text(html) -> str:
+    """What ``TemplateColumn.value`` made of the same cell for an export: the text without tags."""
+    return strip_tags(html).strip() if isinstance(html, str) else html
+
+
+class TableCells:
+    """A mixin for a ``tables.Table`` whose ``render_<name>`` methods replace template cells."""
+
+    def user_may(self, perm: str) -> bool:
+        """``perms.<app>.<codename>`` as the page's context answered it: the request's user's permission,
+        asked once per table (false without a request, as a template without ``perms`` had it)."""
+        asked = self.__dict__.setdefault("_portal_user_may", {})
+        if perm not in asked:
+            user = getattr(getattr(self, "request", None), "user", None)
+            asked[perm] = bool(user is not None and user.has_perm(perm))
+        return asked[perm]
+
+    def url_for(self, viewname: str, pk) -> str:
+        """``reverse(viewname, args=[pk])`` (``{% url viewname record.pk %}``), the URL around the key worked out
+        once per table: ``reverse`` walks the URL resolver's patterns each time, tens of µs a cell."""
+        parts = self.__dict__.setdefault("_portal_urls", {})
+        around = parts.get(viewname)
+        if around is None:
+            marked = reverse(viewname, args=[_KEY_MARK])
+            around = parts[viewname] = tuple(marked.split(str(_KEY_MARK))) if marked.count(str(_KEY_MARK)) == 1 \
+                else False
+        if around is False or not isinstance(pk, int):
+            return reverse(viewname, args=[pk])
+        return f"{around[0]}{pk}{around[1]}"
+
+    def csrf_token(self):
+        """``{% csrf_token %}``'s token: the page's (the context the table is rendered in), else the request's."""
+        context = getattr(self, "context", None)
+        token = context.get("csrf_token") if context is not None else None
+        if token is None:
+            request = getattr(self, "request", None)
+            if request is not None:
+                from django.template.context_processors import csrf
+
+                token = csrf(request)["csrf_token"]
+        return token
