@@ -2,7 +2,7 @@
 
 Cells that were ``TemplateColumn``s (a Django template rendered per cell) are ``render_<name>``
 methods writing the same bytes (issue 17; ``tests/aid_projects/test_table_columns.py`` keeps the old
-templates and compares); ``value_<name>`` gives the Excel export the text ``TemplateColumn.value`` gave.
+templates and compares); ``text_from_html`` gives the Excel export the text ``TemplateColumn.value`` gave.
 """
 
 import django_tables2 as tables
@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from aid_projects.choices import Confidence, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 from portal.status import badge
-from portal.table_columns import RECORD, TableCells, cell_date, cell_text
+from portal.table_columns import RECORD, TableCells, cell_date
 
 CONFIDENCE_BADGE = {Confidence.LOW: "text-bg-warning", Confidence.HIGH: "text-bg-success"}
 ENDED_BADGE = mark_safe(' <span class="badge text-bg-light">已结束</span>')
@@ -21,6 +21,7 @@ LATE_BADGE = mark_safe(' <span class="badge text-bg-danger">逾期</span>')
 
 
 class PairingTable(TableCells, tables.Table):
+    text_from_html = ("recipient", "confidence", "source_note", "valid_to", "edited")
     aiding_authority = tables.Column(verbose_name="支援方")
     recipient = tables.Column(verbose_name="受援地", orderable=False, empty_values=(), accessor=RECORD)
     confidence = tables.Column(verbose_name="可信度", empty_values=())
@@ -64,20 +65,10 @@ class PairingTable(TableCells, tables.Table):
             return ""
         return format_html('<a href="{}">修改</a>', self.url_for("aid_projects:pairing-update", record.pk))
 
-    def value_recipient(self, record):
-        return cell_text(self.render_recipient(record))
 
-    def value_confidence(self, value, record):
-        return cell_text(self.render_confidence(value, record))
 
-    def value_source_note(self, record):
-        return cell_text(self.render_source_note(record))
 
-    def value_valid_to(self, record):
-        return cell_text(self.render_valid_to(record))
 
-    def value_edited(self, record):
-        return cell_text(self.render_edited(record))
 
     def value_edit(self):
         return ""  # the export rendered the template without the page's ``perms``: never a link
@@ -93,6 +84,7 @@ class CampaignTable(tables.Table):
 
 
 class AidListTable(TableCells, tables.Table):
+    text_from_html = ("title", "status")
     title = tables.Column(verbose_name="清单", order_by=("authority__code",), empty_values=(), accessor=RECORD)
     campaign = tables.Column(verbose_name="对接年度")
     status = tables.Column(verbose_name="状态", empty_values=())
@@ -113,11 +105,7 @@ class AidListTable(TableCells, tables.Table):
         return format_html("{}{}", badge(status, value) if status not in (None, "") else "",
                            LATE_BADGE if record.is_late else "")
 
-    def value_title(self, record):
-        return cell_text(self.render_title(record))
 
-    def value_status(self, value, record):
-        return cell_text(self.render_status(value, record))
 
 
 class ItemTable(tables.Table):
@@ -178,6 +166,7 @@ class LiaisonTable(TableCells, tables.Table):
 
 
 class MatchTable(TableCells, tables.Table):
+    text_from_html = ("need", "supply")
     need = tables.Column(verbose_name="需求项目", order_by=("need__name",), empty_values=())
     supply = tables.Column(verbose_name="供给项目", order_by=("supply__name",), empty_values=())
     amount = tables.Column(verbose_name="对接资金（万元）", attrs={"td": {"class": "text-end"}})
@@ -198,8 +187,4 @@ class MatchTable(TableCells, tables.Table):
         supply = record.supply
         return format_html("{}<div class='small text-muted'>{}</div>", supply.name, supply.aid_list.authority.name)
 
-    def value_need(self, record):
-        return cell_text(self.render_need(record))
 
-    def value_supply(self, record):
-        return cell_text(self.render_supply(record))

@@ -15,11 +15,12 @@ from django_tables2.columns.base import BoundColumn
 _original_attrs = BoundColumn.attrs.fget
 
 
-def _holds_callable(value) -> bool:
+def holds_callable(value) -> bool:
+    """Whether django-tables2 attrs (a value or a dict of them, nested) hold a function: then they differ per cell."""
     if callable(value):
         return True
     if isinstance(value, dict):
-        return any(_holds_callable(item) for item in value.values())
+        return any(holds_callable(item) for item in value.values())
     return False
 
 
@@ -30,7 +31,7 @@ def _attrs(self):
         if memo[0] == str(self._table.order_by):
             return memo[1]
     attrs = _original_attrs(self)
-    if not _holds_callable(self._table.attrs) and not _holds_callable(self.column.attrs):
+    if not holds_callable(self._table.attrs) and not holds_callable(self.column.attrs):
         self.__dict__["_portal_attrs"] = (str(self._table.order_by), attrs)
     return attrs
 

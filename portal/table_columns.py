@@ -21,6 +21,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.timezone import template_localtime
+from django_tables2.utils import call_with_appropriate
 
 # The accessor of a column written from the whole record (no field of its name): the record's ``pk``, found
 # at once, where the column's name would fail for every cell (an exception and its message, with the
@@ -39,8 +40,28 @@ def cell_text(html) -> str:
     return strip_tags(html).strip() if isinstance(html, str) else html
 
 
+def _text_of(name: str):
+    def value(self, **kwargs):
+        # django-tables2 passes a ``value_`` method every argument when it takes ``**kwargs``; the renderer
+        # gets those its signature asks for, as when the page renders it
+        return cell_text(call_with_appropriate(getattr(self, f"render_{name}"), kwargs))
+
+    value.__name__ = value.__qualname__ = f"value_{name}"
+    return value
+
+
 class TableCells:
-    """A mixin for a ``tables.Table`` whose ``render_<name>`` methods replace template cells."""
+    """A mixin for a ``tables.Table`` whose ``render_<name>`` methods replace template cells.
+
+    ``text_from_html``: the columns whose export text is their rendered cell without tags (what
+    ``TemplateColumn.value`` gave): a ``value_<name>`` is made for each from its ``render_<name>``."""
+
+    text_from_html: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.__dict__.get("text_from_html", ()):
+            setattr(cls, f"value_{name}", _text_of(name))
 
     def user_may(self, perm: str) -> bool:
         """``perms.<app>.<codename>`` as the page's context answered it: the request's user's permission,

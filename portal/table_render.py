@@ -58,19 +58,13 @@ from django_tables2.tables import Table
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, signature
 
+from portal.table_cells import holds_callable
+
 _DATE_CODE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
 _templates: dict[tuple[Engine, str], Template] = {}
 _signatures: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _subscriptable: dict[type, bool] = {}
 _displays: dict[tuple[type, str], tuple | bool] = {}
-
-
-def _holds_callable(value) -> bool:
-    if callable(value):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_callable(item) for item in value.values())
-    return False
 
 
 def _signature(fn):
@@ -329,10 +323,10 @@ def render_tbody(table, context) -> str:
             out.append("\n                </tbody>\n            ")
             return mark_safe("".join(out))
         columns = list(table.columns)
-        per_cell_attrs = (_holds_callable(table.attrs) or any(_holds_callable(b.column.attrs) for b in columns)
+        per_cell_attrs = (holds_callable(table.attrs) or any(holds_callable(b.column.attrs) for b in columns)
                           or type(table).get_column_class_names is not Table.get_column_class_names)
         cells = [_Cell(table, bound, per_cell_attrs) for bound in columns]
-        plain_rows = not _holds_callable(table.row_attrs)
+        plain_rows = not holds_callable(table.row_attrs)
         row_html = {}
         for row in rows:
             record = row.record

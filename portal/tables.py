@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from portal.models import AuditEntry, Job, User
-from portal.table_columns import RECORD, TableCells, cell_text
+from portal.table_columns import RECORD, TableCells
 
 AUDIT_CHANGES = (
     "<details><summary>查看变更（{} 项）</summary>\n"
@@ -50,7 +50,8 @@ class AuditEntryTable(tables.Table):
         return changes_text(record)
 
 
-class JobTable(tables.Table):
+class JobTable(TableCells, tables.Table):
+    text_from_html = ("percent",)
     title = tables.LinkColumn("job-detail", args=[tables.A("pk")])
     created = tables.DateTimeColumn(format="Y-m-d H:i")
     finished = tables.DateTimeColumn(format="Y-m-d H:i")
@@ -64,11 +65,10 @@ class JobTable(tables.Table):
     def render_percent(self, record):
         return format_html("{}%", record.percent)
 
-    def value_percent(self, record):
-        return cell_text(self.render_percent(record))
 
 
 class UserTable(TableCells, tables.Table):
+    text_from_html = ("roles",)
     username = tables.LinkColumn("user-update", args=[tables.A("pk")])
     roles = tables.Column(verbose_name="角色", orderable=False, empty_values=(), accessor=RECORD)
     last_login = tables.DateTimeColumn(format="Y-m-d H:i")
@@ -83,8 +83,6 @@ class UserTable(TableCells, tables.Table):
     def render_roles(self, record):
         return format_html_join("、", "{}", ((name,) for name in record.role_names))
 
-    def value_roles(self, record):
-        return cell_text(self.render_roles(record))
 
     def render_actions(self, record):
         """What the cell template ``portal/user_actions_cell.html`` (gone) wrote: one line per action, each
