@@ -32,7 +32,7 @@ from django.utils.safestring import mark_safe
 
 from portal import choice_cache
 
-FRAGMENT = "portal/filter_fields.html"  # the list pages' (portal/object_list.html); the register has its own
+FRAGMENT = "portal/filter_fields.html"  # every list page's filter fields (portal/object_list.html, the register's)
 _MAX_ENTRIES = 2048  # distinct forms (user kinds × submitted filters) kept per process
 _MAX_DATA_CHARS = 1000  # submitted values longer than this (a pasted text) are rendered, not kept
 _rendered: dict[tuple, str] = {}
@@ -95,7 +95,7 @@ def _field_key(name, field, form, generations: dict):
             getattr(widget, "format", None), choices, repr(value))
 
 
-def form_key(filterset, fragment: str = FRAGMENT) -> tuple | None:
+def form_key(filterset) -> tuple | None:
     """The key of ``filterset``'s rendered form, or None when it is not to be cached."""
     form = filterset.form
     if form.is_bound and form.errors:
@@ -109,24 +109,24 @@ def form_key(filterset, fragment: str = FRAGMENT) -> tuple | None:
         fields.append(key)
     if form.is_bound and sum(len(part[-1]) for part in fields) > _MAX_DATA_CHARS:
         return None
-    return (fragment, type(filterset), type(form).__mro__[1], form.prefix, form.auto_id, form.is_bound,
+    return (type(filterset), type(form).__mro__[1], form.prefix, form.auto_id, form.is_bound,
             translation.get_language(), tuple(fields))
 
 
-def render_fields(form, context, fragment: str = FRAGMENT) -> str:
-    template = context.template.engine.get_template(fragment)
+def render_fields(form, context) -> str:
+    template = context.template.engine.get_template(FRAGMENT)
     html = template.render(context.new({"form": form}))
     return html[:-1] if html.endswith("\n") else html  # the fragment file's own last newline
 
 
-def render_filter_fields(filterset, context, fragment: str = FRAGMENT) -> str:
-    """The fields of the filter form (the template ``fragment`` with ``form``), kept per key."""
-    key = form_key(filterset, fragment)
+def render_filter_fields(filterset, context) -> str:
+    """The fields of the filter form (``FRAGMENT`` with ``form``), kept per key."""
+    key = form_key(filterset)
     if key is None:
-        return mark_safe(render_fields(filterset.form, context, fragment))
+        return mark_safe(render_fields(filterset.form, context))
     html = _rendered.get(key)
     if html is None:
-        html = render_fields(filterset.form, context, fragment)
+        html = render_fields(filterset.form, context)
         with _lock:
             if len(_rendered) >= _MAX_ENTRIES:
                 _rendered.clear()

@@ -51,11 +51,11 @@ def bootstrap(bound_field, shows=""):
 
 
 @register.simple_tag(takes_context=True)
-def filter_fields(context, filterset, fragment=None):
+def filter_fields(context, filterset):
     """A list page's filter fields (``portal/filter_fields.html``), kept per form (portal.filter_form_cache)."""
-    from portal.filter_form_cache import FRAGMENT, render_filter_fields
+    from portal.filter_form_cache import render_filter_fields
 
-    return render_filter_fields(filterset, context, fragment or FRAGMENT)
+    return render_filter_fields(filterset, context)
 
 
 @register.filter

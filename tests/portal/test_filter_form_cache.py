@@ -118,7 +118,7 @@ def test_keys_differ_by_the_user_s_fields(rf, xizang_staff, ministry_staff):
 
 
 def test_the_registers_form_is_kept_too(client, xizang_staff, renders):
-    """The register's list (its own fragment, registry/filter_fields.html): kept, and apart from the lists'."""
+    """The register's list (the same fragment as every list): kept, and apart from the lists' (another filterset)."""
     client.force_login(xizang_staff)
     pattern = re.compile(r'<form method="get" class="row g-2 align-items-end filter-form mb-3">(.*?)</form>', re.S)
     first = pattern.search(client.get("/registry/organizations/").content.decode()).group(1)
