@@ -187,9 +187,16 @@ def open_rounds(today: datetime.date | None = None):
     return CommendationRound.objects.filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
 
 
-def verdicts_refresh(organization_ids) -> None:
-    """After a write to organizations or their records (the register's services, in their transaction):
+# the records ``eligibility`` reads (the register's record kinds, registry.services.RECORD_MODELS): a write of
+# another kind (a branch, a former name) leaves every verdict as it was
+JUDGED_RECORDS = {"inspection", "evaluation", "penalty", "listentry"}
+
+
+def verdicts_refresh(organization_ids, *, record_kind: str | None = None) -> None:
+    """After a write to organizations or (``record_kind``) their records, in the writing service's transaction:
     their stored verdicts in every open round, judged again on what is now written."""
+    if record_kind is not None and record_kind not in JUDGED_RECORDS:
+        return
     ids = sorted(set(organization_ids))
     rounds = list(open_rounds()) if ids else []
     if not rounds:
@@ -208,11 +215,14 @@ def verdict_area(user) -> str:
     return "" if authority.is_ministry else authority.code[:2]
 
 
+def _verdict_jobs(round_: CommendationRound, areas: list[str]):
+    return Job.objects.filter(kind=VERDICTS_KIND, params__round=round_.pk, params__province__in=areas)
+
+
 def verdict_jobs(round_: CommendationRound, user):
     """The verdict jobs whose results the user's list shows: the whole register's, and (a province) its own."""
     area = verdict_area(user)
-    return Job.objects.filter(kind=VERDICTS_KIND, params__round=round_.pk,
-                              params__province__in=["", area] if area else [""])
+    return _verdict_jobs(round_, ["", area] if area else [""])
 
 
 def verdicts_status(round_: CommendationRound, user) -> dict:
@@ -232,8 +242,8 @@ def verdicts_recompute(*, actor, round_: CommendationRound) -> Job:
     area = verdict_area(actor)
     with transaction.atomic():
         CommendationRound.objects.select_for_update().get(pk=round_.pk)  # one start at a time per round
-        pending = Job.objects.filter(kind=VERDICTS_KIND, params__round=round_.pk, params__province=area,
-                                     status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).order_by("-id").first()
+        pending = (_verdict_jobs(round_, [area]).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+                   .order_by("-id").first())
         if pending is not None:
             return pending
         return job_start(kind=VERDICTS_KIND, user=actor, authority=authority,

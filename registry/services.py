@@ -19,6 +19,7 @@ from portal.models import AuditAction, Authority
 from portal.scoping import object_in_scope
 from portal.services import ApplicationError
 from registry.choices import GRADE_VALID_YEARS, ImportStatus
+from registry.commendation import verdicts_refresh
 from registry.models import (
     AnnualInspection,
     Branch,
@@ -31,9 +32,6 @@ from registry.models import (
     add_years,
 )
 from registry.text import SEPARATOR
-
-# the records the commendation round's hard criteria read (registry.commendation.eligibility)
-VERDICT_RECORDS = {"inspection", "evaluation", "penalty", "listentry"}
 
 RECORD_MODELS = {
     "inspection": AnnualInspection,
@@ -73,13 +71,6 @@ def refresh_summary(organization: Organization, *, today: datetime.date | None =
         on_abnormal_list=org.on_abnormal_list, on_dishonest_list=org.on_dishonest_list)
 
 
-def _verdicts_refresh(organization_ids) -> None:
-    """The stored verdicts of the open commendation rounds, judged again after a write (in its transaction)."""
-    from registry.commendation import verdicts_refresh
-
-    verdicts_refresh(organization_ids)
-
-
 @transaction.atomic
 def organization_create(*, actor, **fields) -> Organization:
     org = Organization(**fields)
@@ -87,7 +78,7 @@ def organization_create(*, actor, **fields) -> Organization:
     if actor is not None:
         _may_register(actor, org)
     org.save()
-    _verdicts_refresh([org.pk])
+    verdicts_refresh([org.pk])
     record_change(actor=actor, action=AuditAction.CREATE, obj=org, after=snapshot(org))
     return org
 
@@ -116,7 +107,7 @@ def organization_update(*, actor, organization: Organization, renamed_on: dateti
     if org.name != old_name:
         FormerName.objects.create(organization=org, name=old_name, used_until=renamed_on or timezone.localdate())
         refresh_summary(org)
-    _verdicts_refresh([org.pk])  # status, dates, name or authority may have changed
+    verdicts_refresh([org.pk])  # status, dates, name or authority may have changed
     record_change(actor=actor, action=AuditAction.UPDATE, obj=org, before=before, after=snapshot(org))
     return org
 
@@ -138,8 +129,7 @@ def record_add(*, actor, organization: Organization, kind: str, **fields):
     _full_clean(record)
     record.save()
     refresh_summary(organization)
-    if kind in VERDICT_RECORDS:
-        _verdicts_refresh([organization.pk])
+    verdicts_refresh([organization.pk], record_kind=kind)
     record_change(actor=actor, action=AuditAction.CREATE, obj=record, after=snapshot(record),
                   note=f"{organization.name}：{model._meta.verbose_name}")
     return record
@@ -161,7 +151,7 @@ def list_entry_remove(*, actor, entry: CreditListEntry, removed_on: datetime.dat
     _full_clean(entry)
     entry.save()
     refresh_summary(entry.organization)
-    _verdicts_refresh([entry.organization_id])
+    verdicts_refresh([entry.organization_id])
     record_change(actor=actor, action=AuditAction.UPDATE, obj=entry, before=before, after=snapshot(entry),
                   note=f"{entry.organization.name}：移出{entry.get_list_kind_display()}")
     return entry
@@ -342,7 +332,7 @@ def import_commit(*, actor, run: OrganizationImport, progress=None, statuses=(Im
             Organization.objects.bulk_create(organizations, batch_size=2000)
     except IntegrityError:  # a database rule the rows broke after all: the whole file stays out
         raise ApplicationError("文件中的数据与登记库的规则冲突，本次未导入任何数据；请重新上传文件核对") from None
-    _verdicts_refresh([org.pk for org in organizations])
+    verdicts_refresh([org.pk for org in organizations])
     # one audit row per organization, as a page's 新增 writes, chained in one insert (portal.audit.record_changes)
     record_changes(actor=actor, action=AuditAction.CREATE,
                    changes=((org, snapshot(org), f"批量导入（{run.filename}）") for org in organizations))
@@ -414,8 +404,7 @@ def _commit_records(*, actor, run: OrganizationImport, pending: list[dict], prog
     touched = {r.organization_id: r.organization for r in records}
     for pk in sorted(touched):  # in key order, as the verdict job locks them (no deadlock between the two)
         refresh_summary(touched[pk])
-    if run.kind in VERDICT_RECORDS:
-        _verdicts_refresh(touched)
+    verdicts_refresh(touched, record_kind=run.kind)
     record_changes(actor=actor, action=AuditAction.CREATE, changes=(
         (record, snapshot(record), f"{record.organization.name}：{model._meta.verbose_name}（批量导入 {run.filename}）")
         for record in records))
