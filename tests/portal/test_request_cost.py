@@ -426,3 +426,63 @@ def test_the_otp_device_is_read_as_django_otp_reads_it(client, ministry_staff):
     TOTPDevice.objects.filter(user=ministry_staff).delete()  # the device removed (安全管理员 reset)
     response = other.get("/crackdown/leads/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/")
+
+
+def test_the_cache_reuses_one_redis_client():
+    """Django's Redis cache built a new ``redis.Redis`` (170 callbacks) for every call; one serves them all,
+    and it still answers after a failed call (the pool, not the client, holds the connections)."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+    cache.set("one-client-probe", 1, 30)
+    assert cache.get("one-client-probe") == 1
+    assert cache._cache.get_client() is client
+
+
+def test_the_wsgi_worker_settles_its_garbage_collector():
+    """A gunicorn worker loads ``portal.wsgi``: the loaded application is frozen out of the collector's
+    passes and the young generation is collected after 50,000 allocations (issue 17)."""
+    import ast
+    import os
+    import subprocess
+    import sys
+
+    code = ("import gc, portal.wsgi as w; import sys; "
+            "sys.stdout.write(repr((gc.get_threshold(), gc.get_freeze_count() > 10000, "
+            "'crackdown.views' in sys.modules, w.GC_THRESHOLDS)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+                         cwd=settings.BASE_DIR).stdout
+    thresholds, frozen, views_loaded, wanted = ast.literal_eval(out)
+    assert thresholds == wanted == (50_000, 20, 100)
+    assert frozen and views_loaded
+
+
+def test_a_tables_columns_are_its_own_and_copied_one_level_deep():
+    """A table copies its class's columns (django-tables2 deep-copied them): hiding a column, setting an
+    accessor or editing attrs in one table reaches neither the class nor another table; the unchanging
+    parts (accessor strings, link helpers) are shared, not copied again for every page (issue 17)."""
+    from crackdown.tables import LeadTable
+
+    first, second = LeadTable([]), LeadTable([])
+    name = next(iter(LeadTable.base_columns))
+    assert first.columns[name].column is not second.columns[name].column
+    assert first.columns[name].column is not LeadTable.base_columns[name]
+    first.columns.hide(name)
+    assert not first.columns[name].visible and second.columns[name].visible
+    assert LeadTable([]).columns[name].visible and LeadTable.base_columns[name].visible
+    first.columns[name].column.attrs.setdefault("td", {})["class"] = "changed-here"
+    assert "changed-here" not in str(LeadTable.base_columns[name].attrs)
+    assert "changed-here" not in str(second.columns[name].column.attrs)
+    for base in LeadTable.base_columns.values():
+        copied = next(bound.column for bound in LeadTable([]).columns.iterall() if bound.name == base_name(base))
+        assert copied is not base  # copied, what it holds shared
+        assert base.accessor is None or copied.accessor is base.accessor
+        assert getattr(copied, "link", None) is getattr(base, "link", None)
+
+
+def base_name(column):
+    from crackdown.tables import LeadTable
+
+    return next(name for name, candidate in LeadTable.base_columns.items() if candidate is column)
