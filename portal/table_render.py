@@ -203,7 +203,7 @@ class _Cell:
             self.template = _template(column.template_code)
         self.render = render
         self.args, self.kwargs_name = _signature(render)
-        self.td = None if per_cell_attrs else bound.attrs["td"].as_html()
+        self.td = None if per_cell_attrs else attrs_html(bound.attrs["td"])
 
     def _penultimate(self, record):
         try:
@@ -299,7 +299,7 @@ def python_header(table) -> bool:
 
 def render_tbody(table, context) -> str:
     """The ``table.tbody`` block of ``django_tables2/bootstrap5.html``."""
-    out = ["\n                <tbody ", table.attrs["tbody"].as_html(), ">\n                "]
+    out = ["\n                <tbody ", attrs_html(table.attrs["tbody"]), ">\n                "]
     rows = table.paginated_rows
     if not hasattr(rows, "__len__"):
         rows = list(rows)
@@ -360,12 +360,45 @@ def python_pagination(table) -> bool:
     return not getattr(table, "portal_template_pagination", False)
 
 
-def _querystring(request, key, value) -> str:
-    """``{% querystring_replace key=value %}``."""
-    params = dict(request.GET)
-    if key not in ("", None):
-        params[key] = value
-    return escape("?" + urlencode(params, doseq=True))
+def querystrings(request, key):
+    """``{% querystring_replace key=value %}`` for one key and many values (the sort links of a header, the
+    page links): the request's other parameters are encoded once, not again for every link.  The same
+    bytes as ``escape("?" + urlencode({**request.GET, key: value}, doseq=True))``: ``urlencode`` joins its
+    pairs with ``&`` in order, and a replaced parameter keeps its place."""
+    parts = [(name, urlencode({name: values}, doseq=True)) for name, values in request.GET.lists()]
+    if key in ("", None):
+        fixed = escape("?" + "&".join(part for _, part in parts))
+        return lambda value: fixed
+    at = next((i for i, (name, _) in enumerate(parts) if name == key), len(parts))
+    before = "&".join(part for _, part in parts[:at])
+    after = "&".join(part for _, part in parts[at + 1:])
+
+    def link(value) -> str:
+        return escape("?" + "&".join(part for part in (before, urlencode({key: value}, doseq=True), after) if part))
+
+    return link
+
+
+_attrs_html: dict[tuple, str] = {}
+_ATTRS_HTML_KEPT = 4096  # distinct attribute sets remembered (a few dozen in practice)
+
+
+def attrs_html(attrs) -> str:
+    """``AttributeDict.as_html()`` (a header's, a table body's or a column's cells' attributes), kept per distinct
+    set of attributes: the same attributes write the same HTML.  Attributes holding a function (computed per
+    cell) or a dict are written afresh every time."""
+    try:
+        key = (type(attrs), tuple(attrs.items()))
+        html = _attrs_html.get(key)
+    except TypeError:  # an unhashable value
+        return attrs.as_html()
+    if html is None:
+        html = attrs.as_html()
+        if not any(callable(value) for _, value in key[1]):
+            if len(_attrs_html) >= _ATTRS_HTML_KEPT:
+                _attrs_html.clear()
+            _attrs_html[key] = html
+    return html
 
 
 def render_pagination(table, context) -> str:
@@ -373,13 +406,12 @@ def render_pagination(table, context) -> str:
     page = getattr(table, "page", None)
     if not (page and table.paginator.num_pages > 1):
         return "\n    \n  "
-    request = context["request"]
-    key = table.prefixed_page_field
+    link = querystrings(context["request"], table.prefixed_page_field)
     out = ['\n    \n    <nav aria-label="分页">\n      <ul class="pagination pagination-sm flex-wrap '
            'justify-content-center">\n      ']
     if page.has_previous():
         out.append('\n        <li class="page-item"><a href="')
-        out.append(_querystring(request, key, page.previous_page_number()))
+        out.append(link(page.previous_page_number()))
         out.append('" class="page-link">上一页</a></li>\n      ')
     out.append("\n      ")
     number = page.number
@@ -392,7 +424,7 @@ def render_pagination(table, context) -> str:
             out.append('<span class="page-link">…</span>')
         else:
             out.append('<a class="page-link" href="')
-            out.append(_querystring(request, key, p))
+            out.append(link(p))
             out.append('"')
             if number == p:
                 out.append(' aria-current="page"')
@@ -403,7 +435,7 @@ def render_pagination(table, context) -> str:
     out.append("\n      ")
     if page.has_next():
         out.append('\n        <li class="page-item"><a href="')
-        out.append(_querystring(request, key, page.next_page_number()))
+        out.append(link(page.next_page_number()))
         out.append('" class="page-link">下一页</a></li>\n      ')
     out.append("\n      </ul>\n    </nav>\n    \n  ")
     return mark_safe("".join(out))
@@ -414,18 +446,17 @@ def render_thead(table, context) -> str:
     out = ["\n            "]
     if table.show_header:
         out.append("\n                <thead ")
-        out.append(table.attrs["thead"].as_html())
+        out.append(attrs_html(table.attrs["thead"]))
         out.append(">\n                <tr>\n                ")
-        request = context["request"]
-        key = table.prefixed_order_by_field
+        link = querystrings(context["request"], table.prefixed_order_by_field)
         for bound in table.columns:
             out.append("\n                    <th ")
-            out.append(bound.attrs["th"].as_html())
+            out.append(attrs_html(bound.attrs["th"]))
             out.append(' scope="col">\n                        ')
             header = render_value_in_context(bound.header, context)
             if bound.orderable:
                 out.append('\n                            <a href="')
-                out.append(_querystring(request, key, bound.order_by_alias.next))
+                out.append(link(bound.order_by_alias.next))
                 out.append('">')
                 out.append(header)
                 out.append("</a>\n                        ")

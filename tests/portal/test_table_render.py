@@ -364,3 +364,35 @@ def test_job_percent_cell_as_its_template_wrote_it():
                 ("丙", JobStatus.FAILED, 1000, 999)], start=1)]
     html = _portal_compare(JobTable, jobs, AnonymousUser())
     assert "<td >100%</td>" in html and "<td >33%</td>" in html and "<td >0%</td>" in html
+
+
+@pytest.mark.parametrize("query", ["", "page=3", "sort=-created&status=open", "q=a%26b%3Cc%3E&sort=name", "page=&sort=",
+                                   "status=open&status=closed&page=2&q=%E5%8D%8F%E4%BC%9A"])
+@pytest.mark.parametrize("key", ["page", "sort", "", None])
+def test_the_links_querystrings_are_django_tables2s(query, key):
+    """One key, many values (a header's sort links, the page links): the other parameters are encoded once,
+    and every link is what ``{% querystring_replace %}`` wrote: ``escape("?" + urlencode(...))``."""
+    from django.utils.html import escape
+    from django.utils.http import urlencode
+
+    request = RequestFactory().get("/crackdown/leads/?" + query)
+    link = table_render.querystrings(request, key)
+    for value in (1, 7, "-created", "组织 名称", "a&b"):
+        params = dict(request.GET)
+        if key not in ("", None):
+            params[key] = value
+        assert link(value) == escape("?" + urlencode(params, doseq=True))
+
+
+def test_attributes_are_written_as_django_tables2_writes_them():
+    """The HTML of a set of attributes is kept per distinct set; a function among them is called each time."""
+    from django_tables2.utils import AttributeDict
+
+    calls = []
+    plain = AttributeDict({"class": "orderable asc", "scope": None, "data-x": "<&>"})
+    assert table_render.attrs_html(plain) == plain.as_html() == table_render.attrs_html(AttributeDict(plain))
+    computed = AttributeDict({"class": "x", "data-n": lambda: calls.append(1) or len(calls)})
+    assert table_render.attrs_html(computed) == 'class="x" data-n="1"'
+    assert table_render.attrs_html(computed) == 'class="x" data-n="2"'
+    nested = AttributeDict({"class": "t", "th": {"class": "h"}})
+    assert table_render.attrs_html(nested) == nested.as_html() == 'class="t"'
