@@ -8,18 +8,22 @@ accepted).  Every other invalid value (a malformed date, a choice outside its en
 
 from __future__ import annotations
 
-from django_filters import ModelChoiceFilter
+from django_filters import ModelChoiceFilter, utils
 from django_filters.rest_framework import DjangoFilterBackend
 
 
 class PortalFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
+        # DjangoFilterBackend.filter_queryset on the one filterset (it made and validated a second: issue 17)
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        if not filterset.is_valid() and _only_unknown_ids(filterset):
-            return queryset.none()
-        return super().filter_queryset(request, queryset, view)
+        if not filterset.is_valid():
+            if _only_unknown_ids(filterset):
+                return queryset.none()
+            if self.raise_exception:
+                raise utils.translate_validation(filterset.errors)
+        return filterset.qs
 
 
 def _only_unknown_ids(filterset) -> bool:

@@ -289,3 +289,29 @@ def test_another_provinces_object_is_404_before_the_body_is_read(client, objs, p
     assert "未找到" in response.json()["detail"] or "不存在" in response.json()["detail"]
     client.force_login(hebei_chief)
     assert client.post(url, bad, content_type="application/json").status_code == 400, step
+
+
+def test_the_api_filters_with_one_filterset(client, make_lead, hebei_staff, ministry_staff, monkeypatch):
+    """A list's filter is built and validated once a request (it was twice: issue 17), with the same
+    answers: an unknown province id finds nothing (200), a malformed date is a 400 naming the field."""
+    from crackdown.filtersets import LeadFilterSet
+
+    make_lead(hebei_staff, "燕赵国学研究会")
+    made = []
+    original = LeadFilterSet.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LeadFilterSet, "__init__", counting)
+    client.force_login(hebei_staff)
+    response = client.get(f"{API}/leads/", {"q": "燕赵"})
+    assert response.status_code == 200 and response.json()["count"] == 1
+    assert len(made) == 1
+    assert client.get(f"{API}/leads/", {"q": "没有这个"}).json()["count"] == 0
+    bad = client.get(f"{API}/leads/", {"received_after": "2025-13-45"})
+    assert bad.status_code == 400 and "received_after" in bad.json()
+    client.force_login(ministry_staff)
+    unknown = client.get(f"{API}/leads/", {"province": 987654})
+    assert unknown.status_code == 200 and unknown.json()["count"] == 0
