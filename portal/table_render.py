@@ -300,9 +300,14 @@ def python_header(table) -> bool:
 def render_tbody(table, context) -> str:
     """The ``table.tbody`` block of ``django_tables2/bootstrap5.html``."""
     out = ["\n                <tbody ", attrs_html(table.attrs["tbody"]), ">\n                "]
-    rows = table.paginated_rows
-    if not hasattr(rows, "__len__"):
-        rows = list(rows)
+    if getattr(table, "page", None) is not None and table.paginator.count == 0:
+        # nothing to show, as the page's COUNT said: the empty page's query is not compiled only to find
+        # its slice empty (Django builds the whole SELECT before it sees LIMIT 0: a tenth of an empty list)
+        rows = ()
+    else:
+        rows = table.paginated_rows
+        if not hasattr(rows, "__len__"):
+            rows = list(rows)
     if len(rows) < 1:
         out.append("\n                    ")
         if table.empty_text:
@@ -404,7 +409,9 @@ def attrs_html(attrs) -> str:
 def render_pagination(table, context) -> str:
     """The ``pagination`` block of ``portal/table.html``."""
     page = getattr(table, "page", None)
-    if not (page and table.paginator.num_pages > 1):
+    # the template's ``{% if table.page and … %}``: a page with rows is true, and an empty one is the only page
+    # (num_pages 1); asking ``is not None`` spares building the empty page's query only to find it empty
+    if not (page is not None and table.paginator.num_pages > 1):
         return "\n    \n  "
     link = querystrings(context["request"], table.prefixed_page_field)
     out = ['\n    \n    <nav aria-label="分页">\n      <ul class="pagination pagination-sm flex-wrap '

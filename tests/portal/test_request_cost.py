@@ -486,3 +486,25 @@ def base_name(column):
     from crackdown.tables import LeadTable
 
     return next(name for name, candidate in LeadTable.base_columns.items() if candidate is column)
+
+
+def test_an_empty_list_builds_no_query_for_its_empty_page(client, xizang_staff, monkeypatch):
+    """A list with no rows counts them (one COUNT) and writes its empty text; the empty page's SELECT was
+    built too, only to be found empty (Django compiles it whole before it sees LIMIT 0)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from crackdown.models import Lead
+
+    built = []
+    original = SQLCompiler.pre_sql_setup
+
+    def counting(self, *args, **kwargs):
+        if self.query.model is Lead:
+            built.append(self.query)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "pre_sql_setup", counting)
+    client.force_login(xizang_staff)
+    response = client.get("/crackdown/leads/")
+    assert response.status_code == 200 and "没有符合条件的记录" in response.content.decode()
+    assert len(built) == 1  # the COUNT
