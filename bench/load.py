@@ -22,8 +22,9 @@
   cycles through its page mix in its own fixed shuffled order and sends the next request when the last
   one is answered (closed loop).
   Phases for each N: ``/healthz/`` alone (the floor: the same middleware, one ``SELECT 1``), the public
-  pages (anonymous), the logged-in mix.  Pairs (user, page) not answering 200 at warm-up are dropped
-  and listed.
+  pages (anonymous), the logged-in mix; with ``--phases healthz,form,public,mix`` also the password
+  form for the same logged-in users (the cheapest logged-in page: base template, a small form, no
+  query of its own).  Pairs (user, page) not answering 200 at warm-up are dropped and listed.
 - Reports per phase: req/s, p50/p95/p99 in ms and errors (status ≠ 200 or a failed connection) per
   page; the logged-in mix's rate as a share of the ``/healthz/`` rate.
 
@@ -74,6 +75,9 @@ PUBLIC_PAGES = [
     ("login page", "/accounts/login/"),
 ]
 HEALTHZ = [("healthz", "/healthz/")]
+# the cheapest logged-in page (``--phases …,form``): the base template and a three-field form, no query of its
+# own; what every logged-in page costs before its own work (docs/BENCHMARKS.md, issue 17)
+FORM_FLOOR = [("password form", "/accounts/password/")]
 # who browses: the demo accounts of the provinces and the ministry (the administrators do not)
 BROWSERS = ["xz_staff", "xz_liaison", "zj_staff", "zj_liaison", "hb_staff", "hb_liaison", "bu_staff"]
 SESSION_COOKIE = "__Host-sessionid"
@@ -550,6 +554,8 @@ def main() -> int:
             for phase in args.phases.split(","):
                 if phase == "healthz":
                     users = [(HEALTHZ, None)] * n
+                elif phase == "form":
+                    users = [(FORM_FLOOR, key) for _plan, key in user_plans[:n]]
                 elif phase == "public":
                     users = [(random.Random(i).sample(PUBLIC_PAGES, len(PUBLIC_PAGES)), None) for i in range(n)]
                 else:
@@ -557,10 +563,12 @@ def main() -> int:
                 result = run_phase(port, users, args.duration, server.pid)
                 report["phases"][f"{phase}@{n}"] = result
                 print_phase(f"{phase}, {n} users", result)
-            mix, floor = report["phases"].get(f"mix@{n}"), report["phases"].get(f"healthz@{n}")
-            if mix and floor and floor["all"]["rps"]:
-                print(f"  → {n} users: logged-in mix = {100 * mix['all']['rps'] / floor['all']['rps']:.0f} % "
-                      f"of /healthz/")
+            floor = report["phases"].get(f"healthz@{n}")
+            for phase, title in (("form", "the password form"), ("mix", "logged-in mix")):
+                measured = report["phases"].get(f"{phase}@{n}")
+                if measured and floor and floor["all"]["rps"]:
+                    print(f"  → {n} users: {title} = {100 * measured['all']['rps'] / floor['all']['rps']:.0f} % "
+                          f"of /healthz/")
     finally:
         stop_server(server)
         report["loadavg_after"] = os.getloadavg()

@@ -32,7 +32,7 @@ for page in pages:
     assert c.get(page, secure=True).status_code == 200, page
 inclusive = collections.Counter(); own = collections.Counter(); total = [0]
 focus = os.environ.get("FOCUS"); below = collections.Counter()  # FOCUS=portal/table_render.py:render_thead:412
-DEPTH = int(os.environ.get("DEPTH", "8")); below_path = ()
+DEPTH = int(os.environ.get("DEPTH") or 8); below_path = ()
 import re
 collapse = re.compile(os.environ["COLLAPSE"]) if os.environ.get("COLLAPSE") else None  # frames left out of the tree
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -74,7 +74,7 @@ signal.setitimer(signal.ITIMER_PROF, 0, 0)
 cpu = time.process_time() - cpu
 t = total[0]
 print(f"{t} samples, {cpu * 1000 / n / len(pages):.2f} ms CPU a request (the kernel's tick limits the rate)")
-top = int(os.environ.get("TOP", "60"))
+top = int(os.environ.get("TOP") or 60)
 print("inclusive %:")
 for key, count in inclusive.most_common(top):
     print(f"  {100 * count / t:5.1f}  {key}")
