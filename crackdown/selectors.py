@@ -2,7 +2,8 @@
 about a name being entered, and what a detail page offers its reader.
 
 The statistics run a fixed number of grouped queries (one per source table), whatever the period or
-the number of rows, and group by the authority's id; ids are mapped to provinces with one more query.
+the number of rows, and group by the authority's id; ids are mapped to provinces by the authorities'
+codes, reference rows kept per process (portal.choice_cache).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from crackdown.models import (
 )
 from crackdown.names import check_name
 from crackdown.workflow import APPROVE, AWAITING_APPROVAL, AWAITING_REVIEW, LEAD_TRANSITIONS, TERMINAL_STAGES
+from portal.choice_cache import cached_rows
 from portal.gazetteer import area_named_in, province_of
 from portal.models import MINISTRY_CODE, Authority
 from portal.scoping import scope_q
@@ -165,8 +167,13 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
     add(_scoped(LinkedParty, user, province).filter(handled_on__gte=period["gte"], handled_on__lte=period["lte"])
         .values("authority_id").annotate(linked_handled=Count("id")).order_by())
 
-    # rows: every province in the user's view (zeros included), and the ministry's own work
-    codes = dict(Authority.objects.filter(pk__in=list(by_authority)).values_list("pk", "code"))
+    # rows: every province in the user's view (zeros included), and the ministry's own work; the
+    # authorities' codes and the provinces are reference rows, read from the process's store
+    # (portal.choice_cache: renewed by any change of an authority), not queried per page
+    codes = dict(cached_rows(Authority.objects.order_by().values_list("pk", "code"))) if by_authority else {}
+    missing = [pk for pk in by_authority if pk not in codes]  # a row written without signals (bulk_create)
+    if missing:
+        codes.update(Authority.objects.filter(pk__in=missing).values_list("pk", "code"))
     per_province: dict[str, dict[str, int]] = {}
     for authority_id, values in by_authority.items():
         code = codes[authority_id]
@@ -177,7 +184,7 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
     if province is not None:
         shown = [province]
     elif user.is_ministry:
-        shown = list(Authority.objects.filter(Q(code=MINISTRY_CODE) | Q(level="province")).order_by("code"))
+        shown = cached_rows(Authority.objects.filter(Q(code=MINISTRY_CODE) | Q(level="province")).order_by("code"))
     else:
         shown = [user.province] if user.province else []
     rows = []
