@@ -34,6 +34,7 @@ from crackdown.models import (
 from crackdown.selectors import stage_document_kinds
 from crackdown.workflow import INPUTS, LEAD_TRANSITIONS, document_field, pop_documents, steps_from
 from portal import phones
+from portal.choice_cache import CachedModelChoiceField
 from portal.models import Authority, AuthorityLevel, User
 from registry.models import Organization
 
@@ -431,7 +432,8 @@ class ReturnListForm(forms.Form):
 class StatisticsForm(forms.Form):
     date_from = forms.DateField(label="起始日期", widget=DATE)
     date_to = forms.DateField(label="截止日期", widget=DATE)
-    province = forms.ModelChoiceField(label="省份", required=False, empty_label="全国",
+    # the provinces from the process's store, the rendered fields kept ({% form_fragment %}, issue 17)
+    province = CachedModelChoiceField(label="省份", required=False, empty_label="全国",
                                       queryset=Authority.objects.filter(level=AuthorityLevel.PROVINCE))
 
     def clean(self):

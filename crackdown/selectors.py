@@ -2,7 +2,9 @@
 about a name being entered, and what a detail page offers its reader.
 
 The statistics run a fixed number of grouped queries (one per source table), whatever the period or
-the number of rows, and group by the authority's id; ids are mapped to provinces with one more query.
+the number of rows, compiled once per scope (portal.kept_statements), and group by the authority's
+id; ids are mapped to provinces by the authorities' codes, reference rows kept per process
+(portal.choice_cache).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from crackdown.models import (
 )
 from crackdown.names import check_name
 from crackdown.workflow import APPROVE, AWAITING_APPROVAL, AWAITING_REVIEW, LEAD_TRANSITIONS, TERMINAL_STAGES
+from portal.choice_cache import cached_rows
 from portal.gazetteer import area_named_in, province_of
+from portal.kept_statements import kept_values
 from portal.models import MINISTRY_CODE, Authority
 from portal.scoping import scope_q
 
@@ -95,6 +99,60 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return date(today.year, 1, 1), today
 
 
+_TALLIED_MODELS = (CheckBatch, ListBatch, Case, CaseConfiscation, CaseReferral, WebsiteShutdown, LinkedParty)
+# the column each read of ``_tally_reads`` groups by, in its order
+_GROUPED_BY = ("authority_id", "authority_id", "batch__authority_id", "authority_id", "authority_id",
+               "authority_id", "authority_id", "authority_id")
+
+
+def _tally_reads(user, province: Authority | None):
+    """The statistics' grouped reads for a period, one per source table (``crackdown_statistics`` says
+    which date counts); built by ``portal.kept_statements`` once per scope with markers for the dates."""
+
+    def build(date_from: date, date_to: date, last_overdue_day: date) -> list:
+        batches = _scoped(CheckBatch, user, province).filter(checked_on__gte=date_from, checked_on__lte=date_to)
+        published = _scoped(ListBatch, user, province).filter(
+            status=ListStatus.PUBLISHED, published_on__gte=date_from, published_on__lte=date_to)
+        decided = Q(outcome_date__gte=date_from, outcome_date__lte=date_to)
+        lapsed = Q(deadline__gte=date_from, deadline__lte=last_overdue_day)
+        overdue = lapsed & (Q(outcome_date__gt=F("deadline"))
+                            | Q(outcome_date__isnull=True, suspended_since__isnull=True))
+        referred = Q(referred_on__gte=date_from, referred_on__lte=date_to)
+        reported = Q(result_on__gte=date_from, result_on__lte=date_to)
+        return [
+            batches.values("authority_id").annotate(check_batches=Count("id"), checked_leads=Sum("lead_count"))
+            .order_by(),
+            published.values("authority_id").annotate(
+                exposure_batches=Count("id", filter=Q(kind=ListKind.SUSPECTED)),
+                ban_batches=Count("id", filter=Q(kind=ListKind.BANNED)),
+            ).order_by(),
+            ListEntry.objects.filter(batch__in=published, withdrawn=False).values("batch__authority_id").annotate(
+                exposed_orgs=Count("id", filter=Q(batch__kind=ListKind.SUSPECTED)),
+                ban_listed_orgs=Count("id", filter=Q(batch__kind=ListKind.BANNED)),
+            ).order_by(),
+            _scoped(Case, user, province).filter(decided | lapsed).values("authority_id").annotate(
+                banned=Count("id", filter=decided & Q(outcome=CaseOutcome.BANNED)),
+                dissuaded=Count("id", filter=decided & Q(outcome=CaseOutcome.DISSUADED)),
+                dissolved=Count("id", filter=decided & Q(outcome=CaseOutcome.DISSOLVED)),
+                registered=Count("id", filter=decided & Q(outcome=CaseOutcome.REGISTERED)),
+                overdue_cases=Count("id", filter=overdue),
+            ).order_by(),
+            _scoped(CaseConfiscation, user, province).filter(decided_on__gte=date_from, decided_on__lte=date_to)
+            .values("authority_id").annotate(confiscated_amount=Sum("amount")).order_by(),
+            _scoped(CaseReferral, user, province).filter(referred | reported).values("authority_id").annotate(
+                referrals=Count("id", filter=referred),
+                cases_solved=Sum("cases_solved", filter=reported),
+                suspects_caught=Sum("suspects_caught", filter=reported),
+            ).order_by(),
+            _scoped(WebsiteShutdown, user, province).filter(shut_on__gte=date_from, shut_on__lte=date_to)
+            .values("authority_id").annotate(websites_shut=Count("id")).order_by(),
+            _scoped(LinkedParty, user, province).filter(handled_on__gte=date_from, handled_on__lte=date_to)
+            .values("authority_id").annotate(linked_handled=Count("id")).order_by(),
+        ]
+
+    return build
+
+
 def crackdown_statistics(*, user, date_from: date, date_to: date, province: Authority | None = None) -> Statistics:
     """Every tally of the seeds, per province (and the ministry's own work), for the period.
 
@@ -118,55 +176,22 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
                     value = value if isinstance(value, Decimal) else int(value)
                     bucket[key] = bucket.get(key, 0) + value
 
-    period = {"gte": date_from, "lte": date_to}
-    batches = _scoped(CheckBatch, user, province).filter(checked_on__gte=period["gte"],
-                                                         checked_on__lte=period["lte"])
-    add(batches.values("authority_id").annotate(check_batches=Count("id"), checked_leads=Sum("lead_count"))
-        .order_by())
-
-    published = _scoped(ListBatch, user, province).filter(
-        status=ListStatus.PUBLISHED, published_on__gte=period["gte"], published_on__lte=period["lte"])
-    add(published.values("authority_id").annotate(
-        exposure_batches=Count("id", filter=Q(kind=ListKind.SUSPECTED)),
-        ban_batches=Count("id", filter=Q(kind=ListKind.BANNED)),
-    ).order_by())
-    add(ListEntry.objects.filter(batch__in=published, withdrawn=False).values("batch__authority_id").annotate(
-        exposed_orgs=Count("id", filter=Q(batch__kind=ListKind.SUSPECTED)),
-        ban_listed_orgs=Count("id", filter=Q(batch__kind=ListKind.BANNED)),
-    ).order_by(), "batch__authority_id")
-
-    decided = Q(outcome_date__gte=period["gte"], outcome_date__lte=period["lte"])
     # overdue: the deadline fell in the period (and has passed), and no decision came by it
-    last_overdue_day = min(period["lte"], timezone.localdate() - timedelta(days=1))
-    lapsed = Q(deadline__gte=period["gte"], deadline__lte=last_overdue_day)
-    overdue = lapsed & (Q(outcome_date__gt=F("deadline"))
-                        | Q(outcome_date__isnull=True, suspended_since__isnull=True))
-    cases = _scoped(Case, user, province).filter(decided | lapsed)
-    add(cases.values("authority_id").annotate(
-        banned=Count("id", filter=decided & Q(outcome=CaseOutcome.BANNED)),
-        dissuaded=Count("id", filter=decided & Q(outcome=CaseOutcome.DISSUADED)),
-        dissolved=Count("id", filter=decided & Q(outcome=CaseOutcome.DISSOLVED)),
-        registered=Count("id", filter=decided & Q(outcome=CaseOutcome.REGISTERED)),
-        overdue_cases=Count("id", filter=overdue),
-    ).order_by())
+    period = {"date_from": date_from, "date_to": date_to,
+              "last_overdue_day": min(date_to, timezone.localdate() - timedelta(days=1))}
+    # the reads' SQL depends on the user's scope and the province only: compiled once per both
+    shape = ("crackdown_statistics", province.scope_prefix or province.code if province is not None else None,
+             tuple(scope_q(model, user) for model in _TALLIED_MODELS))
+    for grouped_by, rows in zip(_GROUPED_BY, kept_values(shape, _tally_reads(user, province), period), strict=True):
+        add(rows, grouped_by)
 
-    add(_scoped(CaseConfiscation, user, province).filter(decided_on__gte=period["gte"], decided_on__lte=period["lte"])
-        .values("authority_id").annotate(confiscated_amount=Sum("amount")).order_by())
-    referred = Q(referred_on__gte=period["gte"], referred_on__lte=period["lte"])
-    reported = Q(result_on__gte=period["gte"], result_on__lte=period["lte"])
-    add(_scoped(CaseReferral, user, province).filter(referred | reported).values("authority_id").annotate(
-        referrals=Count("id", filter=referred),
-        cases_solved=Sum("cases_solved", filter=reported),
-        suspects_caught=Sum("suspects_caught", filter=reported),
-    ).order_by())
-
-    add(_scoped(WebsiteShutdown, user, province).filter(shut_on__gte=period["gte"], shut_on__lte=period["lte"])
-        .values("authority_id").annotate(websites_shut=Count("id")).order_by())
-    add(_scoped(LinkedParty, user, province).filter(handled_on__gte=period["gte"], handled_on__lte=period["lte"])
-        .values("authority_id").annotate(linked_handled=Count("id")).order_by())
-
-    # rows: every province in the user's view (zeros included), and the ministry's own work
-    codes = dict(Authority.objects.filter(pk__in=list(by_authority)).values_list("pk", "code"))
+    # rows: every province in the user's view (zeros included), and the ministry's own work; the
+    # authorities' codes and the provinces are reference rows, read from the process's store
+    # (portal.choice_cache: renewed by any change of an authority), not queried per page
+    codes = dict(cached_rows(Authority.objects.order_by().values_list("pk", "code"))) if by_authority else {}
+    missing = [pk for pk in by_authority if pk not in codes]  # a row written without signals (bulk_create)
+    if missing:
+        codes.update(Authority.objects.filter(pk__in=missing).values_list("pk", "code"))
     per_province: dict[str, dict[str, int]] = {}
     for authority_id, values in by_authority.items():
         code = codes[authority_id]
@@ -177,7 +202,7 @@ def crackdown_statistics(*, user, date_from: date, date_to: date, province: Auth
     if province is not None:
         shown = [province]
     elif user.is_ministry:
-        shown = list(Authority.objects.filter(Q(code=MINISTRY_CODE) | Q(level="province")).order_by("code"))
+        shown = cached_rows(Authority.objects.filter(Q(code=MINISTRY_CODE) | Q(level="province")).order_by("code"))
     else:
         shown = [user.province] if user.province else []
     rows = []

@@ -10,9 +10,11 @@ by the queryset's SQL (a filter narrowed per user — the needs page's paired pr
 entry) and by the model's generation, a token in the shared cache (Redis) that any save or delete of
 such a row, and every ``reference_loaded``, renews: one cache read per choice field instead of a
 query, and a change made in any process is seen by all at their next page.  Only the filter forms
-(django-filter's fields) use it; the forms that write (``ModelChoiceField`` of an edit form) query
-as before, and a filter's submitted value is still checked against the database (``to_python``).
-The options rendered are the same rows in the same order, so the HTML is byte for byte the same.
+(django-filter's fields) and the read-only forms that declare a ``CachedModelChoiceField`` (the
+statistics' province) use it; the forms that write (``ModelChoiceField`` of an edit form) query as
+before, and a submitted value is still checked against the database (``to_python``).  The options
+rendered are the same rows in the same order, so the HTML is byte for byte the same.  Other reads of
+these reference rows may use ``cached_rows`` too (the statistics' authority codes and provinces).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import threading
 import time
 
+from django import forms
 from django.db import transaction
 from django_filters import fields as filter_fields
 
@@ -92,20 +95,37 @@ def cached_rows(queryset) -> list | None:
     return rows
 
 
-class CachedModelChoiceIterator(filter_fields.ModelChoiceIterator):
-    """django-filter's iterator (the empty and null choices as it orders them), the rows from ``cached_rows``."""
+class CachedRowsIterator(forms.models.ModelChoiceIterator):
+    """A form's model choices (Django's order: the empty choice, then the rows), the rows from ``cached_rows``."""
+
+    def leading(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
 
     def __iter__(self):
         rows = cached_rows(self.queryset)
         if rows is None:
             yield from super().__iter__()
             return
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
+        yield from self.leading()
         for obj in rows:
             yield self.choice(obj)
+
+
+class CachedModelChoiceIterator(CachedRowsIterator, filter_fields.ModelChoiceIterator):
+    """django-filter's iterator (the empty and null choices as it orders them), the rows from ``cached_rows``."""
+
+    def leading(self):
+        yield from super().leading()
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+
+
+class CachedModelChoiceField(forms.ModelChoiceField):
+    """A model choice of a form that only reads (a statistics period's province): its options from
+    ``cached_rows``, so its rendering can be kept too (portal.filter_form_cache).  Not for a form that writes."""
+
+    iterator = CachedRowsIterator
 
 
 def install() -> None:

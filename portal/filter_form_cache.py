@@ -18,6 +18,12 @@ keeps the rendered fragment (``portal/filter_fields.html``) per key:
 - a widget or field of a kind not listed below is not cached either (renders as before), so a new
   kind of filter cannot be served stale HTML for lack of a key part.
 
+The same store keeps the fragments of a read-only form that is not a filterset's
+(``{% form_fragment form "template" %}``: the statistics page's period and province, and its hidden
+copy of them for the export), under the same rules: its model choices must be
+``choice_cache.CachedModelChoiceField``, a form with an error is rendered afresh, the fragment's
+template is part of the key.
+
 Kept in process memory like the navigation menus (``portal_nav``): a new release restarts the
 processes and cannot be served an older release's HTML.
 """
@@ -64,7 +70,7 @@ def _choices_key(field, widget, generations: dict):
         label = queryset.model._meta.label_lower
         if (label not in choice_cache.CACHED_MODELS or queryset._prefetch_related_lookups
                 or "label_from_instance" in vars(field) or widget.choices.__class__ is not field.iterator
-                or not issubclass(field.iterator, choice_cache.CachedModelChoiceIterator)):
+                or not issubclass(field.iterator, choice_cache.CachedRowsIterator)):
             return False
         if not generations:
             generations.update(choice_cache.generations())  # both models' in one round trip
@@ -98,6 +104,10 @@ def _field_key(name, field, form, generations: dict):
 def form_key(filterset) -> tuple | None:
     """The key of ``filterset``'s rendered form, or None when it is not to be cached."""
     form = filterset.form
+    return _form_key(form, (type(filterset), type(form).__mro__[1]))  # django-filter makes the form class per use
+
+
+def _form_key(form, kind) -> tuple | None:
     if form.is_bound and form.errors:
         return None  # the errors render beside their fields, uncached
     generations: dict = {}
@@ -109,29 +119,42 @@ def form_key(filterset) -> tuple | None:
         fields.append(key)
     if form.is_bound and sum(len(part[-1]) for part in fields) > _MAX_DATA_CHARS:
         return None
-    return (type(filterset), type(form).__mro__[1], form.prefix, form.auto_id, form.is_bound,
-            translation.get_language(), tuple(fields))
+    return (kind, form.prefix, form.auto_id, form.is_bound, translation.get_language(), tuple(fields))
 
 
-def render_fields(form, context) -> str:
-    template = context.template.engine.get_template(FRAGMENT)
+def render_fields(form, context, template_name=FRAGMENT) -> str:
+    template = context.template.engine.get_template(template_name)
     html = template.render(context.new({"form": form}))
     return html[:-1] if html.endswith("\n") else html  # the fragment file's own last newline
 
 
-def render_filter_fields(filterset, context) -> str:
-    """The fields of the filter form (``FRAGMENT`` with ``form``), kept per key."""
-    key = form_key(filterset)
+def _kept(key, form, context, template_name) -> str:
     if key is None:
-        return mark_safe(render_fields(filterset.form, context))
+        return mark_safe(render_fields(form, context, template_name))
+    key = (template_name, key)
     html = _rendered.get(key)
     if html is None:
-        html = render_fields(filterset.form, context)
+        html = render_fields(form, context, template_name)
         with _lock:
             if len(_rendered) >= _MAX_ENTRIES:
                 _rendered.clear()
             _rendered[key] = html
     return mark_safe(html)  # rendered by the template engine, autoescaped
+
+
+def render_filter_fields(filterset, context) -> str:
+    """The fields of the filter form (``FRAGMENT`` with ``form``), kept per key."""
+    return _kept(form_key(filterset), filterset.form, context, FRAGMENT)
+
+
+def render_form_fragment(form, context, template_name: str) -> str:
+    """``template_name`` rendered with ``form`` (a plain read-only form), kept per key.  The key is worked
+    out once per form object: a page that renders two fragments of one form (the statistics' fields and
+    their hidden copy) reads the form's state once, before any fragment is rendered."""
+    key = form.__dict__.get("_fragment_key", False)
+    if key is False:
+        key = form._fragment_key = _form_key(form, type(form))
+    return _kept(key, form, context, template_name)
 
 
 def forget() -> None:

@@ -58,6 +58,15 @@ def filter_fields(context, filterset):
     return render_filter_fields(filterset, context)
 
 
+@register.simple_tag(takes_context=True)
+def form_fragment(context, form, template_name):
+    """``{% form_fragment form "app/_fields.html" %}``: the template rendered with ``form`` (a read-only form,
+    not a filterset's), kept per distinct form like the filter fields (portal.filter_form_cache)."""
+    from portal.filter_form_cache import render_form_fragment
+
+    return render_form_fragment(form, context, template_name)
+
+
 @register.filter
 def is_checkbox(bound_field):
     return isinstance(bound_field.field.widget, forms.CheckboxInput)

@@ -179,6 +179,30 @@ def test_query_count_does_not_grow(figures, ministry_staff, authority):
 
 
 @pytest.mark.django_db
+def test_the_kept_statements_count_as_the_orm(figures, hebei_staff, ministry_staff, authority, monkeypatch):
+    """The grouped reads compiled once per scope (portal.kept_statements) give what the ORM gives, for every
+    period, user and province, and read the numbers afresh each time (issue 17)."""
+    from portal import kept_statements
+
+    kept_statements.forget()
+    periods = [Y2025, {"date_from": date(2025, 6, 1), "date_to": date(2025, 6, 30)},
+               {"date_from": date(2024, 1, 1), "date_to": date(2026, 12, 31)}]
+    asked = [(user, period, province) for user in (ministry_staff, hebei_staff) for period in periods
+             for province in (None, authority("130000"))]
+    kept = [crackdown_statistics(user=user, province=province, **period) for user, period, province in asked]
+    assert kept_statements._kept and None not in kept_statements._kept.values(), "every shape kept"
+    assert len(kept_statements._kept) == 4, "per scope and province: not per period"
+    monkeypatch.setattr(kept_statements, "_statements", lambda build, values: None)  # the ORM every time
+    kept_statements.forget()
+    assert kept == [crackdown_statistics(user=user, province=province, **period) for user, period, province in asked]
+    monkeypatch.undo()
+    case(authority("130000"), CaseOutcome.DISSUADED, date(2025, 5, 5))
+    rows = {row.code: row for row in crackdown_statistics(user=ministry_staff, **Y2025).rows}
+    assert rows["130000"].values["dissuaded"] == HEBEI["dissuaded"] + 1, "a new case counted at once"
+    kept_statements.forget()
+
+
+@pytest.mark.django_db
 def test_statistics_page(client, figures, hebei_staff, ministry_staff):
     client.force_login(hebei_staff)
     page = client.get(reverse("crackdown:statistics"), {"date_from": "2025-01-01", "date_to": "2025-12-31"})
