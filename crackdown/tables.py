@@ -11,6 +11,9 @@ ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 
 class LeadTable(tables.Table):
+    # what the cells read (the list page selects only these: ``LeadListView``; issue 17); ``is_overdue``
+    # reads the status and the check deadline
+    record_fields = ("number", "org_name", "source", "authority__name", "received_on", "status", "check_due")
     number = tables.Column(linkify=("crackdown:lead-detail", [tables.A("pk")]), verbose_name="线索编号")
     org_name = tables.Column(verbose_name="组织名称")
     authority = tables.Column(accessor="authority__name", verbose_name="受理机关", order_by="authority__code")
@@ -50,6 +53,10 @@ def due_cell(value, overdue: bool):
 
 
 class CaseTable(tables.Table):
+    # what the cells read (the list page selects only these: ``CaseListView``); ``step_overdue`` and
+    # ``clock_overdue`` read the stage, the deadlines, the decision's date and a suspension
+    record_fields = ("number", "org_name", "target_type", "authority__name", "stage", "step_due", "deadline",
+                     "outcome", "outcome_date", "suspended_since")
     number = tables.Column(linkify=("crackdown:case-detail", [tables.A("pk")]), verbose_name="案件编号")
     authority = tables.Column(accessor="authority__name", verbose_name="承办机关", order_by="authority__code")
     step_due = tables.Column(verbose_name="本环节期限")
