@@ -87,6 +87,10 @@ class CheckBatchTable(tables.Table):
 
 
 class ListBatchTable(tables.Table):
+    # what the cells read (the list page selects only these: ``ListBatchListView``); the approver is
+    # shown by ``User.__str__`` (full name, else username)
+    record_fields = ("kind", "number", "authority__name", "status", "published_on", "approver__full_name",
+                     "approver__username")
     number = tables.Column(linkify=("crackdown:listbatch-detail", [tables.A("pk")]), verbose_name="批次")
     authority = tables.Column(accessor="authority__name", verbose_name="发布机关")
     entry_count = tables.Column(verbose_name="组织数", orderable=False)

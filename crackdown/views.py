@@ -628,8 +628,8 @@ class NameRuleUpdateView(NameRuleEditMixin, ScopedUpdateView):
 # --- exposure and ban lists --------------------------------------------------------------------
 class ListBatchListView(ScopedListView):
     model = ListBatch
-    queryset = ListBatch.objects.select_related("authority", "approver").annotate(entry_count=Count("entries")) \
-        .order_by("-published_on", "-id")
+    queryset = ListBatch.objects.select_related("authority", "approver").only(*ListBatchTable.record_fields) \
+        .annotate(entry_count=Count("entries")).order_by("-published_on", "-id")
     filterset_class = ListBatchFilterSet
     table_class = ListBatchTable
     title = "曝光和取缔名单"

@@ -378,3 +378,32 @@ def test_the_lead_and_case_lists_read_only_their_cells(client, make_lead, make_c
     rows = next(q["sql"] for q in four.captured_queries if q["sql"].startswith(f'SELECT "{table}"."id"'))
     selected = rows.split(" FROM ")[0]
     assert f'"{table}"."org_name"' in selected and f'"{table}"."created"' not in selected
+
+
+def test_the_published_lists_page_reads_only_its_cells(client, make_lead, hebei_staff, hebei_approver):
+    """The 曝光和取缔名单 list selects its table's columns (the approver's name, not the whole account) and
+    a batch costs no query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def published(number):
+        batch = list_batch_create(actor=hebei_staff, kind=ListKind.SUSPECTED, number=number)
+        lead = make_lead(hebei_staff, f"{number}国学研究会")
+        lead_set_status(lead=lead, actor=hebei_staff, status=LeadStatus.CHECKING)
+        lead_set_status(lead=lead, actor=hebei_staff, status=LeadStatus.CONFIRMED)
+        list_entry_add(batch=batch, actor=hebei_staff, lead=lead)
+        list_publish(batch=batch, actor=hebei_approver)
+
+    client.force_login(hebei_staff)
+    published("冀曝1")
+    client.get("/crackdown/lists/")  # the session's first refresh is written on this one
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/crackdown/lists/").status_code == 200
+    for n in range(2, 5):
+        published(f"冀曝{n}")
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/crackdown/lists/").content.decode()
+    assert len(four.captured_queries) == len(one.captured_queries)
+    assert "冀曝4" in page and str(hebei_approver) in page
+    rows = next(q["sql"] for q in four.captured_queries if q["sql"].startswith('SELECT "crackdown_listbatch"."id"'))
+    assert '"portal_user"."password"' not in rows.split(" FROM ")[0]
