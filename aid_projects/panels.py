@@ -7,7 +7,7 @@ from aid_projects.choices import ListKind, ListStatus, MatchStatus
 from aid_projects.models import AidList, Campaign, Match, Reminder
 from aid_projects.services import kind_allowed
 from aid_projects.sheets import SPECS
-from portal.home import HomeItem, HomePanel, home_panel
+from portal.home import PANEL_ITEMS_SHOWN, HomeItem, HomePanel, count_beyond_shown, detail_urls, home_panel
 from portal.request_memo import memoized
 from portal.scoping import within_q
 
@@ -33,8 +33,9 @@ def aid_lists_to_file(user):
     campaign = _open_campaign()
     if campaign is None:
         return None
-    lists = {al.kind: al for al in AidList.objects.restrict(user, "change").filter(campaign=campaign,
-                                                                                   authority=user.province)}
+    # at most one list a kind (aidlist_one_per_kind): no order needed, and only what the rows show (issue 17)
+    lists = {al.kind: al for al in AidList.objects.restrict(user, "change").filter(
+        campaign=campaign, authority=user.province).only("id", "kind", "status").order_by()}
     items = []
     for kind in (ListKind.LIAISON, ListKind.NEED, ListKind.SUPPLY):
         if kind_allowed(user.authority, kind):
@@ -63,21 +64,22 @@ def aid_lists_to_review(user):
     """Ministry staff: submitted lists waiting to be accepted or returned."""
     if not user.has_perm("aid_projects.decide_aidlist"):
         return None
-    waiting = AidList.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED).select_related(
-        "authority", "campaign").order_by("submitted_at")
+    waiting = AidList.objects.restrict(user, "view").filter(status=ListStatus.SUBMITTED)
+    shown = list(waiting.select_related("authority").only("id", "kind", "submitted_at", "authority__name")
+                 .order_by("submitted_at")[:PANEL_ITEMS_SHOWN])
     # 「更多」 leads to the open campaign's progress page, where several lists are accepted at once
     campaign = _open_campaign()
     more = (reverse("aid_projects:campaign-progress", args=[campaign.pk]) + "?state=submitted" if campaign
             else reverse("aid_projects:list-list") + "?status=submitted")
+    url = detail_urls("aid_projects:list-detail")
     return HomePanel(
         title="待审核的援藏援疆清单",
-        items=[HomeItem(text=f"{al.authority.name} {al.get_kind_display()}",
-                        url=reverse("aid_projects:list-detail", args=[al.pk]),
+        items=[HomeItem(text=f"{al.authority.name} {al.get_kind_display()}", url=url(al.pk),
                         badge=f"{timezone.localtime(al.submitted_at):%Y-%m-%d %H:%M} 报送", overdue=False)
-               for al in waiting[:10]],
+               for al in shown],
         more_url=more,
         empty_text="没有待审核的清单。",
-        count=waiting.count(),
+        count=count_beyond_shown(shown, waiting.count),
     )
 
 
@@ -86,19 +88,22 @@ def aid_matches_to_answer(user):
     """Recipient provinces: match proposals waiting for an answer."""
     if user.is_ministry or user.authority is None or not user.has_perm("aid_projects.decide_match"):
         return None
-    proposed = Match.objects.restrict(user, "view").filter(
-        within_q("need__aid_list__authority", user.authority), status=MatchStatus.PROPOSED,
-    ).select_related("need", "supply__aid_list__authority")
     if not user.province.is_aid_recipient:
         return None
+    proposed = Match.objects.restrict(user, "view").filter(
+        within_q("need__aid_list__authority", user.authority), status=MatchStatus.PROPOSED,
+    )
+    # the three names the row shows, not three models a row (issue 17)
+    shown = list(proposed.values_list("pk", "supply__aid_list__authority__name", "supply__name", "need__name")
+                 [:PANEL_ITEMS_SHOWN])
+    url = detail_urls("aid_projects:match-detail")
     return HomePanel(
         title="待答复的对接意向",
-        items=[HomeItem(text=f"{m.supply.aid_list.authority.name}：{m.supply.name} → {m.need.name}",
-                        url=reverse("aid_projects:match-detail", args=[m.pk]), badge="待答复")
-               for m in proposed[:10]],
+        items=[HomeItem(text=f"{aiding}：{supply} → {need}", url=url(pk), badge="待答复")
+               for pk, aiding, supply, need in shown],
         more_url=reverse("aid_projects:match-list") + "?status=proposed",
         empty_text="没有待答复的对接意向。",
-        count=proposed.count(),
+        count=count_beyond_shown(shown, proposed.count),
     )
 
 
@@ -114,13 +119,14 @@ def aid_reminders(user):
     if campaign is None:
         return None
     reminders = list(Reminder.objects.restrict(user, "view").filter(campaign=campaign)
-                     .select_related("sent_by")[:REMINDERS_SHOWN])
+                     .values_list("message", "sent_at")[:REMINDERS_SHOWN])
     if not reminders:
         return None
+    url = reverse("aid_projects:campaign-detail", args=[campaign.pk])
     return HomePanel(
         title="部里催报",
-        items=[HomeItem(text=r.message, url=reverse("aid_projects:campaign-detail", args=[campaign.pk]),
-                        badge=f"{timezone.localtime(r.sent_at):%Y-%m-%d} 催报", overdue=True) for r in reminders],
-        more_url=reverse("aid_projects:campaign-detail", args=[campaign.pk]),
+        items=[HomeItem(text=message, url=url, badge=f"{timezone.localtime(sent_at):%Y-%m-%d} 催报", overdue=True)
+               for message, sent_at in reminders],
+        more_url=url,
         is_work=False,
     )

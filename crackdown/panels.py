@@ -13,7 +13,7 @@ from crackdown.selectors import (
     lists_to_publish,
     lists_to_publish_count,
 )
-from portal.home import PANEL_ITEMS_SHOWN, HomeItem, HomePanel, home_panel
+from portal.home import HomeItem, HomePanel, count_beyond_shown, detail_urls, home_panel
 
 
 def _due(obj, field):
@@ -21,31 +21,26 @@ def _due(obj, field):
     return f"{value:%Y-%m-%d} 到期" if value else ""
 
 
-def _count(shown, count, user, **kwargs) -> int | None:
-    """The true count when the panel shows a full first page (one COUNT), else the items are all."""
-    return count(user, **kwargs) if len(shown) >= PANEL_ITEMS_SHOWN else None
-
-
 @home_panel(order=20)
 def leads_panel(user):
     if not user.has_perm("crackdown.change_lead"):
         return None
     leads = list(leads_to_check(user))
+    url = detail_urls("crackdown:lead-detail")
     return HomePanel(
         title="待核查的线索",
-        items=[HomeItem(text=f"{lead.org_name}（{lead.get_status_display()}）",
-                        url=reverse("crackdown:lead-detail", args=[lead.pk]),
+        items=[HomeItem(text=f"{lead.org_name}（{lead.get_status_display()}）", url=url(lead.pk),
                         badge=("已超期" if lead.is_overdue else _due(lead, "check_due")), overdue=lead.is_overdue)
                for lead in leads],
-        count=_count(leads, leads_to_check_count, user),
+        count=count_beyond_shown(leads, lambda: leads_to_check_count(user)),
         more_url=reverse("crackdown:lead-list") + "?status=pending",
         empty_text="没有待核查的线索。",
     )
 
 
 def _case_items(cases):
-    return [HomeItem(text=f"{case.org_name} · {case.get_stage_display()}",
-                     url=reverse("crackdown:case-detail", args=[case.pk]),
+    url = detail_urls("crackdown:case-detail")
+    return [HomeItem(text=f"{case.org_name} · {case.get_stage_display()}", url=url(case.pk),
                      badge=("办案期限已过" if case.clock_overdue else "已超期" if case.step_overdue
                             else _due(case, "step_due")), overdue=case.is_overdue)
             for case in cases]
@@ -56,7 +51,8 @@ def approvals_panel(user):
     if not user.has_perm("crackdown.approve_case"):
         return None
     cases = cases_awaiting(user)
-    return HomePanel(title="待我审批的案件", items=_case_items(cases), count=_count(cases, cases_awaiting_count, user),
+    return HomePanel(title="待我审批的案件", items=_case_items(cases),
+                     count=count_beyond_shown(cases, lambda: cases_awaiting_count(user)),
                      more_url=reverse("crackdown:case-list") + "?stage=filing", empty_text="没有待审批的案件。")
 
 
@@ -66,7 +62,7 @@ def reviews_panel(user):
         return None
     cases = cases_awaiting(user, review=True)
     return HomePanel(title="待我法制审核的案件", items=_case_items(cases),
-                     count=_count(cases, cases_awaiting_count, user, review=True),
+                     count=count_beyond_shown(cases, lambda: cases_awaiting_count(user, review=True)),
                      more_url=reverse("crackdown:case-list") + "?stage=legal_review",
                      empty_text="没有待法制审核的案件。")
 
@@ -76,7 +72,8 @@ def cases_panel(user):
     if not user.has_perm("crackdown.change_case"):
         return None
     cases = list(cases_in_progress(user))
-    return HomePanel(title="在办案件期限", items=_case_items(cases), count=_count(cases, cases_in_progress_count, user),
+    return HomePanel(title="在办案件期限", items=_case_items(cases),
+                     count=count_beyond_shown(cases, lambda: cases_in_progress_count(user)),
                      more_url=reverse("crackdown:case-list"), empty_text="没有在办案件。")
 
 
@@ -85,11 +82,12 @@ def lists_to_publish_panel(user):
     if not user.has_perm("crackdown.publish_list"):
         return None
     batches = list(lists_to_publish(user))
+    url = detail_urls("crackdown:listbatch-detail")
     return HomePanel(
         title="待发布名单",
-        count=_count(batches, lists_to_publish_count, user),
+        count=count_beyond_shown(batches, lambda: lists_to_publish_count(user)),
         items=[HomeItem(text=f"{batch}，{batch.submitted_by.display_name if batch.submitted_by else '—'}提请",
-                        url=reverse("crackdown:listbatch-detail", args=[batch.pk]),
+                        url=url(batch.pk),
                         badge=f"{timezone.localtime(batch.submitted_at):%Y-%m-%d} 提请")
                for batch in batches],
         more_url=reverse("crackdown:listbatch-list") + "?status=submitted",

@@ -229,8 +229,15 @@ def _leads_to_check(user):
         status__in=[LeadStatus.PENDING, LeadStatus.CHECKING])
 
 
+# what a home panel's row shows of a lead / a case (its text, state, deadlines, and who asked for the step):
+# only these columns are read (issue 17)
+LEAD_QUEUE_FIELDS = ("id", "org_name", "status", "check_due")
+CASE_QUEUE_FIELDS = ("id", "org_name", "stage", "step_due", "deadline", "outcome_date", "suspended_since",
+                     "created_by")
+
+
 def leads_to_check(user, limit: int = 10):
-    return _leads_to_check(user).select_related("authority").order_by("check_due", "id")[:limit]
+    return _leads_to_check(user).only(*LEAD_QUEUE_FIELDS).order_by("check_due", "id")[:limit]
 
 
 def leads_to_check_count(user) -> int:
@@ -248,7 +255,7 @@ def _cases_awaiting(user, review: bool):
 
 def cases_awaiting(user, *, review: bool = False, limit: int = 10) -> list[Case]:
     """Cases waiting for this user's approval (or legal review), minus those the user asked for."""
-    cases = list(_cases_awaiting(user, review).select_related("authority").order_by("step_due", "id")[: limit * 3])
+    cases = list(_cases_awaiting(user, review).only(*CASE_QUEUE_FIELDS).order_by("step_due", "id")[: limit * 3])
     if not cases:
         return []
     requesters = step_requesters(cases)
@@ -325,7 +332,7 @@ def _cases_in_progress(user):
 
 def cases_in_progress(user, limit: int = 10):
     """Open cases whose next step is the handling staff's (not an approval or review)."""
-    return _cases_in_progress(user).select_related("authority").order_by("step_due", "id")[:limit]
+    return _cases_in_progress(user).only(*CASE_QUEUE_FIELDS).order_by("step_due", "id")[:limit]
 
 
 def cases_in_progress_count(user) -> int:
@@ -516,7 +523,9 @@ def _lists_to_publish(user):
 
 def lists_to_publish(user, limit: int = 10):
     """「待发布名单」: batches sent by 提请发布 to a user who may publish them (not the user's own)."""
-    return _lists_to_publish(user).select_related("authority", "submitted_by").order_by("submitted_at", "id")[:limit]
+    return (_lists_to_publish(user).select_related("submitted_by")
+            .only("id", "kind", "number", "submitted_at", "submitted_by__full_name", "submitted_by__username")
+            .order_by("submitted_at", "id")[:limit])
 
 
 def lists_to_publish_count(user) -> int:

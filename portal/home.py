@@ -48,6 +48,39 @@ class HomePanel:
         return sum(1 for item in self.items if item.overdue)
 
 
+def panels_html(panels) -> str:
+    """The cards of ``portal/home.html``, written in Python (issue 17): the bytes its former template loop wrote
+    (``tests/portal/test_home_panels.py`` keeps that loop and compares), without a template lookup per field."""
+    from django.utils.html import conditional_escape as esc
+    from django.utils.safestring import mark_safe
+
+    cards = []
+    for panel in panels:
+        overdue = panel.overdue_count
+        head = esc(panel.title)
+        if panel.is_work:
+            tone = "text-bg-danger" if overdue else "text-bg-primary" if panel.total else "text-bg-light"
+            late = f"（{overdue} 项超期）" if overdue else ""
+            head += f' <span class="badge rounded-pill {tone} panel-count">{esc(panel.total_label)}{late}</span>'
+        more = f'<a class="small" href="{esc(panel.more_url)}">全部</a>' if panel.more_url else ""
+        rows = []
+        for item in panel.items:
+            text = (f'<a href="{esc(item.url)}">{esc(item.text)}</a>' if item.url else f"<span>{esc(item.text)}</span>")
+            badge = (f'<span class="badge {"text-bg-danger" if item.overdue else "text-bg-secondary"}">'
+                     f"{esc(item.badge)}</span>" if item.badge else "")
+            warning = " list-group-item-warning" if item.overdue else ""
+            rows.append(f'\n        <li class="list-group-item d-flex justify-content-between{warning}">'
+                        f"\n          {text}\n          {badge}\n        </li>\n        ")
+        if not rows:
+            rows.append(f'\n        <li class="list-group-item text-muted">{esc(panel.empty_text)}</li>\n        ')
+        cards.append('\n  <div class="col-md-6 col-xl-4">\n    <div class="card h-100 shadow-sm">'
+                     '\n      <div class="card-header fw-bold d-flex justify-content-between">'
+                     f"\n        <span>{head}</span>{more}\n      </div>"
+                     '\n      <ul class="list-group list-group-flush">'
+                     f"\n        {''.join(rows)}\n      </ul>\n    </div>\n  </div>\n  ")
+    return mark_safe("".join(cards))
+
+
 def home_panel(order: int = 50):
     def register(func):
         PANELS.append((order, func))
@@ -55,6 +88,32 @@ def home_panel(order: int = 50):
         return func
 
     return register
+
+
+def count_beyond_shown(shown, count) -> int | None:
+    """A panel's ``count``: the true count (``count()``, one COUNT) when it shows a full first page, else None —
+    fewer than ``PANEL_ITEMS_SHOWN`` came back, so the items are all there is and ``HomePanel.total`` is their
+    number.  The queue's query must be limited to ``PANEL_ITEMS_SHOWN`` (or more) rows."""
+    return count() if len(shown) >= PANEL_ITEMS_SHOWN else None
+
+
+# a pk no row has: its digits in a reversed URL are where each row's pk goes
+_PK_SLOT = 9_223_372_036_854_775_807
+
+
+def detail_urls(name: str):
+    """``reverse(name, args=[pk])`` for a panel's rows, the URL reversed once: ``name`` takes one ``<int:pk>``,
+    which Django writes as ``str(pk)``, so the same text comes out for every pk (issue 17)."""
+    from django.urls import reverse
+
+    parts = []
+
+    def url(pk) -> str:
+        if not parts:  # on the first row: a panel without rows reverses nothing
+            parts.extend(reverse(name, args=[_PK_SLOT]).rsplit(str(_PK_SLOT), 1))
+        return f"{parts[0]}{int(pk)}{parts[1]}"
+
+    return url
 
 
 def panels_for(user) -> list[HomePanel]:

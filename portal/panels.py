@@ -6,7 +6,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.home import HomeItem, HomePanel, home_panel
+from portal.home import HomeItem, HomePanel, detail_urls, home_panel
 from portal.models import AuditAction, AuditEntry, Job, Role, User
 
 
@@ -14,11 +14,11 @@ from portal.models import AuditAction, AuditEntry, Job, Role, User
 def my_jobs(user):
     if not user.has_perm("portal.view_job"):
         return None
-    jobs = Job.objects.restrict(user, "view").filter(created_by=user)[:5]
+    jobs = Job.objects.restrict(user, "view").filter(created_by=user).only("id", "title", "status")[:5]
+    url = detail_urls("job-detail")
     return HomePanel(
         title="我的后台任务",
-        items=[HomeItem(text=job.title, url=reverse("job-detail", args=[job.pk]), badge=job.get_status_display())
-               for job in jobs],
+        items=[HomeItem(text=job.title, url=url(job.pk), badge=job.get_status_display()) for job in jobs],
         more_url=reverse("job-list"),
         empty_text="没有后台任务。",
         is_work=False,

@@ -163,3 +163,11 @@ def status_badge(obj, field="status"):
 
     return badge_for(obj, field)
 
+
+
+@register.simple_tag
+def home_panels(panels):
+    """The home page's cards (``portal.home.panels_html``)."""
+    from portal.home import panels_html
+
+    return panels_html(panels)

@@ -173,6 +173,23 @@ def test_the_home_page_queries_are_its_own(client, xizang_staff, django_assert_m
         assert client.get("/").status_code == 200
 
 
+@pytest.mark.parametrize("name", ["crackdown:lead-detail", "crackdown:case-detail", "crackdown:listbatch-detail",
+                                  "aid_projects:list-detail", "aid_projects:match-detail", "job-detail"])
+def test_a_panels_row_urls_are_what_reverse_gives(name):
+    """The home panels reverse a detail URL once and put each row's pk in it (issue 17): the same text."""
+    from django.urls import reverse, set_script_prefix
+
+    from portal.home import detail_urls
+
+    for prefix in ("/", "/portal/"):
+        set_script_prefix(prefix)
+        try:
+            url = detail_urls(name)
+            assert [url(pk) for pk in (1, 7, 42, 2**40)] == [reverse(name, args=[pk]) for pk in (1, 7, 42, 2**40)]
+        finally:
+            set_script_prefix("/")
+
+
 def test_the_user_list_runs_no_query_per_row(client, security_admin, django_assert_max_num_queries):
     from tests.factories import make_user
 
