@@ -52,6 +52,12 @@ class AuditEntryTable(tables.Table):
 
 class JobTable(TableCells, tables.Table):
     text_from_html = ("percent",)
+    # what the cells read (the list page selects only these: ``JobListView``; not a job's parameters, errors
+    # or message, which can be long): ``percent`` reads the status and the counts, the authority is shown by
+    # ``Authority.__str__`` (all its fields), the user by ``User.__str__``
+    record_fields = ("title", "status", "total", "done", "created", "finished", "authority__code",
+                     "authority__name", "authority__level", "authority__parent", "authority__is_aid_recipient",
+                     "created_by__full_name", "created_by__username")
     title = tables.LinkColumn("job-detail", args=[tables.A("pk")])
     created = tables.DateTimeColumn(format="Y-m-d H:i")
     finished = tables.DateTimeColumn(format="Y-m-d H:i")

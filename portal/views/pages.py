@@ -93,7 +93,7 @@ class AuditChainView(ScopedMixin, View):
 # --- background jobs -----------------------------------------------------------------------------
 class JobListView(ScopedListView):
     model = Job
-    queryset = Job.objects.select_related("authority", "created_by")
+    queryset = Job.objects.select_related("authority", "created_by").only(*JobTable.record_fields)
     filterset_class = JobFilterSet
     table_class = JobTable
     title = "后台任务"

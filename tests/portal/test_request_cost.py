@@ -525,3 +525,33 @@ def test_an_empty_list_builds_no_query_for_its_empty_page(client, xizang_staff, 
     response = client.get("/crackdown/leads/")
     assert response.status_code == 200 and "没有符合条件的记录" in response.content.decode()
     assert len(built) == 1  # the COUNT
+
+
+def test_the_job_list_reads_only_its_cells(client, ministry_staff):
+    """The 后台任务 list selects its table's columns — not a job's parameters, errors or message, which can
+    be long — and a job costs no query of its own: one job and four cost the same."""
+    from portal.models import Authority, Job, JobStatus
+    from tests.conftest import verify_second_factor
+
+    ministry = Authority.objects.get(code="000000")
+    hebei = Authority.objects.get(code="130000")
+
+    def job(n, authority):
+        return Job.objects.create(kind="reference_integrity", title=f"核对任务{n}", status=JobStatus.RUNNING,
+                                  total=8, done=n, authority=authority, created_by=ministry_staff,
+                                  errors=[{"row": i, "message": "很长的错误说明" * 20} for i in range(200)])
+
+    client.force_login(ministry_staff)
+    verify_second_factor(client, ministry_staff)
+    job(1, ministry)
+    client.get("/jobs/")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/jobs/").status_code == 200
+    for n in range(2, 5):
+        job(n, hebei if n % 2 else ministry)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/jobs/").content.decode()
+    assert len(four.captured_queries) == len(one.captured_queries)
+    assert "核对任务4" in page and "50%" in page and "河北省" in page and str(ministry_staff) in page
+    rows = next(q["sql"] for q in four.captured_queries if q["sql"].startswith('SELECT "portal_job"."id"'))
+    assert '"portal_job"."errors"' not in rows.split(" FROM ")[0]
