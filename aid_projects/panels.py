@@ -7,15 +7,24 @@ from aid_projects.choices import ListKind, ListStatus, MatchStatus
 from aid_projects.models import AidList, Campaign, Match, Reminder
 from aid_projects.services import kind_allowed
 from aid_projects.sheets import SPECS
+from portal.choice_cache import cached_rows
 from portal.home import PANEL_ITEMS_SHOWN, HomeItem, HomePanel, count_beyond_shown, detail_urls, home_panel
 from portal.request_memo import memoized
 from portal.scoping import within_q
 
+_OPEN_CAMPAIGNS = Campaign.objects.filter(is_open=True).order_by("-year", "-id")
+
 
 def _open_campaign():
-    """The open campaign, read once per request: three panels of the home page ask for it (issue 17)."""
-    return memoized(("aid_projects.panels.open_campaign",),
-                    lambda: Campaign.objects.filter(is_open=True).order_by("-year", "-id").first())
+    """The open campaign, read once per request (three panels of the home page ask for it), from the
+    campaigns kept per process (portal.choice_cache: renewed by any save or delete of a campaign, in every
+    process at its next page): no query on the home page (issue 17)."""
+
+    def read():
+        rows = cached_rows(_OPEN_CAMPAIGNS.all())
+        return (rows[0] if rows else None) if rows is not None else _OPEN_CAMPAIGNS.first()
+
+    return memoized(("aid_projects.panels.open_campaign",), read)
 
 
 def _due_badge(due) -> tuple[str, bool]:

@@ -81,3 +81,29 @@ def test_matches_to_answer_show_the_true_count(waiting, client, xizang_staff):
 def test_a_province_that_is_not_a_recipient_has_no_matches_panel(zhejiang_staff):
     proposals_to_tibet(1)
     assert aid_matches_to_answer(zhejiang_staff) is None
+
+
+def test_the_home_page_follows_the_open_campaign(client, xizang_staff, django_capture_on_commit_callbacks):
+    """The open campaign comes from the campaigns kept per process (no query on the home page, issue 17);
+    opening, renaming or closing a campaign is on the next home page."""
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(xizang_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = make_campaign(2025)
+    assert "援藏援疆填报（2025年度援藏援疆项目对接）" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/")
+    assert not any('FROM "aid_projects_campaign"' in q["sql"] for q in ctx.captured_queries)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign.name = "2025年度援藏项目对接（更名）"
+        campaign.save()
+    assert "援藏援疆填报（2025年度援藏项目对接（更名））" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_campaign(2026)
+    assert "援藏援疆填报（2026年度援藏援疆项目对接）" in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        for open_one in type(campaign).objects.filter(is_open=True):
+            open_one.is_open = False
+            open_one.save()
+    assert "援藏援疆填报" not in client.get("/").content.decode()
