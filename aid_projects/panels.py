@@ -8,8 +8,9 @@ from aid_projects.models import AidList, Campaign, Match, Reminder
 from aid_projects.services import kind_allowed
 from aid_projects.sheets import SPECS
 from portal.choice_cache import cached_rows
-from portal.home import PANEL_ITEMS_SHOWN, HomeItem, HomePanel, count_beyond_shown, detail_urls, home_panel
+from portal.home import PANEL_ITEMS_SHOWN, HomeItem, HomePanel, count_beyond_shown, home_panel
 from portal.request_memo import memoized
+from portal.reversing import detail_urls
 from portal.scoping import within_q
 
 _OPEN_CAMPAIGNS = Campaign.objects.filter(is_open=True).order_by("-year", "-id")

@@ -13,7 +13,8 @@ from crackdown.selectors import (
     lists_to_publish,
     lists_to_publish_count,
 )
-from portal.home import HomeItem, HomePanel, count_beyond_shown, detail_urls, home_panel
+from portal.home import HomeItem, HomePanel, count_beyond_shown, home_panel
+from portal.reversing import detail_urls
 
 
 def _due(obj, field):

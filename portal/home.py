@@ -97,25 +97,6 @@ def count_beyond_shown(shown, count) -> int | None:
     return count() if len(shown) >= PANEL_ITEMS_SHOWN else None
 
 
-# a pk no row has: its digits in a reversed URL are where each row's pk goes
-_PK_SLOT = 9_223_372_036_854_775_807
-
-
-def detail_urls(name: str):
-    """``reverse(name, args=[pk])`` for a panel's rows, the URL reversed once: ``name`` takes one ``<int:pk>``,
-    which Django writes as ``str(pk)``, so the same text comes out for every pk (issue 17)."""
-    from django.urls import reverse
-
-    parts = []
-
-    def url(pk) -> str:
-        if not parts:  # on the first row: a panel without rows reverses nothing
-            parts.extend(reverse(name, args=[_PK_SLOT]).rsplit(str(_PK_SLOT), 1))
-        return f"{parts[0]}{int(pk)}{parts[1]}"
-
-    return url
-
-
 def panels_for(user) -> list[HomePanel]:
     result = []
     for _, func in PANELS:

@@ -6,8 +6,9 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.home import HomeItem, HomePanel, detail_urls, home_panel
+from portal.home import HomeItem, HomePanel, home_panel
 from portal.models import AuditAction, AuditEntry, Job, Role, User
+from portal.reversing import detail_urls
 
 
 @home_panel(order=90)

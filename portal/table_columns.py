@@ -18,16 +18,16 @@ those cells read comes through the table:
 from __future__ import annotations
 
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.timezone import template_localtime
 from django_tables2.utils import call_with_appropriate
+
+from portal.reversing import detail_urls
 
 # The accessor of a column written from the whole record (no field of its name): the record's ``pk``, found
 # at once, where the column's name would fail for every cell (an exception and its message, with the
 # record's ``str``, formatted per cell, as django-tables2 looks a value up before rendering).
 RECORD = "pk"
-_KEY_MARK = 918273645546372819  # a key no table holds: where the key goes in a reversed URL
 
 
 def cell_date(value, fmt: str) -> str:
@@ -74,16 +74,12 @@ class TableCells:
 
     def url_for(self, viewname: str, pk) -> str:
         """``reverse(viewname, args=[pk])`` (``{% url viewname record.pk %}``), the URL around the key worked out
-        once per table: ``reverse`` walks the URL resolver's patterns each time, tens of µs a cell."""
-        parts = self.__dict__.setdefault("_portal_urls", {})
-        around = parts.get(viewname)
-        if around is None:
-            marked = reverse(viewname, args=[_KEY_MARK])
-            around = parts[viewname] = tuple(marked.split(str(_KEY_MARK))) if marked.count(str(_KEY_MARK)) == 1 \
-                else False
-        if around is False or not isinstance(pk, int):
-            return reverse(viewname, args=[pk])
-        return f"{around[0]}{pk}{around[1]}"
+        once per table (``portal.reversing.detail_urls``)."""
+        urls = self.__dict__.setdefault("_portal_urls", {})
+        url = urls.get(viewname)
+        if url is None:
+            url = urls[viewname] = detail_urls(viewname)
+        return url(pk)
 
     def csrf_token(self):
         """``{% csrf_token %}``'s token: the page's (the context the table is rendered in), else the request's."""
