@@ -81,6 +81,12 @@ LIST_QS = AidList.objects.select_related("campaign", "authority", "submitted_by"
 ITEM_QS = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent__parent")
 MATCH_QS = Match.objects.select_related("need__aid_list__authority", "need__place", "supply__aid_list__authority",
                                         "supply__place", "proposed_by", "decided_by")
+# The list pages select only what their tables' cells read (issue 17): each column, each joined row and each
+# model built costs CPU on every page; the users who submitted, proposed or decided are not shown there.
+LIST_LIST_QS = AidList.objects.select_related("campaign", "authority").only(*AidListTable.record_fields)
+NEED_LIST_QS = ITEM_QS.filter(aid_list__kind=ListKind.NEED).only(*NeedTable.record_fields)
+MATCH_LIST_QS = Match.objects.select_related("need__aid_list__authority", "need__place",
+                                             "supply__aid_list__authority").only(*MatchTable.record_fields)
 
 
 # --- pairing (foundation) -------------------------------------------------------------------------
@@ -193,7 +199,7 @@ class ListOpenView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
 # --- lists ----------------------------------------------------------------------------------------
 class AidListListView(ScopedListView):
     model = AidList
-    queryset = LIST_QS
+    queryset = LIST_LIST_QS
     filterset_class = AidListFilterSet
     table_class = AidListTable
     title = "填报清单"
@@ -563,7 +569,7 @@ class NeedListView(ScopedListView):
     """Need items the user may see: its own province's, or (aiding) its paired recipients' accepted lists."""
 
     model = AidItem
-    queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
+    queryset = NEED_LIST_QS
     filterset_class = NeedFilterSet
     table_class = NeedTable
     title = "项目需求"
@@ -619,7 +625,7 @@ class MatchProposeView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
 
 class MatchListView(ScopedListView):
     model = Match
-    queryset = MATCH_QS
+    queryset = MATCH_LIST_QS
     filterset_class = MatchFilterSet
     table_class = MatchTable
     title = "项目对接"
