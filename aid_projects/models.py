@@ -107,10 +107,12 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
 
     def compute():
         areas: dict[int, set[str]] = {}
-        for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
-                .select_related("recipient_area"):
-            prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
-            areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
+        # three columns, unordered: on every page of an aiding province's staff (its lists and needs; issue 17)
+        for province_id, area_code, area_level in Pairing.objects.current() \
+                .filter(aiding_authority__code__startswith=authority.code[:2]).order_by() \
+                .values_list("recipient_province", "recipient_area__code", "recipient_area__level"):
+            prefix = Authority(code=area_code, level=area_level).scope_prefix if area_code is not None else ""
+            areas.setdefault(province_id, set()).add(prefix)
         return areas
 
     # once per request: the scope filter and the filter form both ask (issue 17)
