@@ -113,7 +113,7 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
                 .values_list("recipient_province", "recipient_area__code", "recipient_area__level"):
             prefix = Authority(code=area_code, level=area_level).scope_prefix if area_code is not None else ""
             areas.setdefault(province_id, set()).add(prefix)
-        return areas
+        return dict(sorted(areas.items()))  # one order, so the queries built from it are written the same
 
     # once per request: the scope filter and the filter form both ask (issue 17)
     return memoized(("paired_areas", authority.code[:2]), compute,
@@ -122,16 +122,16 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
 
 def paired_places_q(areas: dict[int, set[str]]) -> models.Q:
     """Need items (AidItem) of the paired recipients whose place lies in a paired prefecture."""
-    q = models.Q(pk__in=[])
+    if not areas:
+        return models.Q(pk__in=[])
+    provinces = []
     for province_id, prefixes in areas.items():
         in_province = models.Q(aid_list__authority_id=province_id)
         if "" not in prefixes:
-            places = models.Q(pk__in=[])
-            for prefix in sorted(prefixes):
-                places |= models.Q(place__code__startswith=prefix)
-            in_province &= places
-        q |= in_province
-    return q
+            places = [models.Q(place__code__startswith=prefix) for prefix in sorted(prefixes)]
+            in_province &= models.Q(*places, _connector=models.Q.OR) if places else models.Q(pk__in=[])
+        provinces.append(in_province)
+    return models.Q(*provinces, _connector=models.Q.OR)
 
 
 class Campaign(ScopedModel):
