@@ -47,6 +47,7 @@ from aid_projects.selectors import (
     own_supplies,
     pending_uploads,
     previous_campaign,
+    set_match_status,
     suggest_supplies,
     upload_can_commit,
     upload_confirmations,
@@ -574,8 +575,29 @@ class NeedListView(ScopedListView):
     table_class = NeedTable
     title = "项目需求"
 
+    match_status_in_sql = False  # the export's table: every row with its status, as the query gives it
+
     def get_queryset(self):
-        return with_match_status(super().get_queryset(), self.request.user)
+        needs = super().get_queryset()
+        if self.match_status_in_sql or self.filters_or_sorts_by_match():
+            return with_match_status(needs, self.request.user)
+        return needs
+
+    def filters_or_sorts_by_match(self) -> bool:
+        """The 对接情况 filter and the sort by that column need the status in the query."""
+        sort = ",".join(self.request.GET.getlist(NeedTable._meta.order_by_field))
+        return bool(self.request.GET.get("match")) or "match" in sort
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if not (self.match_status_in_sql or self.filters_or_sorts_by_match()):
+            # the page's rows (read once: the table iterates the same results), each with its match status
+            set_match_status(list(table.paginated_rows.data), self.request.user)
+        return table
+
+    def export_table(self):
+        self.match_status_in_sql = True
+        return super().export_table()
 
 
 class NeedDetailView(ScopedDetailView):
