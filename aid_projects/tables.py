@@ -151,7 +151,8 @@ class NeedTable(TableCells, tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_match(self, record):
-        """The need's most advanced open match (selectors.with_match_status); a link when it is the user's."""
+        """The need's most advanced open match (``selectors.with_match_status`` in the query, or
+        ``set_match_status`` after it); a link when it is the user's."""
         if not record.match_status:
             return "尚无对接"
         label = MatchStatus(record.match_status).label
