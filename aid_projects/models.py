@@ -107,11 +107,13 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
 
     def compute():
         areas: dict[int, set[str]] = {}
-        for pairing in Pairing.objects.current().filter(aiding_authority__code__startswith=authority.code[:2]) \
-                .select_related("recipient_area"):
-            prefix = pairing.recipient_area.scope_prefix if pairing.recipient_area else ""
-            areas.setdefault(pairing.recipient_province_id, set()).add(prefix)
-        return areas
+        # three columns, unordered: on every page of an aiding province's staff (its lists and needs; issue 17)
+        for province_id, area_code, area_level in Pairing.objects.current() \
+                .filter(aiding_authority__code__startswith=authority.code[:2]).order_by() \
+                .values_list("recipient_province", "recipient_area__code", "recipient_area__level"):
+            prefix = Authority(code=area_code, level=area_level).scope_prefix if area_code is not None else ""
+            areas.setdefault(province_id, set()).add(prefix)
+        return dict(sorted(areas.items()))  # one order, so the queries built from it are written the same
 
     # once per request: the scope filter and the filter form both ask (issue 17)
     return memoized(("paired_areas", authority.code[:2]), compute,
@@ -120,16 +122,16 @@ def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
 
 def paired_places_q(areas: dict[int, set[str]]) -> models.Q:
     """Need items (AidItem) of the paired recipients whose place lies in a paired prefecture."""
-    q = models.Q(pk__in=[])
+    if not areas:
+        return models.Q(pk__in=[])
+    provinces = []
     for province_id, prefixes in areas.items():
         in_province = models.Q(aid_list__authority_id=province_id)
         if "" not in prefixes:
-            places = models.Q(pk__in=[])
-            for prefix in sorted(prefixes):
-                places |= models.Q(place__code__startswith=prefix)
-            in_province &= places
-        q |= in_province
-    return q
+            places = [models.Q(place__code__startswith=prefix) for prefix in sorted(prefixes)]
+            in_province &= models.Q(*places, _connector=models.Q.OR) if places else models.Q(pk__in=[])
+        provinces.append(in_province)
+    return models.Q(*provinces, _connector=models.Q.OR)
 
 
 class Campaign(ScopedModel):

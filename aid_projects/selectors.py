@@ -8,7 +8,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from aid_projects import jobs
@@ -22,19 +22,43 @@ from portal.scoping import within_q
 OPEN_MATCH = [MatchStatus.PROPOSED, MatchStatus.MATCHED, MatchStatus.IN_PROGRESS, MatchStatus.COMPLETED]
 
 
+# 已完成 > 实施中 > 已对接 > 意向对接, then the latest: the order a need's open matches are ranked in
+_MATCH_RANK = Case(When(status=MatchStatus.COMPLETED, then=Value(4)),
+                   When(status=MatchStatus.IN_PROGRESS, then=Value(3)),
+                   When(status=MatchStatus.MATCHED, then=Value(2)), default=Value(1), output_field=IntegerField())
+_MOST_ADVANCED_FIRST = (_MATCH_RANK.desc(), "-updated", "-id")
+
+
 def with_match_status(needs, user):
     """Each need with ``match_status`` (its most advanced open match: 已完成 > 实施中 > 已对接 > 意向对接, by
-    any province — the status only, never who) and ``own_match_id`` (that match, when the user may see it)."""
-    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+    any province — the status only, never who) and ``own_match_id`` (that match, when the user may see it).
 
-    rank = Case(When(status=MatchStatus.COMPLETED, then=Value(4)), When(status=MatchStatus.IN_PROGRESS, then=Value(3)),
-                When(status=MatchStatus.MATCHED, then=Value(2)), default=Value(1), output_field=IntegerField())
-    open_matches = (Match.objects.filter(need=OuterRef("pk"), status__in=OPEN_MATCH).annotate(rank=rank)
-                    .order_by("-rank", "-updated", "-id"))
+    The rank is written once, here, and ordered on directly (not annotated first): building the two
+    subqueries is part of every needs page (issue 17)."""
+    open_matches = Match.objects.filter(need=OuterRef("pk"), status__in=OPEN_MATCH).order_by(*_MOST_ADVANCED_FIRST)
     visible = Match.objects.restrict(user, "view").filter(need=OuterRef("pk"), status__in=OPEN_MATCH) \
-        .annotate(rank=rank).order_by("-rank", "-updated", "-id")
+        .order_by(*_MOST_ADVANCED_FIRST)
     return needs.annotate(match_status=Subquery(open_matches.values("status")[:1]),
                           own_match_id=Subquery(visible.values("pk")[:1]))
+
+
+def set_match_status(needs: list, user) -> None:
+    """``with_match_status`` for needs already read (a page of the list): the same ``match_status`` and
+    ``own_match_id`` set on each, found in the same order — one query for the open matches of these needs
+    and one for which of them the user may see (``restrict``), instead of two correlated subqueries
+    compiled into the page's query (issue 17).  What filters or sorts by the status needs it in SQL."""
+    open_matches = list(Match.objects.filter(need_id__in=[need.pk for need in needs], status__in=OPEN_MATCH)
+                        .order_by(*_MOST_ADVANCED_FIRST).values_list("need_id", "status", "pk")) if needs else []
+    visible = set(Match.objects.restrict(user, "view").filter(pk__in=[pk for _, _, pk in open_matches])
+                  .values_list("pk", flat=True)) if open_matches else set()
+    status: dict[int, str] = {}
+    own: dict[int, int] = {}
+    for need_id, match_status, pk in open_matches:  # the most advanced first: the first of each need is its own
+        status.setdefault(need_id, match_status)
+        if pk in visible:
+            own.setdefault(need_id, pk)
+    for need in needs:
+        need.match_status, need.own_match_id = status.get(need.pk), own.get(need.pk)
 
 
 @dataclass

@@ -6,8 +6,9 @@ templates and compares); ``text_from_html`` gives the Excel export the text ``Te
 """
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
+from django.template.base import render_value_in_context
+from django.utils.encoding import force_str
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from aid_projects.choices import Confidence, MatchStatus
@@ -17,6 +18,7 @@ from portal.table_columns import RECORD, TableCells, cell_date
 
 CONFIDENCE_BADGE = {Confidence.LOW: "text-bg-warning", Confidence.HIGH: "text-bg-success"}
 ENDED_BADGE = mark_safe(' <span class="badge text-bg-light">已结束</span>')
+EMPTY = (None, "")  # a column's default ``empty_values``: the cell shows the table's default
 LATE_BADGE = mark_safe(' <span class="badge text-bg-danger">逾期</span>')
 
 
@@ -85,6 +87,10 @@ class CampaignTable(tables.Table):
 
 class AidListTable(TableCells, tables.Table):
     text_from_html = ("title", "status")
+    # what the cells read (the list page selects only these: ``AidListListView``); ``is_late`` reads the
+    # campaign's due dates
+    record_fields = ("kind", "status", "submitted_at", "authority__name", "campaign__name", "campaign__liaison_due",
+                     "campaign__need_due", "campaign__supply_due")
     title = tables.Column(verbose_name="清单", order_by=("authority__code",), empty_values=(), accessor=RECORD)
     campaign = tables.Column(verbose_name="对接年度")
     status = tables.Column(verbose_name="状态", empty_values=())
@@ -121,7 +127,17 @@ class ItemTable(tables.Table):
         attrs = {"class": "table table-sm table-bordered align-middle"}
 
 
-class NeedTable(tables.Table):
+# ``get_category_display()`` as Django gives it, without building the dict of the choices again for each row
+_CATEGORY_LABELS = dict(AidItem._meta.get_field("category").flatchoices)
+
+
+class NeedTable(TableCells, tables.Table):
+    # what the cells read (the list page selects only these: ``NeedListView``); ``Authority.full_name`` walks
+    # the place's parents, up to the province (whose ``parent`` is read to find it is the last)
+    record_fields = ("name", "category", "amount", "contact_name", "aid_list__campaign__year",
+                     "aid_list__authority__name", "place__name", "place__level", "place__parent__name",
+                     "place__parent__level", "place__parent__parent__name", "place__parent__parent__level",
+                     "place__parent__parent__parent")
     year = tables.Column(accessor="aid_list__campaign__year", verbose_name="年度")
     name = tables.LinkColumn("aid_projects:need-detail", args=[tables.A("pk")], verbose_name="项目名称")
     province = tables.Column(accessor="aid_list__authority__name", verbose_name="受援省份")
@@ -134,16 +150,55 @@ class NeedTable(tables.Table):
         fields = ("year", "name", "category", "province", "place", "amount", "contact_name", "match")
         attrs = {"class": "table table-sm table-hover align-middle"}
 
-
     def render_match(self, record):
-        """The need's most advanced open match (selectors.with_match_status); a link when it is the user's."""
+        """The need's most advanced open match (``selectors.with_match_status`` in the query, or
+        ``set_match_status`` after it); a link when it is the user's."""
         if not record.match_status:
             return "尚无对接"
         label = MatchStatus(record.match_status).label
         if record.own_match_id:
-            return format_html('<a href="{}">{}</a>', reverse("aid_projects:match-detail", args=[record.own_match_id]),
+            return format_html('<a href="{}">{}</a>', self.url_for("aid_projects:match-detail", record.own_match_id),
                                label)
         return label
+
+    def portal_row_html(self, row, context):
+        """The row django-tables2's template wrote for these columns (``portal/table_render.py``), in Python:
+        the page's rows without the per-cell lookups of the columns' accessors and ``LinkColumn``'s
+        ``reverse`` (issue 17; ``tests/aid_projects/test_table_columns.py`` compares the bytes)."""
+        fixed = self.__dict__.get("_portal_row_parts")
+        if fixed is None:
+            # what is the same in every row: the cells' ``<td>`` attributes and the ``<tr>`` attributes of an
+            # even and an odd row (neither the table's nor the columns' attrs hold a callable)
+            fixed = self.__dict__["_portal_row_parts"] = (
+                [bound.attrs["td"].as_html() for bound in self.columns], {})
+        tds, row_attrs = fixed
+        record = row.record
+        aid_list = record.aid_list
+        name = record.name
+        default = self.default
+        cells = [default if value in EMPTY else value for value in (
+            aid_list.campaign.year,
+            format_html('<a href="{}">{}</a>', self.url_for("aid_projects:need-detail", record.pk), name)
+            if name not in EMPTY else None,
+            force_str(_CATEGORY_LABELS.get(record.category, record.category), strings_only=True),
+            aid_list.authority.name, record.place.full_name, record.amount,
+            record.contact_name)]
+        cells.append(self.render_match(record))  # its column has no empty values: always rendered
+        css = row.get_even_odd_css_class()
+        attrs = row_attrs.get(css)
+        if attrs is None:
+            attrs = row_attrs[css] = row.attrs.as_html()
+        out = ["\n                    <tr ", attrs, ">\n                        "]
+        for td, value in zip(tds, cells, strict=True):
+            out.append("\n                            <td ")
+            out.append(td)
+            out.append(">")
+            # ``{{ cell }}``: a text escaped (autoescaping), a number localised
+            out.append(conditional_escape(value) if isinstance(value, str) and context.autoescape
+                       else render_value_in_context(value, context))
+            out.append("</td>\n                        ")
+        out.append("\n                    </tr>\n                    ")
+        return mark_safe("".join(out))
 
 
 class LiaisonTable(TableCells, tables.Table):
@@ -167,6 +222,9 @@ class LiaisonTable(TableCells, tables.Table):
 
 class MatchTable(TableCells, tables.Table):
     text_from_html = ("need", "supply")
+    # what the cells read (the list page selects only these: ``MatchListView``)
+    record_fields = ("status", "amount", "updated", "need__name", "need__aid_list__authority__name",
+                     "need__place__name", "supply__name", "supply__aid_list__authority__name")
     need = tables.Column(verbose_name="需求项目", order_by=("need__name",), empty_values=())
     supply = tables.Column(verbose_name="供给项目", order_by=("supply__name",), empty_values=())
     amount = tables.Column(verbose_name="对接资金（万元）", attrs={"td": {"class": "text-end"}})

@@ -47,6 +47,7 @@ from aid_projects.selectors import (
     own_supplies,
     pending_uploads,
     previous_campaign,
+    set_match_status,
     suggest_supplies,
     upload_can_commit,
     upload_confirmations,
@@ -81,6 +82,12 @@ LIST_QS = AidList.objects.select_related("campaign", "authority", "submitted_by"
 ITEM_QS = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign", "place__parent__parent")
 MATCH_QS = Match.objects.select_related("need__aid_list__authority", "need__place", "supply__aid_list__authority",
                                         "supply__place", "proposed_by", "decided_by")
+# The list pages select only what their tables' cells read (issue 17): each column, each joined row and each
+# model built costs CPU on every page; the users who submitted, proposed or decided are not shown there.
+LIST_LIST_QS = AidList.objects.select_related("campaign", "authority").only(*AidListTable.record_fields)
+NEED_LIST_QS = ITEM_QS.filter(aid_list__kind=ListKind.NEED).only(*NeedTable.record_fields)
+MATCH_LIST_QS = Match.objects.select_related("need__aid_list__authority", "need__place",
+                                             "supply__aid_list__authority").only(*MatchTable.record_fields)
 
 
 # --- pairing (foundation) -------------------------------------------------------------------------
@@ -193,7 +200,7 @@ class ListOpenView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
 # --- lists ----------------------------------------------------------------------------------------
 class AidListListView(ScopedListView):
     model = AidList
-    queryset = LIST_QS
+    queryset = LIST_LIST_QS
     filterset_class = AidListFilterSet
     table_class = AidListTable
     title = "填报清单"
@@ -563,13 +570,34 @@ class NeedListView(ScopedListView):
     """Need items the user may see: its own province's, or (aiding) its paired recipients' accepted lists."""
 
     model = AidItem
-    queryset = ITEM_QS.filter(aid_list__kind=ListKind.NEED)
+    queryset = NEED_LIST_QS
     filterset_class = NeedFilterSet
     table_class = NeedTable
     title = "项目需求"
 
+    match_status_in_sql = False  # the export's table: every row with its status, as the query gives it
+
     def get_queryset(self):
-        return with_match_status(super().get_queryset(), self.request.user)
+        needs = super().get_queryset()
+        if self.match_status_in_sql or self.filters_or_sorts_by_match():
+            return with_match_status(needs, self.request.user)
+        return needs
+
+    def filters_or_sorts_by_match(self) -> bool:
+        """The 对接情况 filter and the sort by that column need the status in the query."""
+        sort = ",".join(self.request.GET.getlist(NeedTable._meta.order_by_field))
+        return bool(self.request.GET.get("match")) or "match" in sort
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if not (self.match_status_in_sql or self.filters_or_sorts_by_match()):
+            # the page's rows (read once: the table iterates the same results), each with its match status
+            set_match_status(list(table.paginated_rows.data), self.request.user)
+        return table
+
+    def export_table(self):
+        self.match_status_in_sql = True
+        return super().export_table()
 
 
 class NeedDetailView(ScopedDetailView):
@@ -619,7 +647,7 @@ class MatchProposeView(ServiceMixin, ScopedMixin, SingleObjectMixin, View):
 
 class MatchListView(ScopedListView):
     model = Match
-    queryset = MATCH_QS
+    queryset = MATCH_LIST_QS
     filterset_class = MatchFilterSet
     table_class = MatchTable
     title = "项目对接"

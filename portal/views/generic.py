@@ -21,6 +21,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction
+from portal.pagination import ListPaginator
 from portal.scoping import object_in_scope
 
 
@@ -78,6 +79,7 @@ class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
     """
 
     paginate_by = 50
+    paginator_class = ListPaginator  # no COUNT when the first page holds every row
     template_name = "portal/object_list.html"
     title = ""
     create_url_name = None

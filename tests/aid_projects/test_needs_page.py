@@ -74,3 +74,54 @@ def test_ministry_filters_every_recipient(client, needs, ministry_staff):
     page = client.get("/aid/needs/").content.decode()
     province = page[page.index('name="province"'):]
     assert len(re.findall(r'<option value="\d+"', province[:province.index("</select>")])) == 7
+
+
+def test_the_page_and_the_query_find_the_same_match_status(needs, zhejiang_staff, xizang_staff, ministry_staff):
+    """The page sets each need's status after reading its rows (``set_match_status``); filtering, sorting
+    and the export take it from the query (``with_match_status``): the same values for every user."""
+    import datetime
+
+    from django.utils import timezone
+
+    from aid_projects.models import Match
+    from aid_projects.selectors import set_match_status, with_match_status
+    from portal.models import User
+
+    campaign = needs["campaign"]
+    heating, clinic, old_people = (AidItem.objects.get(name=name)
+                                   for name in ("色尼区学校供暖", "安多县卫生院", "聂荣县养老站"))
+    liaoning = make_list(campaign, "210000", ListKind.SUPPLY)
+    zhejiang = make_list(campaign, "330000", ListKind.SUPPLY)
+    now = timezone.now()
+    # 辽宁's completed match outranks 浙江's own (已对接) on the heating: 浙江 sees the status, links its own
+    Match.objects.create(need=heating, supply=make_item(liaoning, name="辽宁供暖"), status=MatchStatus.COMPLETED)
+    # two proposals on the clinic: the later one first; a declined one on the old people's station counts not
+    later = Match.objects.create(need=clinic, supply=make_item(zhejiang, name="浙江医疗"), status=MatchStatus.PROPOSED)
+    Match.objects.filter(pk=later.pk).update(updated=now + datetime.timedelta(hours=1))
+    Match.objects.create(need=old_people, supply=make_item(zhejiang, name="浙江养老"), status=MatchStatus.DECLINED)
+    needs_qs = AidItem.objects.filter(aid_list__kind=ListKind.NEED).order_by("pk")
+    for user in (zhejiang_staff, xizang_staff, ministry_staff, User.objects.get(username="ln_needs")):
+        from_query = [(n.pk, n.match_status, n.own_match_id) for n in with_match_status(needs_qs, user)]
+        rows = list(needs_qs)
+        set_match_status(rows, user)
+        assert [(n.pk, n.match_status, n.own_match_id) for n in rows] == from_query, user
+    zhejiang_view = {n.pk: n for n in rows}
+    set_match_status(rows, zhejiang_staff)
+    assert zhejiang_view[heating.pk].match_status == MatchStatus.COMPLETED
+    assert zhejiang_view[heating.pk].own_match_id == needs["mine"].pk
+    assert zhejiang_view[clinic.pk].own_match_id == later.pk and zhejiang_view[old_people.pk].match_status is None
+
+
+def test_the_export_carries_each_needs_match_status(client, needs, zhejiang_staff):
+    """The Excel export reads the status from its query (the page sets it on its rows only)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(zhejiang_staff)
+    response = client.get("/aid/needs/?export=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    cells = {row[1]: row[-1] for row in sheet.iter_rows(values_only=True) if row and row[1]}
+    assert "已对接" in cells["色尼区学校供暖"]  # (its own match: the cell's link HTML, as the export always wrote it)
+    assert cells["安多县卫生院"] == "意向对接" and cells["聂荣县养老站"] == "尚无对接"

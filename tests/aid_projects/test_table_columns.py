@@ -6,19 +6,22 @@ of each table the same as well."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import django_tables2 as tables
 import pytest
 from django.contrib.auth.context_processors import PermWrapper
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRow
 
 from aid_projects.choices import AidProgram, Confidence, ListKind, ListStatus, MatchStatus, PairingLevel
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
-from aid_projects.tables import AidListTable, LiaisonTable, MatchTable, PairingTable
+from aid_projects.tables import AidListTable, LiaisonTable, MatchTable, NeedTable, PairingTable
 from portal import table_render
 from portal.list_export import export_values
 from portal.models import Authority, AuthorityLevel, User
@@ -88,6 +91,29 @@ class OldLiaisonTable(tables.Table):
 
     class Meta(LiaisonTable.Meta):
         pass
+
+
+class OldNeedTable(tables.Table):
+    """The needs table as it was at 0241968: django-tables2's columns and template rows."""
+
+    year = tables.Column(accessor="aid_list__campaign__year", verbose_name="年度")
+    name = tables.LinkColumn("aid_projects:need-detail", args=[tables.A("pk")], verbose_name="项目名称")
+    province = tables.Column(accessor="aid_list__authority__name", verbose_name="受援省份")
+    place = tables.Column(accessor="place__full_name", verbose_name="实施地", order_by=("place__code",))
+    amount = tables.Column(verbose_name="资金（万元）", attrs={"td": {"class": "text-end"}})
+    match = tables.Column(accessor="match_status", verbose_name="对接情况", empty_values=())
+
+    class Meta(NeedTable.Meta):
+        pass
+
+    def render_match(self, record):
+        if not record.match_status:
+            return "尚无对接"
+        label = MatchStatus(record.match_status).label
+        if record.own_match_id:
+            return format_html('<a href="{}">{}</a>', reverse("aid_projects:match-detail", args=[record.own_match_id]),
+                               label)
+        return label
 
 
 class OldMatchTable(tables.Table):
@@ -173,6 +199,30 @@ def _matches():
     return matches
 
 
+def _needs():
+    campaign = Campaign(pk=1, year=2027, name="2027年度")
+    county = Authority(pk=5, code="540102", name="城关区", level=AuthorityLevel.COUNTY, parent=LHASA)
+    lists = [AidList(pk=1, campaign=campaign, authority=XIZANG, kind=ListKind.NEED),
+             AidList(pk=2, campaign=Campaign(pk=2, year=2028, name="2028"), authority=ZHEJIANG, kind=ListKind.NEED)]
+    rows = [
+        dict(name=NASTY, category="教育帮扶", place=county, amount=Decimal("120.00"), contact_name="次仁",
+             match_status=None, own_match_id=None),
+        dict(name="", category="产业帮扶", place=ODD, amount=Decimal("1234567.5"), contact_name=NASTY,
+             match_status=MatchStatus.MATCHED, own_match_id=None),
+        dict(name="牧区<小学>", category="unknown", place=XIZANG, amount=Decimal("0.01"), contact_name="",
+             match_status=MatchStatus.COMPLETED, own_match_id=77),
+        dict(name="卫生院", category="", place=LHASA, amount=Decimal("80"), contact_name=None,
+             match_status=MatchStatus.PROPOSED, own_match_id=8),
+    ]
+    needs = []
+    for pk, extra in enumerate(rows, start=1):
+        match = {key: extra.pop(key) for key in ("match_status", "own_match_id")}
+        need = AidItem(pk=pk, aid_list=lists[pk % 2], seq=pk, **extra)
+        need.__dict__.update(match)  # what ``selectors.with_match_status`` annotates
+        needs.append(need)
+    return needs
+
+
 # --- rendering ---------------------------------------------------------------------------------------
 def _render(table_class, records, user, template_name):
     request = RequestFactory().get("/aid/?sort=-valid_to")
@@ -231,6 +281,19 @@ def test_liaison_cells_as_the_template_wrote_them(who, users, monkeypatch):
 def test_match_cells_as_the_templates_wrote_them(users, monkeypatch):
     html = _compare(OldMatchTable, MatchTable, _matches(), users["staff"], monkeypatch)
     assert "<div class='small text-muted'>西藏自治区 日喀则&lt;市&gt;&amp;&#x27;</div>" in html
+
+
+@pytest.mark.parametrize("who", ["ministry", "staff"])
+def test_need_rows_as_django_tables2_wrote_them(who, users, monkeypatch):
+    """The needs table writes its rows itself (``NeedTable.portal_row_html``): the bytes of django-tables2's
+    template rows, for empty cells, escaped text, a choice outside the choices, each kind of place."""
+    html = _compare(OldNeedTable, NeedTable, _needs(), users[who], monkeypatch)
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "<script>" not in html
+    assert '<a href="/aid/needs/1/">' in html and '<a href="/aid/needs/2/">' not in html  # an empty name: —
+    assert '<a href="/aid/matches/77/">已完成</a>' in html and "尚无对接" in html and ">已对接<" in html
+    assert "<td >西藏自治区拉萨市城关区</td>" in html and '<td class="text-end">1234567.5</td>' in html
+    assert "<td >unknown</td>" in html and "<td >—</td>" in html  # a value outside the choices; an empty cell
+    assert html.count('<tr class="even">') == 2 and html.count('<tr class="odd">') == 2
 
 
 def test_each_cell_alone_as_its_template_wrote_it(users):
