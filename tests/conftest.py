@@ -285,3 +285,22 @@ def pytest_sessionfinish(session, exitstatus):
 
     connections.close_all()
     embedded.stop_started()
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many fragments ``portal.filter_form_cache`` rendered (not served from the process's store): the
+    filter forms and the read-only forms' fragments (issue 17)."""
+    from portal import filter_form_cache
+
+    filter_form_cache.forget()
+    count = {"n": 0}
+    original = filter_form_cache.render_fields
+
+    def counting(*args):
+        count["n"] += 1
+        return original(*args)
+
+    monkeypatch.setattr(filter_form_cache, "render_fields", counting)
+    yield count
+    filter_form_cache.forget()

@@ -2,20 +2,10 @@
 """prof.py's setup, then per request the CPU ms of named parts of a page (inclusive, outermost call, process_time),
 the median of N requests: SCRIPT=/abs/bench/_page_cpu/parts.py run.sh ENVFILE CHECKOUT N PAGE… (i17a)."""
 import os, statistics, sys, time
-os.environ.pop("TEST_DB_NAME", None)
-import django
-django.setup()
-from django.test import Client
-from portal.models import User
-user = User.objects.get(username=os.environ.get("PROF_USER", "xz_staff"))
-c = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="127.0.0.1")
-c.force_login(user)
-if user.requires_second_factor:
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-              or TOTPDevice.objects.create(user=user, name="基准测试", confirmed=True))
-    session = c.session; session[DEVICE_ID_SESSION_KEY] = device.persistent_id; session.save()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from login import logged_in_client
+
+c = logged_in_client()
 import importlib
 acc = {}
 depth = {}

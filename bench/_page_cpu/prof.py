@@ -6,26 +6,10 @@ import statistics
 import sys
 import time
 
-os.environ.pop("TEST_DB_NAME", None)
-import django
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from login import logged_in_client
 
-django.setup()
-from django.test import Client
-
-from portal.models import User
-
-user = User.objects.get(username=os.environ.get("PROF_USER", "xz_staff"))
-c = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="127.0.0.1")
-c.force_login(user)
-if user.requires_second_factor:  # ministry staff and the administrators: the TOTP step passed, as bench/load.py does
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
-              or TOTPDevice.objects.create(user=user, name="基准测试", confirmed=True))
-    session = c.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+c = logged_in_client()
 n = int(sys.argv[1]); pages = sys.argv[2:]
 prof = os.environ.get("PROF")
 pr = cProfile.Profile() if prof else None

@@ -11,7 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
-CACHES["default"]["KEY_PREFIX"] = "portal-test"  # noqa: F405
 # static files from the finders (no collectstatic before tests)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
@@ -25,6 +24,8 @@ TEST_DB_NAME = env("TEST_DB_NAME", "test_portal")  # noqa: F405
 if not env("DATABASE_NAME_OVERRIDE"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", f"portal-{TEST_DB_NAME}")  # noqa: F405
+# and its cache keys: the generations of the cached choices and counts are not renewed by another run's writes
+CACHES["default"]["KEY_PREFIX"] = f"portal-test-{TEST_DB_NAME}"  # noqa: F405
 JOB_QUEUE = CELERY_TASK_DEFAULT_QUEUE
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405  (one line per login otherwise)
 

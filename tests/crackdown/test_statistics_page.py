@@ -6,7 +6,6 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -79,22 +78,6 @@ def test_the_national_total_only_with_more_than_one_row():
 STATS_FORM = re.compile(r'<form method="get" class="row g-2 align-items-end mb-3" id="stats-form">(.*?)</form>', re.S)
 CSRF = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 EXPORT_FORM = re.compile(r'<form method="post" action="/crackdown/statistics/export/" class="mb-2">(.*?)</form>', re.S)
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """How many fragments were rendered (not served from the process's store)."""
-    filter_form_cache.forget()
-    count = {"n": 0}
-    original = filter_form_cache.render_fields
-
-    def counting(*args):
-        count["n"] += 1
-        return original(*args)
-
-    monkeypatch.setattr(filter_form_cache, "render_fields", counting)
-    yield count
-    filter_form_cache.forget()
 
 
 def page(client, **params) -> tuple[str, str]:

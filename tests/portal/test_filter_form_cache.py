@@ -20,22 +20,6 @@ def filter_form(client, url) -> str:
     return FORM.search(response.content.decode()).group(1)
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """How many times a filter form was rendered (not served from the process's store)."""
-    filter_form_cache.forget()
-    count = {"n": 0}
-    original = filter_form_cache.render_fields
-
-    def counting(*args):
-        count["n"] += 1
-        return original(*args)
-
-    monkeypatch.setattr(filter_form_cache, "render_fields", counting)
-    yield count
-    filter_form_cache.forget()
-
-
 def test_a_form_is_rendered_once_and_its_copy_is_the_same_html(client, ministry_staff, renders):
     client.force_login(ministry_staff)
     first = filter_form(client, "/crackdown/leads/")
