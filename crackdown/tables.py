@@ -1,11 +1,12 @@
 import django_tables2 as tables
 from django.template.base import render_value_in_context
-from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.html import format_html
 
 from crackdown.models import Case, CheckBatch, Lead, ListBatch, NameRule
-from portal.status import badge_for
+from portal.reversing import detail_urls
+from portal.status import badge
+from portal.table_columns import cell_iso_date
+from portal.table_render import choice_display
 
 ATTRS = {"class": "table table-sm table-hover align-middle"}
 
@@ -30,19 +31,26 @@ class LeadTable(tables.Table):
 
     def portal_row_html(self, row, context):
         """The row block of crackdown/_lead_table.html, byte for byte, in Python (portal/table_render.py);
-        tests/portal/test_table_render.py renders both and compares."""
+        tests/portal/test_table_render.py renders both and compares.  Per row (the busiest list: 50 rows a
+        page at 200,000 leads) the detail URL is reversed once a table, the choices' labels looked up in a
+        dict built once, the dates written without the date format machinery (issue 17)."""
         r = row.record
-        due = date_filter(r.check_due, "Y-m-d")
+        due = cell_iso_date(r.check_due)
         if r.is_overdue:
             due = format_html('<span class="text-danger fw-bold">{}（已超期）</span>', due)
         authority = getattr(r, "authority", None)
+        url = self.__dict__.get("_portal_detail_url")
+        if url is None:
+            url = self.__dict__["_portal_detail_url"] = detail_urls("crackdown:lead-detail")
+        status = badge(r.status, choice_display(r, "get_status_display")[1]) if r.status not in (None, "") else ""
         return format_html(
             '\n<tr>\n  <td><a href="{}">{}</a></td>\n  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n'
             "  <td>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n</tr>\n",
-            reverse("crackdown:lead-detail", args=[r.pk]), render_value_in_context(r.number, context),
-            render_value_in_context(r.org_name, context), render_value_in_context(r.get_source_display(), context),
+            url(r.pk), render_value_in_context(r.number, context),
+            render_value_in_context(r.org_name, context),
+            render_value_in_context(choice_display(r, "get_source_display")[1], context),
             render_value_in_context(getattr(authority, "name", "") if authority is not None else "", context),
-            date_filter(r.received_on, "Y-m-d"), render_value_in_context(badge_for(r), context), due)
+            cell_iso_date(r.received_on), render_value_in_context(status, context), due)
 
 
 def due_cell(value, overdue: bool):

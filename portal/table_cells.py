@@ -12,6 +12,11 @@ that hiding a column or setting its accessor in one table leaves the class and o
 0.2–0.3 ms a list page, most of it copying accessors and link helpers that nothing changes.  A column
 is now copied one level deep — its own attributes, and its ``attrs`` dicts, the only mutable values
 it holds — which keeps the same independence (tests/portal/test_request_cost.py).
+
+A list sorted by a column (``?sort=check_due``) was ordered by that column alone: rows with the same
+value (a deadline, a status, a province) have no order among them, and PostgreSQL may return them in
+another order for the next page, so a row could show on two pages and another on none.  The row's key
+now comes last, as every list's default order already has it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import copy
 
 from django_tables2.columns.base import BoundColumn, Column
+from django_tables2.data import TableQuerysetData
 
 _original_attrs = BoundColumn.attrs.fget
 
@@ -59,7 +65,19 @@ def _copy_column(self, memo):
     return column
 
 
+_original_order_by = TableQuerysetData.order_by
+
+
+def _order_by_then_key(self, aliases):
+    _original_order_by(self, aliases)
+    ordering = list(self.data.query.order_by)
+    key_names = {"pk", "id", self.data.model._meta.pk.attname}
+    if ordering and not any(isinstance(part, str) and part.lstrip("-") in key_names for part in ordering):
+        self.data = self.data.order_by(*ordering, "pk")
+
+
 def install() -> None:
     if BoundColumn.attrs.fget is not _attrs:
         BoundColumn.attrs = property(_attrs, doc=BoundColumn.attrs.__doc__)
     Column.__deepcopy__ = _copy_column
+    TableQuerysetData.order_by = _order_by_then_key

@@ -9,7 +9,7 @@ same order with what does not change from cell to cell worked out once per colum
 
 - the value: ``BoundRow._get_and_render_with`` — the accessor, a choice field's ``get_FOO_display()``,
   the column's ``empty_values`` and ``default`` — with the field looked up once per record class and
-  the dict of a field's choices built once (``_choice_display``);
+  the dict of a field's choices built once (``choice_display``);
 - the content: the table's ``render_<name>`` or the column's ``render`` (or what the view put on the
   bound column) called with the arguments its signature asks for, the signature read once per column;
   then ``linkify`` (the column's ``LinkTransform``) as django-tables2 calls it;
@@ -128,7 +128,7 @@ def _resolve(accessor, bits, context):
     return current
 
 
-def _choice_display(obj, name):
+def choice_display(obj, name):
     """(found, ``obj.get_FOO_display()``) as ``getattr(obj, name, None)`` and its call give them.
 
     Django's own ``get_FOO_display`` (``Model._get_FIELD_display``) builds the dict of the field's
@@ -225,7 +225,7 @@ class _Cell:
                     field = self.accessor.get_field(record)
                     choices = self.choices[cls] = bool(getattr(field, "choices", ()))
                 if choices:
-                    found, display = _choice_display(penultimate, self.display_name)
+                    found, display = choice_display(penultimate, self.display_name)
                     if found:
                         value = display
                         remainder = None
