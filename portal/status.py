@@ -37,8 +37,26 @@ def colour(value) -> str:
     return COLOURS.get(str(value), "secondary")
 
 
+_badges: dict[tuple[str, str | None], str] = {}
+_BADGES_KEPT = 1024  # (value, label) pairs: a few dozen in practice
+
+
 def badge(value, label=None):
-    """``<span class="badge text-bg-…">label</span>`` for a stored status value."""
+    """``<span class="badge text-bg-…">label</span>`` for a stored status value.  Written once per value and
+    label (a list page shows one per row: issue 17); a value or label that is not a plain string (a lazy
+    translation, an enum member) is written each time."""
+    key = (value, label)
+    if type(value) is str and (label is None or type(label) is str):
+        html = _badges.get(key)
+        if html is None:
+            if len(_badges) >= _BADGES_KEPT:
+                _badges.clear()
+            html = _badges[key] = _badge_html(value, label)
+        return html
+    return _badge_html(value, label)
+
+
+def _badge_html(value, label):
     return format_html('<span class="badge text-bg-{} status-badge" data-status="{}">{}</span>', colour(value),
                        value, label if label is not None else value)
 

@@ -18,6 +18,7 @@ those cells read comes through the table:
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import strip_tags
@@ -37,14 +38,39 @@ def cell_date(value, fmt: str) -> str:
     return date_filter(template_localtime(value), fmt)
 
 
-def cell_iso_date(value) -> str:
-    """``{{ value|date:"Y-m-d" }}`` of a ``date`` (a DateField's value, or None): the same text, without the
-    date format machinery (a lead list row has two: issue 17).  Anything else goes through the filter."""
+_DATE_CODES = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")  # Django's dateformat codes
+_DATE_PARTS = {"Y": lambda d: f"{d.year:04d}", "m": lambda d: f"{d.month:02d}", "n": lambda d: str(d.month),
+               "d": lambda d: f"{d.day:02d}", "j": lambda d: str(d.day)}
+_date_plans: dict[str, list | None] = {}
+
+
+def _date_plan(fmt: str):
+    """The parts of a date format made of year, month and day codes and literal text (「Y年n月j日」,
+    「Y-m-d」), or None for any other format (names of months, weekdays, escapes: left to Django)."""
+    plan = _date_plans.get(fmt)
+    if plan is None and fmt not in _date_plans:
+        pieces = _DATE_CODES.split(fmt)
+        codes = pieces[1::2]
+        plan = None if "\\" in fmt or any(code not in _DATE_PARTS for code in codes) else [
+            _DATE_PARTS[piece] if i % 2 else piece for i, piece in enumerate(pieces)]
+        _date_plans[fmt] = plan
+    return plan
+
+
+def cell_date_text(value, fmt: str) -> str:
+    """``{{ value|date:fmt }}`` of a ``date`` (a DateField's value, or None): the same text, without the date
+    format machinery when the format is only year, month and day (a list row has one or two: issue 17)."""
     if value is None:
         return ""
-    if type(value) is datetime.date:
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    return date_filter(value, "Y-m-d")
+    plan = _date_plan(str(fmt)) if type(value) is datetime.date else None
+    if plan is None:
+        return date_filter(value, fmt)
+    return "".join(part(value) if callable(part) else part for part in plan)
+
+
+def cell_iso_date(value) -> str:
+    """``{{ value|date:"Y-m-d" }}``."""
+    return cell_date_text(value, "Y-m-d")
 
 
 def cell_text(html) -> str:

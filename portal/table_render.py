@@ -33,6 +33,7 @@ renders tables both ways and compares the bytes.
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import re
 import weakref
@@ -45,10 +46,11 @@ from django.template.base import render_value_in_context
 from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.datecolumn import DateColumn
 from django_tables2.columns.datetimecolumn import DateTimeColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -58,7 +60,9 @@ from django_tables2.tables import Table
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import A, signature
 
+from portal.reversing import detail_urls
 from portal.table_cells import holds_callable
+from portal.table_columns import cell_date_text
 
 _DATE_CODE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
 _templates: dict[tuple[Engine, str], Template] = {}
@@ -193,6 +197,7 @@ class _Cell:
         self.default_fixed = not callable(column._default)
         self.default = bound.default if self.default_fixed else None
         self.link = bound.link
+        self.detail_url = _detail_link(self.link)
         render = bound.render
         self.template = self.date_format = None
         if (isinstance(column, TemplateColumn) and render == column.render
@@ -257,6 +262,8 @@ class _Cell:
             content = None
         else:
             content = self.render(**{arg: kwargs[arg] for arg in self.args})
+        if self.detail_url is not None:  # what the link writes, its URL reversed once (_detail_link)
+            return format_html('<a href="{}">{}</a>', self.detail_url(record.pk), content)
         return self.link(content, **kwargs) if self.link else content
 
     def _render_date(self, value, table):
@@ -267,7 +274,10 @@ class _Cell:
         context = getattr(table, "context", None)
         if context is None:
             context = Context()
-        text = date_filter(template_localtime(value, context.use_tz), self.date_format)
+        if type(value) is datetime.date:  # a DateField's value: no time zone to convert to
+            text = cell_date_text(value, self.date_format)
+        else:
+            text = date_filter(template_localtime(value, context.use_tz), self.date_format)
         return mark_safe(render_value_in_context(text or self.bound.default, context))
 
     def _render_template(self, kwargs):
@@ -281,6 +291,23 @@ class _Cell:
         with parent_context.update(context):
             parent_context["request"] = getattr(table, "request", None)
             return self.template.render(parent_context)
+
+
+def _detail_link(link):
+    """For ``linkify=("name", [A("pk")])`` or ``LinkColumn("name", args=[A("pk")])`` (a detail page's link,
+    no ``<a>`` attributes): the function giving each row's URL, the name reversed once (``portal.reversing``);
+    else None.  django-tables2 reverses per row and writes ``<a {attrs.as_html()}>`` from a dict holding only
+    ``href``: the same bytes as ``<a href="{url}">`` with the URL escaped."""
+    if not isinstance(link, LinkTransform) or link.url is not None or link.attrs:
+        return None
+    args = link.reverse_args
+    viewname, keys = args.get("viewname"), args.get("args")
+    given = {name for name, value in args.items() if value is not None}  # LinkColumn passes None for the rest
+    if given != {"viewname", "args"} or type(viewname) is not str or len(keys) != 1:
+        return None
+    if not (isinstance(keys[0], A) and str(keys[0]) == "pk"):
+        return None
+    return detail_urls(viewname)
 
 
 def python_rows(table) -> bool:

@@ -396,3 +396,27 @@ def test_attributes_are_written_as_django_tables2_writes_them():
     assert table_render.attrs_html(computed) == 'class="x" data-n="2"'
     nested = AttributeDict({"class": "t", "th": {"class": "h"}})
     assert table_render.attrs_html(nested) == nested.as_html() == 'class="t"'
+
+
+@pytest.mark.parametrize("value", [datetime.date(2026, 3, 1), datetime.date(999, 12, 31), datetime.date(2025, 10, 9),
+                                   None, datetime.datetime(2026, 3, 1, 23, 30)])
+@pytest.mark.parametrize("fmt", ["Y-m-d", "Y年n月j日", "n/j", "d.m.Y", "Y年n月j日 D", "\\Y Y", "N j, Y", "y-m-d",
+                                 "DATE_FORMAT"])
+def test_a_dates_text_is_the_date_filters_text(value, fmt):
+    """``cell_date_text`` writes ``{{ value|date:fmt }}`` of a date without the date format machinery when the
+    format holds only year, month and day codes, and leaves every other format to Django (issue 17)."""
+    from django.template.defaultfilters import date as date_filter
+
+    from portal.table_columns import cell_date_text, cell_iso_date
+
+    assert cell_date_text(value, fmt) == date_filter(value, fmt)
+    assert cell_iso_date(value) == date_filter(value, "Y-m-d")
+
+
+def test_a_status_badge_is_written_once_per_value_and_label():
+    from portal.status import _badge_html, badge
+
+    first = badge("pending", "待核查")
+    assert first == _badge_html("pending", "待核查") and badge("pending", "待核查") is first
+    assert badge("pending", "<b>") == _badge_html("pending", "<b>") and "&lt;b&gt;" in badge("pending", "<b>")
+    assert badge("checking") == _badge_html("checking", None)
