@@ -63,14 +63,7 @@ class PairingTable(TableCells, tables.Table):
                            cell_date(record.edited_at, "Y-m-d H:i"))
 
     def render_edit(self, record):
-        if not self.user_may("aid_projects.change_pairing"):
-            return ""
-        return format_html('<a href="{}">修改</a>', self.url_for("aid_projects:pairing-update", record.pk))
-
-
-
-
-
+        return self.edit_link("aid_projects.change_pairing", "aid_projects:pairing-update", record.pk)
 
     def value_edit(self):
         return ""  # the export rendered the template without the page's ``perms``: never a link
@@ -110,8 +103,6 @@ class AidListTable(TableCells, tables.Table):
         status = record.status
         return format_html("{}{}", badge(status, value) if status not in (None, "") else "",
                            LATE_BADGE if record.is_late else "")
-
-
 
 
 class ItemTable(tables.Table):
@@ -212,9 +203,7 @@ class LiaisonTable(TableCells, tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_edit(self, record):
-        if not self.user_may("aid_projects.change_liaison"):
-            return ""
-        return format_html('<a href="{}">修改</a>', self.url_for("aid_projects:liaison-update", record.pk))
+        return self.edit_link("aid_projects.change_liaison", "aid_projects:liaison-update", record.pk)
 
     def value_edit(self):
         return ""  # the export rendered the template without the page's ``perms``: never a link

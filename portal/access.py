@@ -18,6 +18,7 @@ request (Django checks the session hash against it): deactivation and logout end
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib.auth.backends import ModelBackend
@@ -96,27 +97,22 @@ class CachedModelBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
 
-_USER_LOADER: list = []
-
-
+@functools.cache
 def _user_loader():
-    """A function pk → User (authority and parent attached, as ``select_related`` leaves them), or None."""
-    if _USER_LOADER:
-        return _USER_LOADER[0]
+    """A function pk → User (authority and parent attached, as ``select_related`` leaves them), or None
+    (``portal.fixed_statements``)."""
     from django.db import connections, router
 
+    from portal.fixed_statements import plain_fields, select_list
     from portal.models import Authority, User
 
     using = router.db_for_read(User)
     connection = connections[using]
     quote = connection.ops.quote_name
-    parts = [("u", User), ("a", Authority), ("p", Authority)]
-    fields = {alias: list(model._meta.concrete_fields) for alias, model in parts}
-    if any(hasattr(field, "from_db_value") or connection.ops.get_db_converters(field.get_col(alias))
-           for alias, group in fields.items() for field in group):
-        _USER_LOADER.append(None)
+    fields = plain_fields(connection, [("u", User), ("a", Authority), ("p", Authority)])
+    if fields is None:
         return None
-    columns = ", ".join(f"{alias}.{quote(field.column)}" for alias, group in fields.items() for field in group)
+    columns = select_list(connection, fields)
     authority_fk = User._meta.get_field("authority")
     parent_fk = Authority._meta.get_field("parent")
     sql = (f"SELECT {columns} FROM {quote(User._meta.db_table)} u "
@@ -145,5 +141,4 @@ def _user_loader():
         authority_fk.set_cached_value(user, authority)
         return user
 
-    _USER_LOADER.append(load)
     return load

@@ -10,29 +10,28 @@ from the session).  Any other kind of device, or an id that is not a number, goe
 
 from __future__ import annotations
 
+import functools
+
 from django.db import connections, router
 from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
+from portal.fixed_statements import plain_fields, select_list
+
 TOTP_LABEL = "otp_totp.totpdevice"
-_LOADER: list = []
-
-
+@functools.cache
 def _totp_loader():
-    if _LOADER:
-        return _LOADER[0]
+    """A function pk → TOTPDevice, or None (``portal.fixed_statements``: a field the ORM converts)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     using = router.db_for_read(TOTPDevice)
     connection = connections[using]
     quote = connection.ops.quote_name
-    fields = list(TOTPDevice._meta.concrete_fields)
-    if any(hasattr(field, "from_db_value") or connection.ops.get_db_converters(field.get_col("d"))
-           for field in fields):
-        _LOADER.append(None)  # a field the ORM converts: leave it to the ORM
+    fields = plain_fields(connection, [("d", TOTPDevice)])
+    if fields is None:
         return None
-    sql = (f"SELECT {', '.join(f'd.{quote(f.column)}' for f in fields)} FROM {quote(TOTPDevice._meta.db_table)} d "
+    sql = (f"SELECT {select_list(connection, fields)} FROM {quote(TOTPDevice._meta.db_table)} d "
            f"WHERE d.{quote(TOTPDevice._meta.pk.column)} = %s")
-    names = [field.attname for field in fields]
+    names = [field.attname for field in fields["d"]]
 
     def load(pk: int):
         with connections[using].cursor() as cursor:
@@ -40,7 +39,6 @@ def _totp_loader():
             row = cursor.fetchone()
         return None if row is None else TOTPDevice.from_db(using, names, row)
 
-    _LOADER.append(load)
     return load
 
 

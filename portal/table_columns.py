@@ -21,7 +21,7 @@ import datetime
 import re
 
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.timezone import template_localtime
 from django_tables2.utils import call_with_appropriate
 
@@ -109,6 +109,13 @@ class TableCells:
             user = getattr(getattr(self, "request", None), "user", None)
             asked[perm] = bool(user is not None and user.has_perm(perm))
         return asked[perm]
+
+    def edit_link(self, perm: str, viewname: str, pk):
+        """``{% if perms.… %}<a href="{% url viewname record.pk %}">修改</a>{% endif %}``: the row's edit page,
+        for a user who may change it."""
+        if not self.user_may(perm):
+            return ""
+        return format_html('<a href="{}">修改</a>', self.url_for(viewname, pk))
 
     def url_for(self, viewname: str, pk) -> str:
         """``reverse(viewname, args=[pk])`` (``{% url viewname record.pk %}``), the URL around the key worked out
