@@ -78,6 +78,13 @@ def database(url):
     # sync workers, which serve one request at a time; DB_CONN_MAX_AGE=0 brings back one per request.)
     config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "600")),
                                    conn_health_checks=True)
+    # Parameters bound by the server, a statement prepared on its connection after it ran
+    # DB_PREPARE_THRESHOLD times ("off": never, for a pooler that cannot keep prepared statements):
+    # PostgreSQL keeps the plan instead of planning every list page's joins again (portal/postgres).
+    threshold = env("DB_PREPARE_THRESHOLD", "5")
+    config["ENGINE"] = "portal.postgres"
+    config.setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=None if threshold == "off" else int(threshold))
     if env("DATABASE_NAME_OVERRIDE"):
         # used by the test suite's Celery worker, which must see the test database
         config["NAME"] = env("DATABASE_NAME_OVERRIDE")
