@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from aid_projects.choices import Confidence, MatchStatus
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
+from portal.gazetteer import full_names
 from portal.status import badge
 from portal.table_columns import RECORD, TableCells, cell_date
 
@@ -126,13 +127,11 @@ class NeedTable(TableCells, tables.Table):
     # what the cells read (the list page selects only these: ``NeedListView``); ``Authority.full_name`` walks
     # the place's parents, up to the province (whose ``parent`` is read to find it is the last)
     record_fields = ("name", "category", "amount", "contact_name", "aid_list__campaign__year",
-                     "aid_list__authority__name", "place__name", "place__level", "place__parent__name",
-                     "place__parent__level", "place__parent__parent__name", "place__parent__parent__level",
-                     "place__parent__parent__parent")
+                     "aid_list__authority__name", "place")
     year = tables.Column(accessor="aid_list__campaign__year", verbose_name="年度")
     name = tables.LinkColumn("aid_projects:need-detail", args=[tables.A("pk")], verbose_name="项目名称")
     province = tables.Column(accessor="aid_list__authority__name", verbose_name="受援省份")
-    place = tables.Column(accessor="place__full_name", verbose_name="实施地", order_by=("place__code",))
+    place = tables.Column(accessor="place_id", verbose_name="实施地", order_by=("place__code",))
     amount = tables.Column(verbose_name="资金（万元）", attrs={"td": {"class": "text-end"}})
     match = tables.Column(accessor="match_status", verbose_name="对接情况", empty_values=())
 
@@ -140,6 +139,10 @@ class NeedTable(TableCells, tables.Table):
         model = AidItem
         fields = ("year", "name", "category", "province", "place", "amount", "contact_name", "match")
         attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def render_place(self, value):
+        """The division's full name (西藏自治区拉萨市城关区), from the names the gazetteer computes once."""
+        return full_names([value])[value]
 
     def render_match(self, record):
         """The need's most advanced open match (``selectors.with_match_status`` in the query, or
@@ -172,7 +175,8 @@ class NeedTable(TableCells, tables.Table):
             format_html('<a href="{}">{}</a>', self.url_for("aid_projects:need-detail", record.pk), name)
             if name not in EMPTY else None,
             force_str(_CATEGORY_LABELS.get(record.category, record.category), strings_only=True),
-            aid_list.authority.name, record.place.full_name, record.amount,
+            aid_list.authority.name, None if record.place_id is None else self.render_place(record.place_id),
+            record.amount,
             record.contact_name)]
         cells.append(self.render_match(record))  # its column has no empty values: always rendered
         css = row.get_even_odd_css_class()

@@ -64,6 +64,7 @@ from aid_projects.tables import (
     PairingTable,
 )
 from aid_projects.validation import AMOUNT_WARNING_ABOVE, CATEGORIES
+from portal.gazetteer import full_names
 from portal.scoping import within_q
 from portal.views.downloads import ScopedFileDownloadView
 from portal.views.generic import (
@@ -85,7 +86,8 @@ MATCH_QS = Match.objects.select_related("need__aid_list__authority", "need__plac
 # The list pages select only what their tables' cells read (issue 17): each column, each joined row and each
 # model built costs CPU on every page; the users who submitted, proposed or decided are not shown there.
 LIST_LIST_QS = AidList.objects.select_related("campaign", "authority").only(*AidListTable.record_fields)
-NEED_LIST_QS = ITEM_QS.filter(aid_list__kind=ListKind.NEED).only(*NeedTable.record_fields)
+NEED_LIST_QS = AidItem.objects.select_related("aid_list__authority", "aid_list__campaign") \
+    .filter(aid_list__kind=ListKind.NEED).only(*NeedTable.record_fields)
 MATCH_LIST_QS = Match.objects.select_related("need__aid_list__authority", "need__place",
                                              "supply__aid_list__authority").only(*MatchTable.record_fields)
 
@@ -593,6 +595,7 @@ class NeedListView(ScopedListView):
         if not (self.match_status_in_sql or self.filters_or_sorts_by_match()):
             # the page's rows (read once: the table iterates the same results), each with its match status
             set_match_status(list(table.paginated_rows.data), self.request.user)
+        full_names({need.place_id for need in table.paginated_rows.data})  # the page's places: one query at most
         return table
 
     def export_table(self):

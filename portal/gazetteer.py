@@ -136,6 +136,16 @@ def place_full_name(place: Authority) -> str:
     return name
 
 
+def full_names(pks) -> dict[int, str]:
+    """``full_name`` of the divisions ``pks`` (ids), from the names computed once per division: one query for
+    those not yet known, with their parents up to the province (a list page names the same few dozen)."""
+    missing = {pk for pk in pks if pk is not None and pk not in _FULL_NAMES}
+    if missing:
+        for place in Authority.objects.select_related("parent__parent__parent").filter(pk__in=missing):
+            place_full_name(place)
+    return {pk: _FULL_NAMES[pk] for pk in pks if pk is not None}
+
+
 def clear_caches(**kwargs) -> None:
     """Forget the cached indexes (connected to ``portal.reference.reference_loaded``)."""
     _FULL_NAMES.clear()

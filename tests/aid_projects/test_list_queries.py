@@ -71,3 +71,13 @@ def test_a_full_first_page_is_still_counted(client, xizang_staff):
     assert [q for q in sql if "COUNT(" in q.upper()] and "共 51 条" in page and "?page=2" in page
     page, sql = _queries(client, xizang_staff, "/aid/needs/?page=2")
     assert "共 51 条" in page and page.count("<tr class=") == 1
+
+
+def test_the_needs_name_their_places_in_full_without_joining_them(client, aid_rows, xizang_staff):
+    """实施地 is the division's full name; the names come from the gazetteer's names computed once per
+    division (one query for a page's new places), not from three joined parents on every page."""
+    page, sql = _queries(client, xizang_staff, "/aid/needs/")
+    assert "西藏自治区那曲市色尼区" in page and "西藏自治区拉萨市城关区" in page
+    needs = next(q for q in sql if q.startswith('SELECT "aid_projects_aiditem"."id"'))
+    assert '"aid_projects_aiditem"."place_id" =' not in needs  # the place is not joined
+    assert not [q for q in sql if 'FROM "portal_authority"' in q and '"parent_id"' in q], sql  # known already

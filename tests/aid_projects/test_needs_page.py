@@ -125,3 +125,5 @@ def test_the_export_carries_each_needs_match_status(client, needs, zhejiang_staf
     cells = {row[1]: row[-1] for row in sheet.iter_rows(values_only=True) if row and row[1]}
     assert "已对接" in cells["色尼区学校供暖"]  # (its own match: the cell's link HTML, as the export always wrote it)
     assert cells["安多县卫生院"] == "意向对接" and cells["聂荣县养老站"] == "尚无对接"
+    places = {row[1]: row[4] for row in sheet.iter_rows(values_only=True) if row and row[1]}
+    assert places["色尼区学校供暖"] == "西藏自治区那曲市色尼区" and places["安多县卫生院"] == "西藏自治区那曲市安多县"
