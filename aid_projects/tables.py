@@ -141,8 +141,12 @@ class NeedTable(TableCells, tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
 
     def render_place(self, value):
-        """The division's full name (西藏自治区拉萨市城关区), from the names the gazetteer computes once."""
-        return full_names([value])[value]
+        """The division's full name (西藏自治区拉萨市城关区), from the names the gazetteer computes once per
+        division: the list page fills ``place_names`` for its rows, the export for all of its rows."""
+        names = self.__dict__.setdefault("place_names", {})
+        if value not in names:
+            names.update(full_names([value]))
+        return names[value]
 
     def render_match(self, record):
         """The need's most advanced open match (``selectors.with_match_status`` in the query, or

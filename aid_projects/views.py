@@ -595,12 +595,15 @@ class NeedListView(ScopedListView):
         if not (self.match_status_in_sql or self.filters_or_sorts_by_match()):
             # the page's rows (read once: the table iterates the same results), each with its match status
             set_match_status(list(table.paginated_rows.data), self.request.user)
-        full_names({need.place_id for need in table.paginated_rows.data})  # the page's places: one query at most
+        # the page's places named: one check of the authorities' generation, a query only for places not yet named
+        table.place_names = full_names({need.place_id for need in table.paginated_rows.data})
         return table
 
     def export_table(self):
         self.match_status_in_sql = True
-        return super().export_table()
+        filterset, table = super().export_table()
+        table.place_names = full_names(set(self.object_list.order_by().values_list("place_id", flat=True).distinct()))
+        return filterset, table
 
 
 class NeedDetailView(ScopedDetailView):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from portal import choice_cache
 from portal.models import Authority, AuthorityLevel
 from portal.text import normalise_text
 
@@ -136,9 +137,18 @@ def place_full_name(place: Authority) -> str:
     return name
 
 
+_FULL_NAMES_GENERATION: list = [None]
+
+
 def full_names(pks) -> dict[int, str]:
     """``full_name`` of the divisions ``pks`` (ids), from the names computed once per division: one query for
-    those not yet known, with their parents up to the province (a list page names the same few dozen)."""
+    those not yet known, with their parents up to the province (a list page names the same few dozen).
+    The names are forgotten when the authorities' generation changes (``portal.choice_cache``: any save or
+    delete of an authority and every reference load, in whichever process)."""
+    generation = choice_cache.generations()["portal.authority"]
+    if generation != _FULL_NAMES_GENERATION[0]:
+        _FULL_NAMES.clear()
+        _FULL_NAMES_GENERATION[0] = generation
     missing = {pk for pk in pks if pk is not None and pk not in _FULL_NAMES}
     if missing:
         for place in Authority.objects.select_related("parent__parent__parent").filter(pk__in=missing):

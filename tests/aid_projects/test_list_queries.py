@@ -81,3 +81,17 @@ def test_the_needs_name_their_places_in_full_without_joining_them(client, aid_ro
     needs = next(q for q in sql if q.startswith('SELECT "aid_projects_aiditem"."id"'))
     assert '"aid_projects_aiditem"."place_id" =' not in needs  # the place is not joined
     assert not [q for q in sql if 'FROM "portal_authority"' in q and '"parent_id"' in q], sql  # known already
+
+
+def test_a_renamed_division_is_named_anew(client, aid_rows, xizang_staff):
+    """The names kept per process follow the authorities' generation: a rename (a save in any process, or a
+    reference load) is on the next page."""
+    from portal.models import Authority
+
+    page, _sql = _queries(client, xizang_staff, "/aid/needs/")
+    assert "西藏自治区那曲市色尼区" in page
+    county = Authority.objects.get(code="540602")
+    county.name = "色尼新区"
+    county.save()
+    page = client.get("/aid/needs/").content.decode()
+    assert "西藏自治区那曲市色尼新区" in page and "西藏自治区那曲市色尼区" not in page

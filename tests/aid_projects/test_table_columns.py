@@ -19,10 +19,11 @@ from django.utils.html import format_html
 from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRow
 
+from aid_projects import tables as aid_tables
 from aid_projects.choices import AidProgram, Confidence, ListKind, ListStatus, MatchStatus, PairingLevel
 from aid_projects.models import AidItem, AidList, Campaign, Liaison, Match, Pairing
 from aid_projects.tables import AidListTable, LiaisonTable, MatchTable, NeedTable, PairingTable
-from portal import gazetteer, table_render
+from portal import table_render
 from portal.list_export import export_values
 from portal.models import Authority, AuthorityLevel, User
 
@@ -290,7 +291,8 @@ def test_need_rows_as_django_tables2_wrote_them(who, users, monkeypatch):
     needs = _needs()
     # the portal's rows name a place by its id from the gazetteer's names (the page fills them for its rows);
     # these places are not in the database: their names as the old column computed them from the objects
-    monkeypatch.setattr(gazetteer, "_FULL_NAMES", {need.place_id: need.place.full_name for need in needs})
+    names = {need.place_id: need.place.full_name for need in needs}
+    monkeypatch.setattr(aid_tables, "full_names", lambda pks: {pk: names[pk] for pk in pks})
     html = _compare(OldNeedTable, NeedTable, needs, users[who], monkeypatch)
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html and "<script>" not in html
     assert '<a href="/aid/needs/1/">' in html and '<a href="/aid/needs/2/">' not in html  # an empty name: —
