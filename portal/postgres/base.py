@@ -16,12 +16,16 @@ One limit comes with it: the protocol counts a statement's parameters in 16 bits
 Django 5.2 does not batch for it, Django #36822).  A statement with more — a large ``bulk_create``,
 an ``IN`` of a hundred thousand keys — is sent with its values written in as literals, as Django's
 default cursor would send it.
+
+A plan kept on a connection can go stale when another session changes a table's columns (a migration run
+while the workers serve): the statement is then planned again (``Cursor.execute``), not refused until the
+connection closes.
 """
 
 from __future__ import annotations
 
 from django.db.backends.postgresql import base
-from psycopg import ClientCursor
+from psycopg import ClientCursor, errors, pq
 
 MAX_BOUND_PARAMETERS = 65_535  # a Bind message's parameter count is an Int16 (PostgreSQL protocol, Bind)
 
@@ -31,7 +35,18 @@ class Cursor(base.ServerBindingCursor):
         if params is not None and len(params) > MAX_BOUND_PARAMETERS:
             # the values as literals, exactly as Django's client-side binding cursor writes them
             query, params = ClientCursor(self.connection).mogrify(query, params), None
-        return super().execute(query, params, **kwargs)
+        try:
+            return super().execute(query, params, **kwargs)
+        except errors.FeatureNotSupported as error:
+            # Another session changed a table under a statement prepared on this connection (a migration that
+            # alters a column's type while the web workers run): PostgreSQL refuses the kept plan ("cached plan
+            # must not change result type").  In a transaction, its ROLLBACK makes psycopg forget the prepared
+            # statements; outside one they are deallocated here and the statement runs again, planned afresh.
+            if (error.diag.source_function != "RevalidateCachedQuery"
+                    or self.connection.info.transaction_status != pq.TransactionStatus.IDLE):
+                raise
+            super().execute("DEALLOCATE ALL")  # psycopg forgets its prepared statements with it
+            return super().execute(query, params, **kwargs)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

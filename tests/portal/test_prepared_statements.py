@@ -68,3 +68,29 @@ def test_the_threshold_comes_from_the_environment(monkeypatch, setting, threshol
     config = settings_base.database("postgres://portal@127.0.0.1:5432/portal")
     assert config["ENGINE"] == "portal.postgres"
     assert config["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": threshold}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_table_changed_by_another_session_is_planned_again():
+    """A migration that changes a column's type while the workers run: PostgreSQL refuses the plans prepared
+    before it ("cached plan must not change result type"); outside a transaction the statement runs again."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    other = psycopg.connect(**{k: params[k] for k in ("dbname", "user", "host", "port", "password") if k in params},
+                            autocommit=True)
+    try:
+        other.execute("CREATE TABLE prepared_scratch (id int PRIMARY KEY, amount int)")
+        other.execute("INSERT INTO prepared_scratch VALUES (1, 7)")
+        with connection.cursor() as cursor:
+            for _ in range(7):  # prepared after five runs
+                cursor.execute("SELECT amount FROM prepared_scratch WHERE id = %s", [1])
+                assert cursor.fetchone() == (7,)
+            assert any("prepared_scratch" in s for s in prepared_statements())
+            other.execute("ALTER TABLE prepared_scratch ALTER COLUMN amount TYPE bigint")
+            other.execute("UPDATE prepared_scratch SET amount = 8000000000")
+            cursor.execute("SELECT amount FROM prepared_scratch WHERE id = %s", [1])
+            assert cursor.fetchone() == (8_000_000_000,)
+    finally:
+        other.execute("DROP TABLE IF EXISTS prepared_scratch")
+        other.close()
