@@ -124,8 +124,8 @@ _CATEGORY_LABELS = dict(AidItem._meta.get_field("category").flatchoices)
 
 
 class NeedTable(TableCells, tables.Table):
-    # what the cells read (the list page selects only these: ``NeedListView``); ``Authority.full_name`` walks
-    # the place's parents, up to the province (whose ``parent`` is read to find it is the last)
+    # what the cells read (the list page selects only these: ``NeedListView``); the place by its id, named by
+    # ``render_place`` from the gazetteer's full names (not joined with its parents on every page)
     record_fields = ("name", "category", "amount", "contact_name", "aid_list__campaign__year",
                      "aid_list__authority__name", "place")
     year = tables.Column(accessor="aid_list__campaign__year", verbose_name="年度")
@@ -179,8 +179,7 @@ class NeedTable(TableCells, tables.Table):
             format_html('<a href="{}">{}</a>', self.url_for("aid_projects:need-detail", record.pk), name)
             if name not in EMPTY else None,
             force_str(_CATEGORY_LABELS.get(record.category, record.category), strings_only=True),
-            aid_list.authority.name, None if record.place_id is None else self.render_place(record.place_id),
-            record.amount,
+            aid_list.authority.name, self.render_place(record.place_id), record.amount,
             record.contact_name)]
         cells.append(self.render_match(record))  # its column has no empty values: always rendered
         css = row.get_even_odd_css_class()
