@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal import embedded
@@ -81,7 +82,9 @@ def database(url):
     # Parameters bound by the server, a statement prepared on its connection after it ran
     # DB_PREPARE_THRESHOLD times ("off": never, for a pooler that cannot keep prepared statements):
     # PostgreSQL keeps the plan instead of planning every list page's joins again (portal/postgres).
-    threshold = env("DB_PREPARE_THRESHOLD", "5")
+    threshold = (env("DB_PREPARE_THRESHOLD") or "5").strip()
+    if threshold != "off" and not threshold.isdigit():
+        raise ImproperlyConfigured(f"DB_PREPARE_THRESHOLD must be a whole number of runs or 'off', not {threshold!r}")
     config["ENGINE"] = "portal.postgres"
     config.setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=None if threshold == "off" else int(threshold))

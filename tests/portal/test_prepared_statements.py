@@ -59,7 +59,7 @@ def test_a_statement_at_the_limit_is_still_bound_by_the_server():
         assert cursor._query.params is not None  # the values went apart from the text: bound by the server
 
 
-@pytest.mark.parametrize(("setting", "threshold"), [(None, 5), ("0", 0), ("20", 20), ("off", None)])
+@pytest.mark.parametrize(("setting", "threshold"), [(None, 5), ("", 5), ("0", 0), ("20", 20), ("off", None), (" 7 ", 7)])
 def test_the_threshold_comes_from_the_environment(monkeypatch, setting, threshold):
     if setting is None:
         monkeypatch.delenv("DB_PREPARE_THRESHOLD", raising=False)
@@ -94,3 +94,12 @@ def test_a_table_changed_by_another_session_is_planned_again():
     finally:
         other.execute("DROP TABLE IF EXISTS prepared_scratch")
         other.close()
+
+
+@pytest.mark.parametrize("setting", ["five", "-1", "1.5", "none"])
+def test_a_threshold_that_is_not_a_number_stops_the_start(monkeypatch, setting):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("DB_PREPARE_THRESHOLD", setting)
+    with pytest.raises(ImproperlyConfigured, match="DB_PREPARE_THRESHOLD"):
+        settings_base.database("postgres://portal@127.0.0.1:5432/portal")
