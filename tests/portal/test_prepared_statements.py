@@ -59,7 +59,8 @@ def test_a_statement_at_the_limit_is_still_bound_by_the_server():
         assert cursor._query.params is not None  # the values went apart from the text: bound by the server
 
 
-@pytest.mark.parametrize(("setting", "threshold"), [(None, 5), ("", 5), ("0", 0), ("20", 20), ("off", None), (" 7 ", 7)])
+@pytest.mark.parametrize(("setting", "threshold"),
+                         [(None, 5), ("", 5), ("0", 0), ("20", 20), ("off", None), (" 7 ", 7)])
 def test_the_threshold_comes_from_the_environment(monkeypatch, setting, threshold):
     if setting is None:
         monkeypatch.delenv("DB_PREPARE_THRESHOLD", raising=False)
