@@ -26,6 +26,9 @@ from django import forms
 from django.db import transaction
 from django_filters import fields as filter_fields
 
+from portal.request_memo import forget as forget_memoized
+from portal.request_memo import memoized
+
 CACHED_MODELS = {"portal.authority", "aid_projects.campaign"}
 _MAX_ENTRIES = 512  # distinct querysets kept per process (a narrowed filter per paired set of areas)
 _rows: dict[tuple, tuple[int, list]] = {}
@@ -36,7 +39,7 @@ def _generation_key(label: str) -> str:
     return f"portal:choices:{label}"
 
 
-def _generation(label: str) -> int:
+def _start_generation(label: str) -> int:
     from django.core.cache import cache
 
     token = cache.get(_generation_key(label))
@@ -46,18 +49,31 @@ def _generation(label: str) -> int:
     return token
 
 
-def generations() -> dict[str, int]:
-    """Every cached model's generation in one round trip (the filter form's key: portal.filter_form_cache)."""
+def _read_generations() -> dict[str, int]:
     from django.core.cache import cache
 
     found = cache.get_many([_generation_key(label) for label in CACHED_MODELS])
-    return {label: found.get(_generation_key(label)) or _generation(label) for label in CACHED_MODELS}
+    return {label: found.get(_generation_key(label)) or _start_generation(label) for label in CACHED_MODELS}
+
+
+_GENERATIONS_MEMO = ("portal.choice_cache.generations",)
+
+
+def generations() -> dict[str, int]:
+    """Every cached model's generation, in one round trip once per request (``portal.request_memo``): the
+    filter form's key (portal.filter_form_cache), ``cached_rows`` and the gazetteer's names all ask."""
+    return memoized(_GENERATIONS_MEMO, _read_generations, dict)
+
+
+def _generation(label: str) -> int:
+    return generations()[label]
 
 
 def forget(label: str) -> None:
     from django.core.cache import cache
 
     cache.set(_generation_key(label), time.time_ns(), None)
+    forget_memoized(_GENERATIONS_MEMO)  # a write in this request: its next read sees the new generation
     with _lock:
         for key in [key for key in _rows if key[0] == label]:
             del _rows[key]

@@ -137,7 +137,7 @@ def place_full_name(place: Authority) -> str:
     return name
 
 
-_FULL_NAMES_GENERATION: list = [None]
+_full_names_generation: int | None = None  # the authorities' generation ``_FULL_NAMES`` was computed under
 
 
 def full_names(pks) -> dict[int, str]:
@@ -145,10 +145,11 @@ def full_names(pks) -> dict[int, str]:
     those not yet known, with their parents up to the province (a list page names the same few dozen).
     The names are forgotten when the authorities' generation changes (``portal.choice_cache``: any save or
     delete of an authority and every reference load, in whichever process)."""
+    global _full_names_generation
     generation = choice_cache.generations()["portal.authority"]
-    if generation != _FULL_NAMES_GENERATION[0]:
+    if generation != _full_names_generation:
         _FULL_NAMES.clear()
-        _FULL_NAMES_GENERATION[0] = generation
+        _full_names_generation = generation
     missing = {pk for pk in pks if pk is not None and pk not in _FULL_NAMES}
     if missing:
         for place in Authority.objects.select_related("parent__parent__parent").filter(pk__in=missing):

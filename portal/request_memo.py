@@ -33,3 +33,10 @@ def memoized(key: tuple, compute: Callable[[], T], copy: Callable[[T], T] = lamb
     if key not in memo:
         memo[key] = compute()
     return copy(memo[key])
+
+
+def forget(key: tuple) -> None:
+    """Drop ``key`` from this request's memo (a write that changes what it holds)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.pop(key, None)

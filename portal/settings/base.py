@@ -84,7 +84,7 @@ def database(url):
     # PostgreSQL keeps the plan instead of planning every list page's joins again (portal/postgres).
     threshold = (env("DB_PREPARE_THRESHOLD") or "5").strip()
     if threshold != "off" and not threshold.isdigit():
-        raise ImproperlyConfigured(f"DB_PREPARE_THRESHOLD must be a whole number of runs or 'off', not {threshold!r}")
+        raise ImproperlyConfigured(f"DB_PREPARE_THRESHOLD 应为整数（语句执行几次后预备）或 off，而不是 {threshold!r}")
     config["ENGINE"] = "portal.postgres"
     config.setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=None if threshold == "off" else int(threshold))

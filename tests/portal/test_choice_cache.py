@@ -61,3 +61,28 @@ def test_needs_page_filter_shows_a_renamed_campaign(client, xizang_liaison):
     campaign.save()
     page = client.get("/aid/needs/").content.decode()
     assert f'<option value="{campaign.pk}">2025年度援藏援疆项目对接（调整）</option>' in page
+
+
+def test_a_request_reads_the_generations_once_and_again_after_its_own_write(monkeypatch):
+    """The filter form's key, ``cached_rows`` and the gazetteer's names each ask for the generations: one
+    round trip a request (``portal.request_memo``); a write in the same request is seen by its next read."""
+    from portal import request_memo
+
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: reads.append(keys) or original(keys, *a, **k))
+    token = request_memo.open_memo()
+    try:
+        first = choice_cache.generations()
+        assert choice_cache.generations() == first and choice_cache._generation("portal.authority") == first[
+            "portal.authority"]
+        assert len(reads) == 1
+        make_campaign(2027)  # a save in this request: the campaigns' generation renewed, read afresh
+        after = choice_cache.generations()
+        assert after["aid_projects.campaign"] != first["aid_projects.campaign"] and len(reads) == 2
+        assert after["portal.authority"] == first["portal.authority"]
+    finally:
+        request_memo.close_memo(token)
+    choice_cache.generations()
+    choice_cache.generations()
+    assert len(reads) == 4  # outside a request: read each time, as before
