@@ -8,7 +8,16 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from aid_projects import jobs
@@ -45,18 +54,21 @@ def with_match_status(needs, user):
 def set_match_status(needs: list, user) -> None:
     """``with_match_status`` for needs already read (a page of the list): the same ``match_status`` and
     ``own_match_id`` set on each, found in the same order — one query for the open matches of these needs
-    and one for which of them the user may see (``restrict``), instead of two correlated subqueries
-    compiled into the page's query (issue 17).  What filters or sorts by the status needs it in SQL."""
-    open_matches = list(Match.objects.filter(need_id__in=[need.pk for need in needs], status__in=OPEN_MATCH)
-                        .order_by(*_MOST_ADVANCED_FIRST).values_list("need_id", "status", "pk")) if needs else []
-    visible = set(Match.objects.restrict(user, "view").filter(pk__in=[pk for _, _, pk in open_matches])
-                  .values_list("pk", flat=True)) if open_matches else set()
+    and, for a user who may see some matches but not all (``restriction``, the rule ``restrict`` filters
+    by), one for which of them — instead of two correlated subqueries compiled into the page's query
+    (issue 17).  What filters or sorts by the status needs it in SQL."""
     status: dict[int, str] = {}
     own: dict[int, int] = {}
-    for need_id, match_status, pk in open_matches:  # the most advanced first: the first of each need is its own
-        status.setdefault(need_id, match_status)
-        if pk in visible:
-            own.setdefault(need_id, pk)
+    open_matches = list(Match.objects.filter(need_id__in=[need.pk for need in needs], status__in=OPEN_MATCH)
+                        .order_by(*_MOST_ADVANCED_FIRST).values_list("need_id", "status", "pk")) if needs else []
+    if open_matches:
+        rule = Match.objects.restriction(user, "view")  # None: none of them; an empty Q (the ministry): all
+        visible = set(Match.objects.filter(rule, pk__in=[pk for _, _, pk in open_matches])
+                      .values_list("pk", flat=True)) if rule else None
+        for need_id, match_status, pk in open_matches:  # the most advanced first: the first of each need is its own
+            status.setdefault(need_id, match_status)
+            if rule is not None and (visible is None or pk in visible):
+                own.setdefault(need_id, pk)
     for need in needs:
         need.match_status, need.own_match_id = status.get(need.pk), own.get(need.pk)
 

@@ -72,13 +72,19 @@ class RestrictedQuerySet(models.QuerySet):
         """The hook: the rows inside ``user``'s area for ``action`` (None: none).  Override it, never ``restrict``."""
         return field_scope_q(self.model, user, action)
 
-    def restrict(self, user, action: str = "view"):
+    def restriction(self, user, action: str = "view") -> models.Q | None:
+        """What ``restrict`` filters by: the model permission, then ``scope_q``.  None: no row; an empty
+        ``Q()``: every row (the ministry); else the ``Q`` of the rows.  For a read that needs to know which
+        of the rows it already has the user may see, without a second query (``Match`` on the needs page)."""
         opts = self.model._meta
         if not user or not user.is_authenticated:
-            return self.none()
+            return None
         if action and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
-            return self.none()
-        q = self.scope_q(user, action or "view")
+            return None
+        return self.scope_q(user, action or "view")
+
+    def restrict(self, user, action: str = "view"):
+        q = self.restriction(user, action)
         if q is None:
             return self.none()
         return self.filter(q)

@@ -127,3 +127,23 @@ def test_the_export_carries_each_needs_match_status(client, needs, zhejiang_staf
     assert cells["安多县卫生院"] == "意向对接" and cells["聂荣县养老站"] == "尚无对接"
     places = {row[1]: row[4] for row in sheet.iter_rows(values_only=True) if row and row[1]}
     assert places["色尼区学校供暖"] == "西藏自治区那曲市色尼区" and places["安多县卫生院"] == "西藏自治区那曲市安多县"
+
+
+def test_a_page_of_needs_asks_which_matches_are_the_users_only_when_it_sees_some(
+        needs, zhejiang_staff, ministry_staff, django_assert_num_queries):
+    """``set_match_status``: the open matches of the page in one query; which of them the user may open in a
+    second only for a province (the rule ``restrict`` filters by): the ministry opens every one, a user
+    without the permission none — each still sees every need's status."""
+    from aid_projects.selectors import set_match_status
+
+    rows = list(AidItem.objects.filter(aid_list__kind=ListKind.NEED).order_by("pk"))
+    heating = next(row for row in rows if row.name == "色尼区学校供暖")
+    clinic = next(row for row in rows if row.name == "安多县卫生院")
+    nobody = make_user("no_aid_role", "330000")  # an account of 浙江 with no role: no model permission
+    for user, queries, own in ((ministry_staff, 1, {heating.pk, clinic.pk}), (zhejiang_staff, 2, {heating.pk}),
+                               (nobody, 1, set())):
+        user.has_perm("aid_projects.view_match")  # the permissions read once (cached on the user), not counted
+        with django_assert_num_queries(queries):
+            set_match_status(rows, user)
+        assert {row.pk for row in rows if row.own_match_id} == own, user
+        assert heating.match_status == MatchStatus.MATCHED and clinic.match_status == MatchStatus.PROPOSED
