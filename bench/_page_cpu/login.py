@@ -26,4 +26,5 @@ def logged_in_client():
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+    import portal.wsgi  # noqa: F401  - the garbage collector settled as in the workers (gc.freeze, thresholds)
     return client
