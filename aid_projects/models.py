@@ -96,28 +96,53 @@ class Pairing(ScopedModel):
         return self.valid_to is not None and self.valid_to < timezone.localdate()
 
 
+_PAIRED_AREAS: dict[tuple, dict[int, frozenset[str]]] = {}  # per process: see ``paired_areas``
+_PAIRED_AREAS_KEPT = 256  # (province, day, generations) entries before the store starts afresh
+
+
 def paired_areas(authority: Authority | None) -> dict[int, set[str]]:
     """For an aiding province, by the current pairing: recipient province id → division-code prefixes of
     the paired prefectures (and 兵团 divisions).  ``""`` stands for the whole province, where a pairing
     names no prefecture the gazetteer knows (四川省内 → 甘孜州/阿坝州).  A pairing that ended (valid_to in
-    the past) counts no more: 福建 sees 昌都's needs since 2016-07-01, no longer 林芝's."""
+    the past) counts no more: 福建 sees 昌都's needs since 2016-07-01, no longer 林芝's.
+
+    Every aid page of a province's staff and liaisons asks (the scope of its lists and needs, the needs'
+    filter): kept per process for the day, under the generations (``portal.choice_cache``) of the pairings
+    and of the authorities whose codes they name — any save or delete of either, and every reference load,
+    in whichever process, is seen at the next request (issue 17).  Each caller gets its own copy."""
     if authority is None or authority.is_ministry:
         return {}
+    from django.utils import timezone
+
+    from portal import choice_cache
     from portal.request_memo import memoized
 
-    def compute():
-        areas: dict[int, set[str]] = {}
-        # three columns, unordered: on every page of an aiding province's staff (its lists and needs; issue 17)
-        for province_id, area_code, area_level in Pairing.objects.current() \
-                .filter(aiding_authority__code__startswith=authority.code[:2]).order_by() \
-                .values_list("recipient_province", "recipient_area__code", "recipient_area__level"):
-            prefix = Authority(code=area_code, level=area_level).scope_prefix if area_code is not None else ""
-            areas.setdefault(province_id, set()).add(prefix)
-        return dict(sorted(areas.items()))  # one order, so the queries built from it are written the same
+    prefix = authority.code[:2]
 
-    # once per request: the scope filter and the filter form both ask (issue 17)
-    return memoized(("paired_areas", authority.code[:2]), compute,
-                    lambda areas: {key: set(value) for key, value in areas.items()})
+    def compute() -> dict[int, frozenset[str]]:
+        areas: dict[int, set[str]] = {}
+        # three columns, unordered
+        for province_id, area_code, area_level in Pairing.objects.current() \
+                .filter(aiding_authority__code__startswith=prefix).order_by() \
+                .values_list("recipient_province", "recipient_area__code", "recipient_area__level"):
+            area_prefix = Authority(code=area_code, level=area_level).scope_prefix if area_code is not None else ""
+            areas.setdefault(province_id, set()).add(area_prefix)
+        # one order, so the queries built from it are written the same
+        return {province_id: frozenset(areas[province_id]) for province_id in sorted(areas)}
+
+    def kept() -> dict[int, frozenset[str]]:
+        generations = choice_cache.generations()
+        key = (prefix, timezone.localdate(), generations["aid_projects.pairing"], generations["portal.authority"])
+        areas = _PAIRED_AREAS.get(key)
+        if areas is None:
+            areas = compute()
+            if len(_PAIRED_AREAS) >= _PAIRED_AREAS_KEPT:
+                _PAIRED_AREAS.clear()
+            _PAIRED_AREAS[key] = areas
+        return areas
+
+    # once per request (the scope filter and the filter form both ask); a fresh copy for every caller
+    return {province_id: set(prefixes) for province_id, prefixes in memoized(("paired_areas", prefix), kept).items()}
 
 
 def paired_places_q(areas: dict[int, set[str]]) -> models.Q:

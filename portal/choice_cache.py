@@ -14,7 +14,9 @@ query, and a change made in any process is seen by all at their next page.  Only
 statistics' province) use it; the forms that write (``ModelChoiceField`` of an edit form) query as
 before, and a submitted value is still checked against the database (``to_python``).  The options
 rendered are the same rows in the same order, so the HTML is byte for byte the same.  Other reads of
-these reference rows may use ``cached_rows`` too (the statistics' authority codes and provinces).
+these reference rows may use ``cached_rows`` too (the statistics' authority codes and provinces), and
+other values derived from them may be kept under the same generations (an aiding province's paired
+areas: ``aid_projects.models.paired_areas``, keyed by the pairings' and the authorities' generations).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django_filters import fields as filter_fields
 from portal.request_memo import forget as forget_memoized
 from portal.request_memo import memoized
 
-CACHED_MODELS = {"portal.authority", "aid_projects.campaign"}
+CACHED_MODELS = {"portal.authority", "aid_projects.campaign", "aid_projects.pairing"}
 _MAX_ENTRIES = 512  # distinct querysets kept per process (a narrowed filter per paired set of areas)
 _rows: dict[tuple, tuple[int, list]] = {}
 _lock = threading.Lock()
