@@ -20,7 +20,9 @@
   code of the account's authenticator (computed from the device's key) on the verification page — and
   the ministry's virtual users share that session (a code passes once: one login per run).  Each user
   cycles through its page mix in its own fixed shuffled order and sends the next request when the last
-  one is answered (closed loop).
+  one is answered (closed loop).  Before the phases the logged-in mix runs ``--warm`` seconds (10),
+  not counted: PostgreSQL keeps a statement's plan only after about ten runs on a connection, and a
+  production worker has run its pages thousands of times.
   Phases for each N: ``/healthz/`` alone (the floor: the same middleware, one ``SELECT 1``), the public
   pages (anonymous), the logged-in mix; with ``--phases healthz,form,public,mix`` also the password
   form for the same logged-in users (the cheapest logged-in page: base template, a small form, no
@@ -489,6 +491,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--phases", default="healthz,public,mix")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--warm", type=float, default=10.0,
+                        help="seconds of the logged-in mix before the phases, not counted (0: none)")
     args = parser.parse_args()
     code = args.code.resolve()
     label = args.label or code.name
@@ -550,6 +554,15 @@ def main() -> int:
             plan = template[:]
             random.Random(index).shuffle(plan)
             user_plans.append((plan, key))
+        if args.warm > 0 and "mix" in args.phases.split(","):
+            # a worker that has served for a while: PostgreSQL keeps a statement's plan only after it ran
+            # about ten times on a connection (psycopg prepares it at the fifth run, PostgreSQL tries five
+            # custom plans before the generic one), so each worker runs the mix before anything is counted
+            warm = user_plans[: min(24, len(user_plans))]
+            result = run_phase(port, warm, args.warm, server.pid)
+            report["warm"] = {"users": len(warm), "seconds": args.warm, "requests": result["all"]["requests"]}
+            print(f"  预热：混合负载 {len(warm)} 个用户 {args.warm:g} 秒，"
+                  f"{report['warm']['requests']} 个请求（不计入）")
         for n in counts:
             for phase in args.phases.split(","):
                 if phase == "healthz":
