@@ -50,7 +50,8 @@ from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django_tables2.columns.base import LinkTransform
+from django.utils.translation import get_language
+from django_tables2.columns.base import Column, LinkTransform
 from django_tables2.columns.datecolumn import DateColumn
 from django_tables2.columns.datetimecolumn import DateTimeColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -475,8 +476,96 @@ def render_pagination(table, context) -> str:
     return mark_safe("".join(out))
 
 
+_theads: dict[tuple, str] = {}
+_THEADS_KEPT = 2048  # distinct headers (tables × sorts × query strings) kept per process
+_THEAD_QUERY_KEPT = 1000  # characters of a query string beyond which the header is written, not kept
+
+
+class _Unkeyable(Exception):
+    pass
+
+
+def _frozen(value):
+    """Attributes (a dict, nested dicts) as a key, in their order (the order they are written in); a value
+    computed per use — a function — cannot be part of a key."""
+    if isinstance(value, dict):
+        return tuple((name, _frozen(item)) for name, item in value.items())
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise _Unkeyable
+
+
+class _Same:
+    """An object as a key part by identity (a lazy translation hashes by translating itself); holding it
+    keeps its id from being reused while the key is kept."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __hash__(self):
+        return id(self.value)
+
+    def __eq__(self, other):
+        return isinstance(other, _Same) and other.value is self.value
+
+
+def _header_key(bound):
+    """What a column's header text is made of.  Django-tables2's ``Column.header`` is the column's
+    ``verbose_name`` or, without one, the verbose name of the model field its accessor reaches — worked out
+    anew for each table (≈ 40 µs a column): the column's ``verbose_name`` itself (the same object in every
+    copy of the table's class; the language is in the key) and the accessor stand for it.  A column kind
+    with a header of its own is asked for its text."""
+    column = bound.column
+    if type(column).header is Column.header:
+        verbose_name = column.verbose_name
+        return (None if verbose_name is None else _Same(verbose_name)), str(bound.accessor)
+    return str(bound.header)
+
+
+def _thead_key(table, context) -> tuple | None:
+    """What ``render_thead`` writes a header from, or None when it cannot be keyed.
+
+    The header is the columns shown (in order), each with its kind, its attributes, its header text and
+    whether and how it sorts; the table's attributes, sort state and sort parameter; the request's query
+    string (the sort links keep its other parameters); the language and the autoescaping.  Not kept:
+    attributes computed by a function, a table that adds its own class names to the cells
+    (``get_column_class_names``), a long query string (a pasted text)."""
+    if type(table).get_column_class_names is not Table.get_column_class_names:
+        return None
+    query = tuple((name, tuple(values)) for name, values in context["request"].GET.lists())
+    if sum(len(name) + sum(map(len, values)) for name, values in query) > _THEAD_QUERY_KEPT:
+        return None
+    try:
+        columns = tuple((bound.name, type(bound.column), _frozen(bound.column.attrs), _header_key(bound),
+                         bound.column.orderable, bound.column.initial_sort_descending) for bound in table.columns)
+        key = (type(table), getattr(table.data, "model", None), table.show_header, _frozen(table.attrs),
+               table.prefixed_order_by_field, table.orderable,
+               tuple(map(str, table.order_by or ())), query, get_language(), context.autoescape, columns)
+        hash(key)
+    except (_Unkeyable, TypeError):
+        return None
+    return key
+
+
 def render_thead(table, context) -> str:
-    """The ``table.thead`` block of ``django_tables2/bootstrap5.html``."""
+    """The ``table.thead`` block of ``django_tables2/bootstrap5.html``, kept per process under what it is written
+    from (``_thead_key``): a list's header is the same for every page of every user with the same columns,
+    sort and query string (issue 17)."""
+    key = _thead_key(table, context)
+    if key is None:
+        return _render_thead(table, context)
+    html = _theads.get(key)
+    if html is None:
+        html = _render_thead(table, context)
+        if len(_theads) >= _THEADS_KEPT:
+            _theads.clear()
+        _theads[key] = html
+    return html
+
+
+def _render_thead(table, context) -> str:
     out = ["\n            "]
     if table.show_header:
         out.append("\n                <thead ")

@@ -420,3 +420,88 @@ def test_a_status_badge_is_written_once_per_value_and_label():
     assert first == _badge_html("pending", "待核查") and badge("pending", "待核查") is first
     assert badge("pending", "<b>") == _badge_html("pending", "<b>") and "&lt;b&gt;" in badge("pending", "<b>")
     assert badge("checking") == _badge_html("checking", None)
+
+
+class _PlainTable(tables.Table):
+    """A header with nothing computed per use: kept per process (``render_thead``)."""
+
+    number = tables.Column(verbose_name="线索编号", attrs={"th": {"class": "n"}})
+    org_name = tables.Column(verbose_name="组织名称")
+    status = tables.Column(orderable=False)
+    check_due = tables.Column(verbose_name="核查期限", initial_sort_descending=True)
+
+    class Meta:
+        model = Lead
+        fields = ("number", "org_name", "status", "check_due")
+        attrs = {"class": "table", "thead": {"class": "t"}}
+
+
+def _header(table_class, query="", order_by=None, template="portal/table.html", **kwargs):
+    request = RequestFactory().get("/crackdown/leads/" + query)
+    request.user = AnonymousUser()
+    table = table_class(_leads(), order_by=order_by, **kwargs)
+    html = Template("{% load django_tables2 %}{% render_table table tpl %}").render(
+        Context({"table": table, "tpl": template, "request": request}))
+    return re.search(r"<thead.*</thead>", html, re.S).group(0)
+
+
+def test_a_header_is_kept_per_columns_sort_and_query_string(monkeypatch):
+    """The same header is written once per process and served again — the same bytes as django-tables2's
+    template; another sort, query string, set of columns or language is another header."""
+    from django.utils import translation
+
+    written = []
+    original = table_render._render_thead
+    monkeypatch.setattr(table_render, "_render_thead", lambda table, context: written.append(1) or original(
+        table, context))
+    monkeypatch.setattr(table_render, "_theads", {})
+    cases = [dict(query="?sort=-org_name&q=a%3Cb", order_by="-org_name"), dict(query="?sort=org_name&q=a%3Cb",
+             order_by="org_name"), dict(query="?sort=-org_name&q=other", order_by="-org_name"),
+             dict(query="?sort=-org_name&q=a%3Cb", order_by="-org_name", exclude=("status",)),
+             dict(query="", order_by="check_due"), dict(query="", order_by=None)]
+    for case in cases:
+        first = _header(_PlainTable, **case)
+        count = len(written)
+        assert _header(_PlainTable, **case) == first == _header(_PlainTable, template="django_tables2/bootstrap5.html",
+                                                                 **case)
+        assert len(written) == count  # the second and the template's own: the kept header, not written again
+    assert len(written) == len(cases) == len(table_render._theads)
+    assert len({_header(_PlainTable, **case) for case in cases}) == len(cases)
+    with translation.override("en"):
+        _header(_PlainTable, **cases[0])
+    assert len(written) == len(cases) + 1
+
+
+def test_a_header_with_computed_attributes_or_a_long_query_is_written_each_time(monkeypatch):
+    class Computed(_PlainTable):
+        number = tables.Column(attrs={"th": {"data-n": lambda table: len(table.rows)}})
+
+    written = []
+    original = table_render._render_thead
+    monkeypatch.setattr(table_render, "_render_thead", lambda table, context: written.append(1) or original(
+        table, context))
+    for _ in range(2):
+        assert 'data-n="3"' in _header(Computed)
+        _header(_PlainTable, query="?q=" + "长" * 1001)
+    assert len(written) == 4
+
+
+def test_a_header_renamed_on_one_table_is_written_for_that_table(monkeypatch):
+    """The header text is keyed by the column's ``verbose_name`` object: a table that names a column
+    otherwise gets its own header, and the class's own is still served to the others."""
+    monkeypatch.setattr(table_render, "_theads", {})
+    request = RequestFactory().get("/crackdown/leads/")
+    request.user = AnonymousUser()
+    page = Template("{% load django_tables2 %}{% render_table table 'portal/table.html' %}")
+
+    def header(rename=None):
+        table = _PlainTable(_leads())
+        if rename:
+            table.columns["org_name"].column.verbose_name = rename
+        return re.search(r"<thead.*</thead>", page.render(Context({"table": table, "request": request})),
+                         re.S).group(0)
+
+    assert "组织名称" in header()
+    renamed = header("机构名称")
+    assert "机构名称" in renamed and "组织名称" not in renamed
+    assert "组织名称" in header() and "机构名称" not in header()
