@@ -8,16 +8,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from aid_projects import jobs

@@ -74,8 +74,9 @@ class RestrictedQuerySet(models.QuerySet):
 
     def restriction(self, user, action: str = "view") -> models.Q | None:
         """What ``restrict`` filters by: the model permission, then ``scope_q``.  None: no row; an empty
-        ``Q()``: every row (the ministry); else the ``Q`` of the rows.  For a read that needs to know which
-        of the rows it already has the user may see, without a second query (``Match`` on the needs page)."""
+        ``Q()``: every row (the ministry); else the ``Q`` of the rows.  For a read that must know which of
+        the rows it already holds the user may see: none, all, or — a second query only then — those the
+        ``Q`` selects (the matches of a needs page, ``aid_projects.selectors.set_match_status``)."""
         opts = self.model._meta
         if not user or not user.is_authenticated:
             return None

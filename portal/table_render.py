@@ -24,6 +24,9 @@ same order with what does not change from cell to cell worked out once per colum
 - each value written as ``{{ cell }}`` writes it (``render_value_in_context``: local time, localisation,
   autoescaping), in the template's own whitespace.
 
+The header is kept per process once written, under everything it is written from (``_thead_key``): the
+same list, sort and query string give the same header to every user.
+
 A table takes the template path instead (``python_rows``/``python_header`` say so) when something here
 does not reproduce it (pinned rows, a column with ``localize`` set) or when the table asks for it
 (``portal_template_header``, ``portal_template_rows``, ``portal_template_pagination`` set true).  The
