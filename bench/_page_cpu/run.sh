@@ -8,6 +8,7 @@
 #   bench/_page_cpu/cmp.py USER…                     # /tmp/i17b/{a,b}-USER.pkl: identical apart from CSRF/nonce
 #   SCRIPT=/abs/bench/_page_cpu/list_pages.py run.sh ENVFILE CHECKOUT OUT.pkl USER   # every list page (i17f)
 #   bench/_page_cpu/cmp_lists.py DIR USER…          # DIR/{a,b}-USER.pkl of list_pages.py: pages and filter forms
+#   bench/_page_cpu/instructions.sh ENVFILE CHECKOUT OUTDIR PAGE…   # instructions a request under callgrind
 here=$(cd "$(dirname "$0")" && pwd); venv=$here/../../.venv/bin/python
 envfile=$1; code=$2; shift 2
 cd "$code" && env -i HOME="$HOME" PATH="$PATH" $("$venv" -c "import json,shlex,sys;print(' '.join(f'{k}={shlex.quote(v)}' for k,v in json.load(open(sys.argv[1])).items() if k not in ('PATH','HOME')))" "$envfile") PROF=$PROF DUMP=$DUMP QUERIES=$QUERIES FOCUS=$FOCUS TOP=$TOP DEPTH=$DEPTH COLLAPSE=$COLLAPSE PROF_USER=${PROF_USER:-xz_staff} "$venv" "${SCRIPT:-$here/prof.py}" "$@"
