@@ -415,25 +415,39 @@ def querystrings(request, key):
     return link
 
 
+class _Unkeyable(Exception):
+    pass
+
+
+def _frozen(value):
+    """Attributes (a dict, nested dicts) as a key, in their order (the order they are written in); a value
+    computed per use — a function — cannot be part of a key.  Each value with its type: ``True`` and ``1``, a
+    text and the same text marked safe, are written differently."""
+    if isinstance(value, dict):
+        return tuple((name, _frozen(item)) for name, item in value.items())
+    if value is None or isinstance(value, (str, int, float)):
+        return type(value), value
+    raise _Unkeyable
+
+
 _attrs_html: dict[tuple, str] = {}
 _ATTRS_HTML_KEPT = 4096  # distinct attribute sets remembered (a few dozen in practice)
 
 
 def attrs_html(attrs) -> str:
     """``AttributeDict.as_html()`` (a header's, a table body's or a column's cells' attributes), kept per distinct
-    set of attributes: the same attributes write the same HTML.  Attributes holding a function (computed per
-    cell) or a dict are written afresh every time."""
+    set of attributes (``_frozen``): the same attributes write the same HTML.  Attributes holding a function
+    (computed per cell) or a value that is not plain text or a number are written afresh every time."""
     try:
-        key = (type(attrs), tuple(attrs.items()))
-        html = _attrs_html.get(key)
-    except TypeError:  # an unhashable value
+        key = (type(attrs), _frozen(attrs))
+    except _Unkeyable:
         return attrs.as_html()
+    html = _attrs_html.get(key)
     if html is None:
         html = attrs.as_html()
-        if not any(callable(value) for _, value in key[1]):
-            if len(_attrs_html) >= _ATTRS_HTML_KEPT:
-                _attrs_html.clear()
-            _attrs_html[key] = html
+        if len(_attrs_html) >= _ATTRS_HTML_KEPT:
+            _attrs_html.clear()
+        _attrs_html[key] = html
     return html
 
 
@@ -482,20 +496,6 @@ def render_pagination(table, context) -> str:
 _theads: dict[tuple, str] = {}
 _THEADS_KEPT = 2048  # distinct headers (tables × sorts × query strings) kept per process
 _THEAD_QUERY_KEPT = 1000  # characters of a query string beyond which the header is written, not kept
-
-
-class _Unkeyable(Exception):
-    pass
-
-
-def _frozen(value):
-    """Attributes (a dict, nested dicts) as a key, in their order (the order they are written in); a value
-    computed per use — a function — cannot be part of a key."""
-    if isinstance(value, dict):
-        return tuple((name, _frozen(item)) for name, item in value.items())
-    if value is None or isinstance(value, (str, int, float)):
-        return value
-    raise _Unkeyable
 
 
 class _Same:

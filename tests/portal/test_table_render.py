@@ -505,3 +505,14 @@ def test_a_header_renamed_on_one_table_is_written_for_that_table(monkeypatch):
     renamed = header("机构名称")
     assert "机构名称" in renamed and "组织名称" not in renamed
     assert "组织名称" in header() and "机构名称" not in header()
+
+
+def test_attributes_equal_in_value_but_not_in_kind_are_written_each_as_theirs():
+    """A text and the same text marked safe, ``True`` and ``1``: equal as Python values, written differently."""
+    from django.utils.safestring import mark_safe
+    from django_tables2.utils import AttributeDict
+
+    for first, second in ((AttributeDict({"title": "a&b"}), AttributeDict({"title": mark_safe("a&b")})),
+                          (AttributeDict({"data-x": True}), AttributeDict({"data-x": 1}))):
+        assert table_render.attrs_html(first) == first.as_html()
+        assert table_render.attrs_html(second) == second.as_html()
