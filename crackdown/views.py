@@ -69,6 +69,7 @@ from crackdown.selectors import (
 from crackdown.tables import CaseTable, CheckBatchTable, LeadTable, ListBatchTable, NameRuleTable
 from crackdown.workflow import allowed_steps, steps_from
 from portal.models import User
+from portal.page_cache import KeptPageMixin
 from portal.services import ApplicationError
 from portal.views.downloads import ChildFileDownloadView
 from portal.views.generic import ScopedCreateView, ScopedListView, ScopedMixin, ScopedUpdateView
@@ -718,7 +719,7 @@ class ListEntryRemoveView(ServiceActionMixin, ScopedMixin, View):
 
 
 # --- statistics ----------------------------------------------------------------------------------
-class StatisticsView(ScopedMixin, TemplateView):
+class StatisticsView(KeptPageMixin, ScopedMixin, TemplateView):
     model = Lead
     permission_required = ("crackdown.view_statistics",)
     template_name = "crackdown/statistics.html"

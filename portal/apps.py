@@ -8,6 +8,12 @@ def _sync_roles(sender, **kwargs):
     sync_roles()
 
 
+def _install_page_notes(sender, using="default", **kwargs):
+    from portal.page_cache import install_triggers
+
+    install_triggers(using)
+
+
 def _grant_app_role(sender, using="default", **kwargs):
     from django.conf import settings
     from django.db import connections
@@ -43,4 +49,6 @@ class PortalConfig(AppConfig):
         # permissions were created (auth's receiver runs for each app before ours).
         last_app = list(self.apps.get_app_configs())[-1]
         post_migrate.connect(_sync_roles, sender=last_app, dispatch_uid="portal.sync_roles")
+        # every table's writes noted for the kept pages (portal/page_cache.py), the tables of this migrate too
+        post_migrate.connect(_install_page_notes, sender=last_app, dispatch_uid="portal.page_notes")
         post_migrate.connect(_grant_app_role, sender=last_app, dispatch_uid="portal.grant_app_role")

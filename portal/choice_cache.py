@@ -51,11 +51,14 @@ def _start_generation(label: str) -> int:
     return token
 
 
+def _generations_from(found: dict) -> dict[str, int]:
+    return {label: found.get(_generation_key(label)) or _start_generation(label) for label in CACHED_MODELS}
+
+
 def _read_generations() -> dict[str, int]:
     from django.core.cache import cache
 
-    found = cache.get_many([_generation_key(label) for label in CACHED_MODELS])
-    return {label: found.get(_generation_key(label)) or _start_generation(label) for label in CACHED_MODELS}
+    return _generations_from(cache.get_many([_generation_key(label) for label in CACHED_MODELS]))
 
 
 _GENERATIONS_MEMO = ("portal.choice_cache.generations",)
@@ -65,6 +68,15 @@ def generations() -> dict[str, int]:
     """Every cached model's generation, in one round trip once per request (``portal.request_memo``): the
     filter form's key (portal.filter_form_cache), ``cached_rows`` and the gazetteer's names all ask."""
     return memoized(_GENERATIONS_MEMO, _read_generations, dict)
+
+
+def generations_with(keys: list[str]) -> tuple[dict[str, int], dict]:
+    """``generations()`` and the cache's values of ``keys``, in one round trip (a kept page's entry and what
+    it is checked against: portal/page_cache.py).  The generations are this request's, as ``generations()``'s."""
+    from django.core.cache import cache
+
+    found = cache.get_many([_generation_key(label) for label in CACHED_MODELS] + list(keys))
+    return memoized(_GENERATIONS_MEMO, lambda: _generations_from(found), dict), found
 
 
 def _generation(label: str) -> int:

@@ -141,10 +141,18 @@ def remember_waiting(user, panels: list[HomePanel]) -> dict:
     return counts
 
 
+def waiting_keys(user) -> list[str]:
+    """The cache keys ``cached_waiting`` reads (one round trip, alone or with other keys: ``waiting_from``)."""
+    return [_waiting_key(user), _WAITING_GEN_KEY]
+
+
 def cached_waiting(user) -> dict | None:
     from django.core.cache import cache
 
-    found = cache.get_many([_waiting_key(user), _WAITING_GEN_KEY])  # one round trip
+    return waiting_from(cache.get_many(waiting_keys(user)), user)
+
+
+def waiting_from(found: dict, user) -> dict | None:
     counts, generation = found.get(_waiting_key(user)), found.get(_WAITING_GEN_KEY)
     if not counts or generation is None or counts.get("gen") != generation:
         return None

@@ -44,6 +44,15 @@ def verify_audit_chain() -> bool:
     return audit_chain_check().ok
 
 
+@shared_task(name="portal.tasks.prune_page_notes")
+def prune_page_notes() -> int:
+    """Beat, every ten minutes: the write notes older than an hour that no kept page can need any more
+    (portal/page_cache.py)."""
+    from portal.page_cache import prune_notes
+
+    return prune_notes()
+
+
 @shared_task(name="portal.tasks.purge_audit_log")
 def purge_audit_log() -> int:
     """Beat, nightly: rows older than AUDIT_RETENTION_DAYS (≥ 183) are deleted, and that is audited."""

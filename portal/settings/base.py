@@ -309,6 +309,9 @@ JOB_TIME_LIMIT = 30 * 60
 # job with progress; more than LIST_EXPORT_MAX_ROWS are refused (narrow the filter)
 LIST_EXPORT_JOB_ROWS = int(env("LIST_EXPORT_JOB_ROWS", "2000"))
 LIST_EXPORT_MAX_ROWS = int(env("LIST_EXPORT_MAX_ROWS", "200000"))
+# the lists, the home page and the statistics are kept per user and served again while nothing they were
+# read from has changed (portal/page_cache.py, issue 17); KEPT_PAGES=0 renders every page afresh
+KEPT_PAGES = env_bool("KEPT_PAGES", True)
 # the register's bulk import (registry/import_jobs.py): a file up to REGISTRY_IMPORT_INLINE_BYTES is read in
 # the request, a larger one by a job; a commit of up to REGISTRY_IMPORT_INLINE_ROWS rows runs in the request
 REGISTRY_IMPORT_INLINE_BYTES = int(env("REGISTRY_IMPORT_INLINE_BYTES", "20000"))
@@ -317,6 +320,10 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-watchdog": {
         "task": "portal.tasks.jobs_watchdog",
         "schedule": 60.0,
+    },
+    "page-notes-prune": {
+        "task": "portal.tasks.prune_page_notes",
+        "schedule": 600.0,
     },
     "nightly-reference-integrity": {
         "task": "portal.tasks.scheduled_job",

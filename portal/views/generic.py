@@ -21,6 +21,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction
+from portal.page_cache import KeptPageMixin
 from portal.pagination import ListPaginator
 from portal.scoping import object_in_scope
 
@@ -71,11 +72,12 @@ def badge_status_columns(table):
 EXPORT_PARAM = "export"
 
 
-class ScopedListView(ScopedMixin, SingleTableMixin, FilterView):
+class ScopedListView(KeptPageMixin, ScopedMixin, SingleTableMixin, FilterView):
     """A list with the app's filterset (the same one the API uses) and a django-tables2 table.
 
     Every list shows 「共 N 条」 and offers 导出 Excel (``?export=xlsx`` with the list's own filter and
-    sort): exactly the filtered rows, the table's columns, audited as an export.
+    sort): exactly the filtered rows, the table's columns, audited as an export.  A page is kept per user and
+    served again while its data is unchanged (``KeptPageMixin``, portal/page_cache.py).
     """
 
     paginate_by = 50
