@@ -1,7 +1,7 @@
 """Load benchmark (issue 17): gunicorn as production runs it, closed-loop users, req/s and latency per page.
 
     python -m bench load [--duration 10] [--users 1,24,64] [--db bench_load] [--fresh]
-                         [--code DIR --label NAME] [--workers N] [--json FILE]
+                         [--code DIR --label NAME] [--workers N] [--json FILE] [--writes R]
 
 - Database: ``bench_load`` (reference data + the demo data of ``load_demo``) on this checkout's
   embedded PostgreSQL, built once (``--fresh`` rebuilds).  ``--db bench_crackdown`` runs on the
@@ -27,6 +27,9 @@
   pages (anonymous), the logged-in mix; with ``--phases healthz,form,public,mix`` also the password
   form for the same logged-in users (the cheapest logged-in page: base template, a small form, no
   query of its own).  Pairs (user, page) not answering 200 at warm-up are dropped and listed.
+- ``--writes R``: during the logged-in mix the benchmark itself writes R times a second, to the lead,
+  case, need and match tables in turn (a row rewritten unchanged): the pages kept per user
+  (portal/page_cache.py) are then read afresh as on a day with clerks saving.
 - Reports per phase: req/s, p50/p95/p99 in ms and errors (status ≠ 200 or a failed connection) per
   page; the logged-in mix's rate as a share of the ``/healthz/`` rate.
 
@@ -446,6 +449,26 @@ def run_phase(port: int, users: list, duration: float, server_pid: int | None = 
     return result
 
 
+# --writes: the tables a write touches in turn, each time its first row rewritten unchanged — for the kept pages
+# (portal/page_cache.py) a write like any other: every page that read the table is read afresh at its next request
+WRITTEN_TABLES = ("crackdown_lead", "crackdown_case", "aid_projects_aiditem", "aid_projects_match")
+
+
+def _writer(rate: float, stop: threading.Event, counted: list) -> None:
+    from django.db import connection
+
+    table = 0
+    try:
+        while not stop.wait(1 / rate):
+            name = WRITTEN_TABLES[table % len(WRITTEN_TABLES)]
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {name} SET id = id WHERE id = (SELECT min(id) FROM {name})")
+            table += 1
+            counted.append(name)
+    finally:
+        connection.close()
+
+
 def pct(sorted_ms: list[float], q: float) -> float:
     if not sorted_ms:
         return 0.0
@@ -491,6 +514,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--phases", default="healthz,public,mix")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--writes", type=float, default=0.0,
+                        help="writes a second during the logged-in mix (lead, case, need, match tables in turn)")
     parser.add_argument("--warm", type=float, default=10.0,
                         help="seconds of the logged-in mix before the phases, not counted (0: none)")
     args = parser.parse_args()
@@ -573,7 +598,17 @@ def main() -> int:
                     users = [(random.Random(i).sample(PUBLIC_PAGES, len(PUBLIC_PAGES)), None) for i in range(n)]
                 else:
                     users = user_plans[:n]
+                stop, written = threading.Event(), []
+                writer = None
+                if phase == "mix" and args.writes > 0:
+                    writer = threading.Thread(target=_writer, args=(args.writes, stop, written), daemon=True)
+                    writer.start()
                 result = run_phase(port, users, args.duration, server.pid)
+                if writer is not None:
+                    stop.set()
+                    writer.join()
+                    result["writes"] = len(written)
+                    print(f"  （混合负载期间写入 {len(written)} 次：{'、'.join(WRITTEN_TABLES)} 轮流）")
                 report["phases"][f"{phase}@{n}"] = result
                 print_phase(f"{phase}, {n} users", result)
             floor = report["phases"].get(f"healthz@{n}")

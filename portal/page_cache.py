@@ -169,10 +169,12 @@ def _period(seconds: int) -> str:
     return str(int(time.time() // seconds))
 
 
-def page_key(request, seconds: int = 86400) -> str:
+def page_key(request, seconds: int = 86400, vary: tuple[str, ...] = ()) -> str:
+    """The key of ``request``'s page; ``vary``: further request headers (``META`` names) the page depends on."""
     htmx = tuple(sorted((name, value) for name, value in request.META.items() if name.startswith("HTTP_HX_")))
     parts = (_VERSION, settings.DATABASES["default"]["NAME"], _user_part(request.user), request.get_host(),
-             request.get_full_path(), htmx, translation.get_language(), _period(seconds))
+             request.get_full_path(), htmx, tuple(request.META.get(name) for name in vary),
+             translation.get_language(), _period(seconds))
     return "portal:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -201,9 +203,12 @@ def _keepable_request(request) -> bool:
     return storage is None or len(storage) == 0  # messages waiting: shown (and used up) by a fresh page
 
 
+KEPT_CONTENT_TYPES = ("text/html", "application/json")
+
+
 def _keepable_response(response) -> bool:
     return (response.status_code == 200 and not response.streaming and not response.cookies
-            and response.get("Content-Type", "").startswith("text/html")
+            and response.get("Content-Type", "").startswith(KEPT_CONTENT_TYPES)
             and not response.has_header("Content-Disposition"))
 
 
@@ -236,6 +241,55 @@ def _no_cache_errors():
         logger.warning("kept page skipped: %s", exc)
 
 
+class _Attempt:
+    """One request's use of the kept pages: the entry looked up, and on a miss what the fresh page is kept with."""
+
+    def __init__(self, request, seconds: int, waiting: bool, vary: tuple[str, ...] = ()):
+        self.request, self.seconds, self.waiting, self.vary = request, seconds, waiting, vary
+        self.key = self.shared = self.snapshot = None
+        self.reads = _Reads()
+
+    def served(self) -> HttpResponse | None:
+        """The kept page if it is still right; else None, with the snapshot taken for keeping the fresh one."""
+        with _no_cache_errors():
+            self.key = page_key(self.request, self.seconds, self.vary)
+            entry, self.shared = _read_entry(self.key, self.request.user, self.waiting)
+            if entry is not None and entry.get("shared") == self.shared \
+                    and _still_valid(entry["tables"], entry["snapshot"]):
+                return _serve(self.request, entry)
+            # read before the page's first query: a write committed after this is a note the snapshot lacks
+            self.snapshot = _snapshot()
+        return None
+
+    @contextmanager
+    def reading(self):
+        """Around everything that reads the page's data: the SQL sent is what the page depends on."""
+        with connection.execute_wrapper(self.reads):
+            yield
+
+    def keep(self, response) -> None:
+        if self.snapshot is None or self.shared is None or not _keepable_response(response) or self.reads.wrote():
+            return
+        from django.core.cache import cache
+
+        with _no_cache_errors():
+            content = response.content
+            packed = zlib.compress(content, 1)
+            if len(packed) > _MAX_CONTENT:
+                return
+            headers = [(name, value) for name, value in response.headers.items()
+                       if name.lower() != "content-length"]
+            cache.set(self.key, {"tables": self.reads.tables(), "snapshot": self.snapshot, "shared": self.shared,
+                                 "tokens": _masked_tokens(self.request, content), "status": response.status_code,
+                                 "headers": headers, "content": packed}, KEPT_SECONDS)
+
+
+def _attempt(view, request, vary: tuple[str, ...] = ()) -> _Attempt | None:
+    if view.kept_page and settings.KEPT_PAGES and _keepable_request(request):
+        return _Attempt(request, view.kept_page_seconds, view.kept_page_shows_waiting, vary)
+    return None
+
+
 class KeptPageMixin:
     """Keep this view's GET pages per user (see the module's docstring).  ``kept_page_seconds`` is how long
     its rendering stays the same with the same data: a day (it counts by the local date) unless it says less."""
@@ -245,35 +299,45 @@ class KeptPageMixin:
     kept_page_shows_waiting = True  # the navigation bar's 待办 count as the cache holds it (not the home page's)
 
     def get(self, request, *args, **kwargs):
-        if not (self.kept_page and settings.KEPT_PAGES and _keepable_request(request)):
+        attempt = _attempt(self, request)
+        if attempt is None:
             return super().get(request, *args, **kwargs)
-        key = shared = snapshot = None
-        with _no_cache_errors():
-            key = page_key(request, self.kept_page_seconds)
-            entry, shared = _read_entry(key, request.user, self.kept_page_shows_waiting)
-            if entry is not None and entry.get("shared") == shared \
-                    and _still_valid(entry["tables"], entry["snapshot"]):
-                return _serve(request, entry)
-            # read before the page's first query: a write committed after this is a note the snapshot lacks
-            snapshot = _snapshot()
-        reads = _Reads()
-        with connection.execute_wrapper(reads):
+        served = attempt.served()
+        if served is not None:
+            return served
+        with attempt.reading():
             response = super().get(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
+            if callable(getattr(response, "render", None)):
                 response.render()
-        if snapshot is not None and shared is not None and _keepable_response(response) and not reads.wrote():
-            with _no_cache_errors():
-                self._keep(request, key, response, snapshot, shared, reads)
+        attempt.keep(response)
         return response
 
-    def _keep(self, request, key, response, snapshot, shared, reads) -> None:
-        from django.core.cache import cache
 
-        content = response.content
-        packed = zlib.compress(content, 1)
-        if len(packed) > _MAX_CONTENT:
-            return
-        headers = [(name, value) for name, value in response.headers.items() if name.lower() != "content-length"]
-        cache.set(key, {"tables": reads.tables(), "snapshot": snapshot, "shared": shared,
-                        "tokens": _masked_tokens(request, content), "status": response.status_code,
-                        "headers": headers, "content": packed}, KEPT_SECONDS)
+class KeptListMixin:
+    """The same for an API list (DRF): looked up after DRF's authentication, permissions and throttling
+    (``initial()`` runs before ``list``), kept in the format the client negotiated (``Accept``)."""
+
+    kept_page = True
+    kept_page_seconds = 86400
+    kept_page_shows_waiting = False  # JSON: no navigation bar
+
+    def list(self, request, *args, **kwargs):
+        attempt = _attempt(self, request._request, vary=("HTTP_ACCEPT",))
+        if attempt is None:
+            return super().list(request, *args, **kwargs)
+        served = attempt.served()
+        if served is not None:
+            return served
+        with attempt.reading():
+            response = super().list(request, *args, **kwargs)
+        self._kept_attempt = attempt
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        attempt = self.__dict__.pop("_kept_attempt", None)
+        if attempt is not None and response.status_code == 200:
+            with attempt.reading():  # the renderer reads nothing more; if it did, that is noted too
+                response.render()
+            attempt.keep(response)
+        return response

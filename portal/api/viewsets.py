@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from portal.audit import record_change, snapshot, stored_snapshot
 from portal.models import AuditAction
+from portal.page_cache import KeptListMixin
 from portal.scoping import object_in_scope
 
 ACTION_FOR_METHOD = {
@@ -16,8 +17,9 @@ ACTION_FOR_METHOD = {
 }
 
 
-class ScopedViewSetMixin:
-    """``get_queryset`` is ``Model.objects.restrict(user, action)``: another province's row is 404."""
+class ScopedViewSetMixin(KeptListMixin):
+    """``get_queryset`` is ``Model.objects.restrict(user, action)``: another province's row is 404.  A list
+    is kept per user and served again while its data is unchanged (portal/page_cache.py)."""
 
     queryset = None  # a RestrictedQuerySet with the select_related/ordering the endpoint needs
 

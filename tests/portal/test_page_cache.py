@@ -288,3 +288,34 @@ def test_a_rendering_that_writes_is_not_kept():
     assert not reads.wrote() and reads.tables() == ("crackdown_lead", "portal_authority")
     reads.statements.append('  update "crackdown_lead" SET x = 1')
     assert reads.wrote()
+
+
+def test_an_api_list_is_kept_after_the_throttle_and_in_its_format(browser, staff):
+    lead(staff, "癸协会")
+    api = "/api/crackdown/leads/"
+    first = browser.get(api)
+    assert first.status_code == 200 and not kept(first)
+    second = browser.get(api)
+    assert kept(second) and second.json() == first.json() and second["Content-Type"] == first["Content-Type"]
+    assert "癸协会" in {row["org_name"] for row in second.json()["results"]}
+    html = browser.get(api, HTTP_ACCEPT="text/html")  # the browsable API: its own entry
+    assert not kept(html) and html["Content-Type"].startswith("text/html")
+    Lead.objects.filter(org_name="癸协会").update(org_name="癸协会（改）")
+    after = browser.get(api)
+    assert not kept(after) and "癸协会（改）" in {row["org_name"] for row in after.json()["results"]}
+
+
+def test_the_api_throttle_counts_kept_responses(browser, staff, monkeypatch):
+    from portal.api import throttling
+
+    calls = []
+    original = throttling.UserThrottle.allow_request
+
+    def counted(self, request, view):
+        calls.append(request.path)
+        return original(self, request, view)
+
+    monkeypatch.setattr(throttling.UserThrottle, "allow_request", counted)
+    browser.get("/api/crackdown/leads/")
+    assert kept(browser.get("/api/crackdown/leads/"))
+    assert len(calls) == 2  # DRF's initial() (authentication, permissions, throttles) runs before the kept list
