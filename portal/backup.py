@@ -165,4 +165,9 @@ def restore(source: Path, *, database: str, media_root: Path | None = None) -> d
                     if counts.get(name) != count}
     if wrong_files or wrong_tables:
         raise BackupError(f"恢复后核对不符：文件 {wrong_files[:10]}，数据表 {wrong_tables}")
+    # pg_restore loads the rows before it creates the triggers, so the restored data wrote no notes: no page
+    # kept before the restore may be served again (portal/page_cache.py)
+    from portal.page_cache import forget_all
+
+    forget_all()
     return manifest

@@ -60,6 +60,18 @@ def decrypt(token: str) -> str:
         raise DecryptionFailed("个人信息无法解密：密钥与数据不符（PORTAL_FIELD_KEYS）") from None
 
 
+def encrypt_bytes(value: bytes) -> bytes:
+    """Bytes kept outside the database that hold what a page showed (portal/page_cache.py): the same keys."""
+    return _fernet().encrypt(value)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken:
+        raise DecryptionFailed("无法解密：密钥与数据不符（PORTAL_FIELD_KEYS）") from None
+
+
 def rotate(token: str) -> str:
     """The same value under the newest key (``MultiFernet.rotate``)."""
     if not token:

@@ -20,6 +20,10 @@ rendered the same:
   keeps those generations and the navigation bar's 待办 count it showed, and is served only while
   both are still current.
 
+What the cache holds of a page is encrypted with the personal-data keys (``portal.crypto``, Fernet), as the
+database holds those fields; a restore of the database (``portal.backup.restore``) renews the kept pages'
+epoch, so nothing kept before it is served.
+
 Never kept: a page read inside a transaction (it could not see its own uncommitted writes as notes),
 a page with messages to show, a page whose rendering wrote to the database, anything but a 200
 ``text/html`` response, a view's own cookies, an export.  Served: the same bytes with a fresh CSRF
@@ -43,6 +47,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 
+from portal.crypto import DecryptionFailed, decrypt_bytes, encrypt_bytes
+
 logger = logging.getLogger(__name__)
 
 NOTES_TABLE = "portal_datagen"
@@ -53,6 +59,9 @@ KEPT_SECONDS = 30 * 60  # a kept page lives this long at most in the cache
 NOTES_KEPT = "1 hour"  # notes of writes younger than this are kept (pruned by the beat: prune_page_notes)
 _MAX_CONTENT = 2 * 1024 * 1024  # a page larger than this (compressed) is not kept
 _VERSION = 1  # the entry's shape; a new shape ignores every older entry
+# every kept page is checked against this token too: ``forget_all()`` (after a restore of the database, or by
+# hand: ``manage.py shell -c "from portal.page_cache import forget_all; forget_all()"``) renews it
+EPOCH_KEY = "portal:pages:epoch"
 
 _SNAPSHOT_SQL = "SELECT pg_current_snapshot()::text"
 # Still valid: no note of the page's tables visible now that its snapshot did not see, and the snapshot
@@ -115,7 +124,8 @@ def prune_notes(using: str = "default") -> int:
         cursor.execute(
             f"WITH gone AS (DELETE FROM {NOTES_TABLE} WHERE at < clock_timestamp() - interval '{NOTES_KEPT}' "
             f"RETURNING xid) "
-            f"UPDATE {MARK_TABLE} SET xid = GREATEST(xid, COALESCE((SELECT max(xid) FROM gone), xid)) WHERE id = 1 "
+            f"INSERT INTO {MARK_TABLE} AS m (id, xid) SELECT 1, COALESCE((SELECT max(xid) FROM gone), '0') "
+            f"ON CONFLICT (id) DO UPDATE SET xid = GREATEST(m.xid, EXCLUDED.xid) "
             f"RETURNING (SELECT count(*) FROM gone)")
         return cursor.fetchone()[0]
 
@@ -180,15 +190,31 @@ def page_key(request, seconds: int = 86400, vary: tuple[str, ...] = ()) -> str:
 
 def _read_entry(key: str, user, waiting: bool) -> tuple[dict | None, tuple]:
     """The kept entry under ``key`` and the state it is checked against, in one round trip to the cache:
-    the generations of the per-process stores of reference rows (``portal.choice_cache``) and the
-    navigation bar's 待办 count (``waiting=False``: a page that counts it itself, the home page)."""
+    the kept pages' epoch (``forget_all``), the generations of the per-process stores of reference rows
+    (``portal.choice_cache``) and the navigation bar's 待办 count (``waiting=False``: a page that counts
+    it itself, the home page)."""
     from portal.choice_cache import generations_with
     from portal.home import waiting_from, waiting_keys
 
-    gens, found = generations_with([key] + (waiting_keys(user) if waiting else []))
+    gens, found = generations_with([key, EPOCH_KEY] + (waiting_keys(user) if waiting else []))
+    epoch = found.get(EPOCH_KEY) or _start_epoch()
     entry = found.get(key)
-    shared = (sorted(gens.items()), waiting_from(found, user) if waiting else None)
+    shared = (epoch, sorted(gens.items()), waiting_from(found, user) if waiting else None)
     return (entry if isinstance(entry, dict) else None), shared
+
+
+def _start_epoch() -> int:
+    from django.core.cache import cache
+
+    cache.add(EPOCH_KEY, time.time_ns(), None)  # never set, or the cache was cleared: a token no entry holds
+    return cache.get(EPOCH_KEY)
+
+
+def forget_all() -> None:
+    """No kept page is served again (each is read afresh at its next request)."""
+    from django.core.cache import cache
+
+    cache.set(EPOCH_KEY, time.time_ns(), None)
 
 
 # --- the view side ---------------------------------------------------------------------------------
@@ -221,7 +247,7 @@ def _masked_tokens(request, content: bytes) -> tuple[bytes, ...]:
 
 
 def _serve(request, entry) -> HttpResponse:
-    content = zlib.decompress(entry["content"])
+    content = zlib.decompress(decrypt_bytes(entry["content"]))
     if entry["tokens"]:
         fresh = get_token(request).encode()
         for token in entry["tokens"]:
@@ -237,7 +263,7 @@ def _serve(request, entry) -> HttpResponse:
 def _no_cache_errors():
     try:
         yield
-    except (DatabaseError, OSError, ValueError, TypeError, KeyError, zlib.error) as exc:
+    except (DatabaseError, OSError, ValueError, TypeError, KeyError, zlib.error, DecryptionFailed) as exc:
         logger.warning("kept page skipped: %s", exc)
 
 
@@ -274,7 +300,7 @@ class _Attempt:
 
         with _no_cache_errors():
             content = response.content
-            packed = zlib.compress(content, 1)
+            packed = encrypt_bytes(zlib.compress(content, 1))  # the page's personal data, encrypted as in the database
             if len(packed) > _MAX_CONTENT:
                 return
             headers = [(name, value) for name, value in response.headers.items()

@@ -62,7 +62,13 @@ def test_backup_then_restore_into_a_fresh_database(tmp_path, fresh_database, min
     assert {p.name for p in (tmp_path / "bk").iterdir()} == {"database.dump", "media.tar", "manifest.json"}
 
     restored_media = tmp_path / "restored-media"
+    from django.core.cache import cache
+
+    from portal.page_cache import EPOCH_KEY
+
+    cache.set(EPOCH_KEY, 1, None)
     call_command("restore", str(tmp_path / "bk"), database=fresh_database, media_root=str(restored_media))
+    assert cache.get(EPOCH_KEY) != 1  # no page kept before the restore is served after it (portal/page_cache.py)
 
     assert table_counts(_conninfo(fresh_database)) == before  # every table, every row
     info = {k: v for k, v in _conninfo(fresh_database).items() if v}

@@ -319,3 +319,46 @@ def test_the_api_throttle_counts_kept_responses(browser, staff, monkeypatch):
     browser.get("/api/crackdown/leads/")
     assert kept(browser.get("/api/crackdown/leads/"))
     assert len(calls) == 2  # DRF's initial() (authentication, permissions, throttles) runs before the kept list
+
+
+def test_what_the_cache_holds_is_encrypted(browser, staff):
+    from django.core.cache import cache
+
+    lead(staff, "子协会")
+    first = page(browser)
+    entry = cache.get(page_cache.page_key(first.wsgi_request))
+    assert entry is not None
+    held = repr(entry).encode()
+    assert "子协会".encode() not in held and b"crackdown_lead" in held  # the tables are not secret, the page is
+    import zlib
+    assert "子协会".encode() in zlib.decompress(page_cache.decrypt_bytes(entry["content"]))
+
+
+def test_forget_all_and_a_cleared_cache_serve_nothing_kept(browser, staff):
+    from django.core.cache import cache
+
+    page(browser)
+    assert kept(page(browser))
+    page_cache.forget_all()
+    assert not kept(page(browser))
+    assert kept(page(browser))
+    cache.delete(page_cache.EPOCH_KEY)  # evicted, or the cache cleared
+    assert not kept(page(browser))
+
+
+def test_a_missing_mark_serves_nothing_kept_until_the_next_prune(browser, staff):
+    page(browser)
+    assert kept(page(browser))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM portal_datagen_mark")
+    try:
+        assert not kept(page(browser))
+        page_cache.prune_notes()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM portal_datagen_mark")
+            assert cursor.fetchone()[0] == 1
+        page(browser)
+        assert kept(page(browser))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO portal_datagen_mark (id, xid) VALUES (1, '0') ON CONFLICT DO NOTHING")
