@@ -55,7 +55,7 @@ NOTES_TABLE = "portal_datagen"
 MARK_TABLE = "portal_datagen_mark"
 TRIGGER = "portal_datagen"
 UNTRACKED = frozenset({NOTES_TABLE, MARK_TABLE, "django_migrations"})
-KEPT_SECONDS = 30 * 60  # a kept page lives this long at most in the cache
+KEPT_SECONDS = 10 * 60  # a kept page lives this long at most in the cache (the memory it takes follows)
 NOTES_KEPT = "1 hour"  # notes of writes younger than this are kept (pruned by the beat: prune_page_notes)
 _MAX_CONTENT = 2 * 1024 * 1024  # a page larger than this (compressed) is not kept
 _VERSION = 1  # the entry's shape; a new shape ignores every older entry
@@ -346,6 +346,13 @@ class KeptListMixin:
     kept_page = True
     kept_page_seconds = 86400
     kept_page_shows_waiting = False  # JSON: no navigation bar
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        from rest_framework.mixins import ListModelMixin
+
+        if not issubclass(cls, ListModelMixin):  # a router would route GET to the ``list`` defined here
+            raise TypeError(f"{cls.__name__}: KeptListMixin 只用于有列表（ListModelMixin）的视图集")
 
     def list(self, request, *args, **kwargs):
         attempt = _attempt(self, request._request, vary=("HTTP_ACCEPT",))

@@ -17,9 +17,10 @@ ACTION_FOR_METHOD = {
 }
 
 
-class ScopedViewSetMixin(KeptListMixin):
-    """``get_queryset`` is ``Model.objects.restrict(user, action)``: another province's row is 404.  A list
-    is kept per user and served again while its data is unchanged (portal/page_cache.py)."""
+class ScopedViewSetMixin:
+    """``get_queryset`` is ``Model.objects.restrict(user, action)``: another province's row is 404.  The
+    viewsets with a list put ``KeptListMixin`` first: the list kept per user and served again while its data
+    is unchanged (portal/page_cache.py); it defines ``list``, so a viewset without one must not take it."""
 
     queryset = None  # a RestrictedQuerySet with the select_related/ordering the endpoint needs
 
@@ -34,11 +35,11 @@ class ScopedViewSetMixin(KeptListMixin):
         return self.queryset.all().restrict(self.request.user, self.scope_action())
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(KeptListMixin, ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class ScopedModelViewSet(KeptListMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     """Writes are audited, and a written object must remain inside the user's scope."""
 
     def _check_scope(self, obj):

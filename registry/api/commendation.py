@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from portal.api.permissions import ActionPermissionsMixin
 from portal.api.serializers import JobSerializer
 from portal.api.viewsets import ScopedViewSetMixin
+from portal.page_cache import KeptListMixin
 from registry import commendation
 from registry.api.pagination import KeysetPagination
 from registry.choices import Criterion, NominationStage
@@ -131,7 +132,7 @@ def job_accepted(job) -> Response:
     return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
 
-class ReadCreateViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class ReadCreateViewSet(KeptListMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, viewsets.GenericViewSet):
     """List, retrieve and create (through a service, which audits): rounds and nominees keep their rows."""
 
@@ -212,7 +213,7 @@ class NominationViewSet(ActionPermissionsMixin, ReadCreateViewSet):
         return Response(NominationSerializer(nomination).data, status=status.HTTP_200_OK)
 
 
-class RoundVerdictViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class RoundVerdictViewSet(KeptListMixin, ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """评选条件核算结果: each organization's stored verdict in a round (``?round=``; without it the latest round),
     filtered like the page; a province sees its own organizations', the ministry all.  Keyset pages
     (``?cursor=``) by name."""

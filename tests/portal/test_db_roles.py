@@ -70,3 +70,19 @@ def test_the_app_role_appends_and_reads_the_audit_log_and_works_the_other_tables
     # the purge is reached only through the owner's function, which refuses less than 183 days
     with pytest.raises(errors.InsufficientPrivilege), app_db.transaction():
         app_db.execute("SELECT portal_audit_purge(30)")
+
+
+def test_the_app_roles_writes_are_noted_and_it_cannot_switch_the_notes_off(app_db):
+    """The kept pages' notes (portal/page_cache.py): the app role's own writes note their transaction, the
+    beat's prune runs as the app role, and the noting trigger stays on."""
+    with app_db.transaction():
+        app_db.execute("INSERT INTO portal_datagen_mark (id, xid) VALUES (1, '0') ON CONFLICT DO NOTHING")
+        app_db.execute("UPDATE crackdown_namerule SET id = id WHERE false")
+        xid = app_db.execute("SELECT pg_current_xact_id()").fetchone()[0]
+        noted = app_db.execute("SELECT count(*) FROM portal_datagen WHERE tbl = 'crackdown_namerule' AND xid = %s",
+                               [xid]).fetchone()[0]
+    assert noted == 1  # even a statement that changed no row: the note is per statement, never missed
+    app_db.execute("DELETE FROM portal_datagen WHERE at < now() - interval '1 hour'")  # the prune's delete
+    app_db.commit()
+    assert refused(app_db, "ALTER TABLE crackdown_lead DISABLE TRIGGER portal_datagen")
+    assert refused(app_db, "DROP TRIGGER portal_datagen ON crackdown_lead")
