@@ -73,8 +73,11 @@ SELECT NOT EXISTS (
               AND NOT pg_visible_in_snapshot(n.xid, %s::pg_snapshot))
        AND pg_snapshot_xmin(%s::pg_snapshot) > (SELECT xid FROM {MARK_TABLE} WHERE id = 1)
 """
-_WRITE = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|CREATE|ALTER|DROP|SELECT\s+setval)\b",
-                    re.IGNORECASE)
+# A statement that only reads: a SELECT (or a server-side cursor's DECLARE/FETCH/CLOSE) that neither locks rows
+# nor draws a sequence, a WITH that holds no data-changing statement.  Anything else counts as a write.
+_READ = re.compile(r"^\s*(?:SELECT|DECLARE|FETCH|CLOSE|MOVE|WITH)\b", re.IGNORECASE)
+_NOT_ONLY_READ = re.compile(
+    r"\b(?:INSERT|UPDATE|DELETE|MERGE|nextval|setval)\b|\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)\b", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(rb"[A-Za-z0-9]{%d}" % 64)  # a masked CSRF token (django.middleware.csrf)
 
@@ -149,7 +152,7 @@ class _Reads:
         return tuple(sorted(found))
 
     def wrote(self) -> bool:
-        return any(_WRITE.match(sql) for sql in self.statements)
+        return any(not _READ.match(sql) or _NOT_ONLY_READ.search(sql) for sql in self.statements)
 
 
 def _snapshot() -> str:

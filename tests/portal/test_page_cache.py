@@ -284,10 +284,15 @@ def test_pruning_drops_old_notes_and_pages_kept_before_them(browser, staff):
 
 def test_a_rendering_that_writes_is_not_kept():
     reads = page_cache._Reads()
-    reads.statements = ['SELECT "crackdown_lead"."id" FROM "crackdown_lead"', "SELECT 1 FROM portal_authority"]
+    reads.statements = ['SELECT "crackdown_lead"."id" FROM "crackdown_lead"', "SELECT 1 FROM portal_authority",
+                        'DECLARE "_django_curs_1" NO SCROLL CURSOR WITH HOLD FOR SELECT 1', 'FETCH FORWARD 100 FROM x',
+                        'WITH t AS (SELECT 1) SELECT * FROM t']
     assert not reads.wrote() and reads.tables() == ("crackdown_lead", "portal_authority")
-    reads.statements.append('  update "crackdown_lead" SET x = 1')
-    assert reads.wrote()
+    for write in ('  update "crackdown_lead" SET x = 1', "WITH gone AS (DELETE FROM t RETURNING id) SELECT 1",
+                  'SELECT "id" FROM "crackdown_lead" FOR UPDATE', "SELECT nextval('s')", 'SAVEPOINT "s1"',
+                  "INSERT INTO portal_auditentry DEFAULT VALUES"):
+        reads.statements = ["SELECT 1", write]
+        assert reads.wrote(), write
 
 
 def test_an_api_list_is_kept_after_the_throttle_and_in_its_format(browser, staff):
