@@ -313,10 +313,16 @@ class _Attempt:
                                  "headers": headers, "content": packed}, KEPT_SECONDS)
 
 
-def _attempt(view, request, vary: tuple[str, ...] = ()) -> _Attempt | None:
-    if view.kept_page and settings.KEPT_PAGES and _keepable_request(request):
-        return _Attempt(request, view.kept_page_seconds, view.kept_page_shows_waiting, vary)
-    return None
+def _kept_or_read(view, request, read, vary: tuple[str, ...] = ()) -> tuple[HttpResponse, _Attempt | None]:
+    """The kept page (and None), or ``read()``'s response with the attempt to keep it (None: not to be kept)."""
+    if not (view.kept_page and settings.KEPT_PAGES and _keepable_request(request)):
+        return read(), None
+    attempt = _Attempt(request, view.kept_page_seconds, view.kept_page_shows_waiting, vary)
+    served = attempt.served()
+    if served is not None:
+        return served, None
+    with attempt.reading():
+        return read(), attempt
 
 
 class KeptPageMixin:
@@ -328,17 +334,17 @@ class KeptPageMixin:
     kept_page_shows_waiting = True  # the navigation bar's 待办 count as the cache holds it (not the home page's)
 
     def get(self, request, *args, **kwargs):
-        attempt = _attempt(self, request)
-        if attempt is None:
-            return super().get(request, *args, **kwargs)
-        served = attempt.served()
-        if served is not None:
-            return served
-        with attempt.reading():
-            response = super().get(request, *args, **kwargs)
+        get = super().get
+
+        def read():
+            response = get(request, *args, **kwargs)
             if callable(getattr(response, "render", None)):
-                response.render()
-        attempt.keep(response)
+                response.render()  # the template's queries are the page's reads too
+            return response
+
+        response, attempt = _kept_or_read(self, request, read)
+        if attempt is not None:
+            attempt.keep(response)
         return response
 
 
@@ -358,15 +364,11 @@ class KeptListMixin:
             raise TypeError(f"{cls.__name__}: KeptListMixin 只用于有列表（ListModelMixin）的视图集")
 
     def list(self, request, *args, **kwargs):
-        attempt = _attempt(self, request._request, vary=("HTTP_ACCEPT",))
-        if attempt is None:
-            return super().list(request, *args, **kwargs)
-        served = attempt.served()
-        if served is not None:
-            return served
-        with attempt.reading():
-            response = super().list(request, *args, **kwargs)
-        self._kept_attempt = attempt
+        list_ = super().list
+        response, attempt = _kept_or_read(self, request._request, lambda: list_(request, *args, **kwargs),
+                                          vary=("HTTP_ACCEPT",))
+        if attempt is not None:
+            self._kept_attempt = attempt  # kept once DRF has rendered it in the negotiated format
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
