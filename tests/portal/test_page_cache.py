@@ -69,7 +69,6 @@ def test_the_second_request_is_served_kept_and_the_same(browser, staff):
     assert not kept(first) and "甲协会" in first.content.decode()
     second = page(browser)
     assert kept(second)
-    assert second.content.replace(b"\n", b"") != b""
     assert second["Content-Type"] == first["Content-Type"]
     # the same bytes but for the CSRF token, which is fresh in every response (its own mask, same secret)
     tokens = page_cache._masked_tokens(second.wsgi_request, second.content)
