@@ -26,7 +26,10 @@ epoch, so nothing kept before it is served.
 
 Never kept: a page read inside a transaction (it could not see its own uncommitted writes as notes),
 a page with messages to show, a page whose rendering wrote to the database, anything but a 200
-``text/html`` response, a view's own cookies, an export.  Served: the same bytes with a fresh CSRF
+``text/html`` (or, for an API list, ``application/json``) response, a view's own cookies, an export.
+``KeptListMixin`` does the same for the API's lists, after DRF's authentication, permissions and throttles,
+keyed by the ``Accept`` header too.  The beat prunes the notes (``prune_notes``); ``KEPT_PAGES=0`` turns
+the whole off.  Served: the same bytes with a fresh CSRF
 token in place of the kept one (each response its own mask, as Django gives).  The view's access
 checks (login, permission, scope of the queryset's ``restrict``) run before the kept page is looked
 at, and the middleware (idle timeout, session limit, second factor, headers) runs as for any page.
