@@ -41,14 +41,21 @@ def _generation_key(label: str) -> str:
     return f"portal:choices:{label}"
 
 
-def _start_generation(label: str) -> int:
+def start_token(key: str) -> int:
+    """The token under ``key`` in the shared cache, or a new one when it was never set or is gone (evicted, a
+    cleared cache): a value no entry kept under an older token holds.  The generations here, the 待办 count's
+    (portal.home) and the kept pages' epoch (portal.page_cache) start this way."""
     from django.core.cache import cache
 
-    token = cache.get(_generation_key(label))
-    if token is None:  # never set, or evicted (a cleared cache): a new token no kept entry holds
+    token = cache.get(key)
+    if token is None:
         token = time.time_ns()
-        cache.set(_generation_key(label), token, None)
+        cache.set(key, token, None)
     return token
+
+
+def _start_generation(label: str) -> int:
+    return start_token(_generation_key(label))
 
 
 def _generations_from(found: dict) -> dict[str, int]:

@@ -117,14 +117,6 @@ def _waiting_key(user) -> str:
     return f"portal:waiting:{user.pk}"
 
 
-def _current_generation(cache) -> int:
-    generation = cache.get(_WAITING_GEN_KEY)
-    if generation is None:  # never set, or evicted: a new one (a value no remembered count holds)
-        generation = time.time_ns()
-        cache.set(_WAITING_GEN_KEY, generation, None)
-    return generation
-
-
 def remember_waiting(user, panels: list[HomePanel]) -> dict:
     """{"total": n, "overdue": m} of the work panels the home page just built, kept for the navigation bar.
 
@@ -134,7 +126,9 @@ def remember_waiting(user, panels: list[HomePanel]) -> dict:
     """
     from django.core.cache import cache
 
-    generation = _current_generation(cache)
+    from portal.choice_cache import start_token
+
+    generation = start_token(_WAITING_GEN_KEY)  # never set, or evicted: a new one no remembered count holds
     work = [p for p in panels if p.is_work]
     counts = {"total": sum(p.total for p in work), "overdue": sum(p.overdue_count for p in work)}
     cache.set(_waiting_key(user), {**counts, "gen": generation}, WAITING_CACHE_SECONDS)

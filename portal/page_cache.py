@@ -61,7 +61,7 @@ UNTRACKED = frozenset({NOTES_TABLE, MARK_TABLE, "django_migrations"})
 KEPT_SECONDS = 10 * 60  # a kept page lives this long at most in the cache (the memory it takes follows)
 NOTES_KEPT = "1 hour"  # notes of writes younger than this are kept (pruned by the beat: prune_page_notes)
 _MAX_CONTENT = 2 * 1024 * 1024  # a page larger than this (compressed) is not kept
-_VERSION = 1  # the entry's shape; a new shape ignores every older entry
+_VERSION = 2  # the entry's shape; a new shape ignores every older entry
 # every kept page is checked against this token too: ``forget_all()`` (after a restore of the database, or by
 # hand: ``manage.py shell -c "from portal.page_cache import forget_all; forget_all()"``) renews it
 EPOCH_KEY = "portal:pages:epoch"
@@ -113,10 +113,14 @@ def install_triggers(using: str = "default") -> list[str]:
             "  SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = %s)", [TRIGGER])
         missing = sorted(name for (name,) in cursor.fetchall() if name not in UNTRACKED)
         for name in missing:
-            table = conn.ops.quote_name(name)
-            cursor.execute(f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-                           "FOR EACH STATEMENT EXECUTE FUNCTION portal_datagen_note()")
+            cursor.execute(trigger_sql(conn.ops.quote_name(name)))
     return missing
+
+
+def trigger_sql(quoted_table: str) -> str:
+    """The noting trigger of one table (once per statement; the function is migration 0009's)."""
+    return (f"CREATE TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {quoted_table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION portal_datagen_note()")
 
 
 def prune_notes(using: str = "default") -> int:
@@ -199,21 +203,14 @@ def _read_entry(key: str, user, waiting: bool) -> tuple[dict | None, tuple]:
     the kept pages' epoch (``forget_all``), the generations of the per-process stores of reference rows
     (``portal.choice_cache``) and the navigation bar's 待办 count (``waiting=False``: a page that counts
     it itself, the home page)."""
-    from portal.choice_cache import generations_with
+    from portal.choice_cache import generations_with, start_token
     from portal.home import waiting_from, waiting_keys
 
     gens, found = generations_with([key, EPOCH_KEY] + (waiting_keys(user) if waiting else []))
-    epoch = found.get(EPOCH_KEY) or _start_epoch()
+    epoch = found.get(EPOCH_KEY) or start_token(EPOCH_KEY)
     entry = found.get(key)
     shared = (epoch, sorted(gens.items()), waiting_from(found, user) if waiting else None)
     return (entry if isinstance(entry, dict) else None), shared
-
-
-def _start_epoch() -> int:
-    from django.core.cache import cache
-
-    cache.add(EPOCH_KEY, time.time_ns(), None)  # never set, or the cache was cleared: a token no entry holds
-    return cache.get(EPOCH_KEY)
 
 
 def forget_all() -> None:
@@ -258,7 +255,7 @@ def _serve(request, entry) -> HttpResponse:
         fresh = get_token(request).encode()
         for token in entry["tokens"]:
             content = content.replace(token, fresh)
-    response = HttpResponse(content, status=entry["status"])
+    response = HttpResponse(content)  # only a 200 is kept
     for name, value in entry["headers"]:
         response[name] = value
     response.kept_page = True
@@ -300,7 +297,8 @@ class _Attempt:
             yield
 
     def keep(self, response) -> None:
-        if self.snapshot is None or self.shared is None or not _keepable_response(response) or self.reads.wrote():
+        # no snapshot: the look-up failed (Redis or the database answered an error), so nothing is kept
+        if self.snapshot is None or not _keepable_response(response) or self.reads.wrote():
             return
         from django.core.cache import cache
 
@@ -312,13 +310,13 @@ class _Attempt:
             headers = [(name, value) for name, value in response.headers.items()
                        if name.lower() != "content-length"]
             cache.set(self.key, {"tables": self.reads.tables(), "snapshot": self.snapshot, "shared": self.shared,
-                                 "tokens": _masked_tokens(self.request, content), "status": response.status_code,
+                                 "tokens": _masked_tokens(self.request, content),
                                  "headers": headers, "content": packed}, KEPT_SECONDS)
 
 
 def _kept_or_read(view, request, read, vary: tuple[str, ...] = ()) -> tuple[HttpResponse, _Attempt | None]:
     """The kept page (and None), or ``read()``'s response with the attempt to keep it (None: not to be kept)."""
-    if not (view.kept_page and settings.KEPT_PAGES and _keepable_request(request)):
+    if not (settings.KEPT_PAGES and _keepable_request(request)):
         return read(), None
     attempt = _Attempt(request, view.kept_page_seconds, view.kept_page_shows_waiting, vary)
     served = attempt.served()
@@ -332,7 +330,6 @@ class KeptPageMixin:
     """Keep this view's GET pages per user (see the module's docstring).  ``kept_page_seconds`` is how long
     its rendering stays the same with the same data: a day (it counts by the local date) unless it says less."""
 
-    kept_page = True
     kept_page_seconds = 86400
     kept_page_shows_waiting = True  # the navigation bar's 待办 count as the cache holds it (not the home page's)
 
@@ -355,7 +352,6 @@ class KeptListMixin:
     """The same for an API list (DRF): looked up after DRF's authentication, permissions and throttling
     (``initial()`` runs before ``list``), kept in the format the client negotiated (``Accept``)."""
 
-    kept_page = True
     kept_page_seconds = 86400
     kept_page_shows_waiting = False  # JSON: no navigation bar
 
